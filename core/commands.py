@@ -1,0 +1,69 @@
+"""Provides the commands the UI sends to the trainer (UI → core).
+
+Plain frozen dataclasses, named in the imperative. The trainer applies them between batches and
+answers every one with an event (see ``events.py``); a refused command is answered with
+``CommandRefused`` and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Pause:
+    """Stop after the current batch. Answered by ``Paused``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Resume:
+    """Continue training. Answered by ``Resumed``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """While paused, train exactly ``batches`` more batches, then pause again."""
+
+    batches: int = 1
+
+
+@dataclass(frozen=True, slots=True)
+class SetHyperparameters:
+    """Change hyperparameters from the next batch on; ``None`` leaves a value as it is.
+    Answered by ``HyperparametersChanged`` (with the values in force) or ``CommandRefused``."""
+
+    lr: float | None = None
+    momentum: float | None = None
+    batch_size: int | None = None
+    weight_decay: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluate:
+    """Evaluate on the test set now. Answered by ``Evaluated``."""
+
+
+@dataclass(frozen=True, slots=True)
+class RequestSample:
+    """Send a ``SampleViewed`` for the next batch's first image (or, with ``test_index``, for
+    that test image)."""
+
+    test_index: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class SaveSnapshot:
+    """Save a snapshot now. Answered by ``SnapshotSaved`` or ``SnapshotFailed``."""
+
+
+@dataclass(frozen=True, slots=True)
+class Stop:
+    """Stop at the next batch boundary (saving a snapshot first when ``save`` is set).
+    Answered by ``Finished`` with reason "stopped"."""
+
+    save: bool = False
+
+
+Command = (
+    Pause | Resume | Step | SetHyperparameters | Evaluate | RequestSample | SaveSnapshot | Stop
+)

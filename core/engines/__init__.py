@@ -1,0 +1,25 @@
+"""Provides ``make_engine``: the one place that picks an engine by name.
+
+The NumPy engine is imported only when asked for, so ``--engine python`` runs on the standard
+library alone.
+"""
+
+from __future__ import annotations
+
+from ..config import RunConfig
+from ..params import FlatParams, init_params
+from .base import BatchResult, Engine, Inspection, Predictions
+
+__all__ = ["BatchResult", "Engine", "Inspection", "Predictions", "make_engine"]
+
+
+def make_engine(config: RunConfig, params: FlatParams | None = None) -> Engine:
+    """An engine for ``config``, starting from ``params`` or from the seeded initialisation."""
+    start = params if params is not None else init_params(config.arch, config.seed)
+    if config.engine == "python":
+        from .python_engine import PythonEngine
+
+        return PythonEngine(config.arch, start)
+    from .numpy_engine import NumpyEngine
+
+    return NumpyEngine(config.arch, start, dtype=config.precision)
