@@ -60,7 +60,7 @@ class Architecture:
         channels, side = 1, IMAGE_SIDE
         for filters in self.conv_layers:
             conv_side = side - 2  # a 3×3 kernel, stride 1, no padding ("valid")
-            pooled_side = conv_side // 2  # 2×2 max-pool, stride 2; an odd last row/column is dropped
+            pooled_side = conv_side // 2  # 2×2 max-pool, stride 2; odd edge dropped
             shapes.append((channels, filters, conv_side, pooled_side))
             channels, side = filters, pooled_side
         return shapes

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .run_state import Change, EvalRecord
+
 
 @dataclass(frozen=True, slots=True)
 class TrainingStarted:
@@ -31,6 +33,19 @@ class TrainingStarted:
     seed: int
     resumed_from: str | None = None
     paused: bool = False  # starts paused (e.g. ``--paused``)
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryRestored:
+    """Sent right after ``TrainingStarted`` when resuming: the run's metrics so far, so the
+    charts continue where they were. Step k's values are at index k − 1."""
+
+    losses: tuple[float, ...]
+    accuracies: tuple[float, ...]
+    lrs: tuple[float, ...]
+    epochs: tuple[int, ...]
+    evaluations: tuple[EvalRecord, ...]
+    changes: tuple[Change, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -181,6 +196,7 @@ class Finished:
 
 Event = (
     TrainingStarted
+    | HistoryRestored
     | BatchesEnded
     | Evaluated
     | SampleViewed

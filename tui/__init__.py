@@ -1,0 +1,1 @@
+"""cnn_tui.tui: the Textual dashboard, the inspector and the `cnn-tui` command line."""

@@ -1,0 +1,1 @@
+"""Screens: help, too-small, inspector, digit detail."""

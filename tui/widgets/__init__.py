@@ -1,0 +1,1 @@
+"""Widgets of the dashboard and the inspector."""
