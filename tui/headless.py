@@ -1,0 +1,276 @@
+"""Provides ``run_headless``: training with a progress bar instead of the dashboard.
+
+The trainer runs in the main thread; SIGINT (Ctrl+C) and SIGTERM ask it to stop at the next batch
+boundary, save a snapshot and exit 130 / 143. Imports no Textual.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+import tempfile
+import time
+import traceback
+from pathlib import Path
+from typing import IO
+
+from cnn_tui.core.config import RunConfig
+from cnn_tui.core.events import (
+    BatchesEnded,
+    CommandRefused,
+    Diverged,
+    Evaluated,
+    Event,
+    Finished,
+    SnapshotFailed,
+    SnapshotSaved,
+    TrainingStarted,
+)
+from cnn_tui.core.run_state import RunState
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+def use_one_blas_thread() -> None:
+    """One BLAS thread is faster and steadier on two shared cores (design.md); must run before
+    NumPy is imported. An explicit setting by the user wins."""
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ.setdefault(name, "1")
+
+
+def format_duration(seconds: float) -> str:
+    seconds = max(0, int(seconds + 0.5))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+class Progress:
+    """Draws training progress on a stream: one rewritten line on a terminal, a line every
+    ``interval`` seconds otherwise; evaluations and notices always on their own line."""
+
+    BAR = 20
+
+    def __init__(self, stream: IO[str], interval: float = 10.0) -> None:
+        self.stream = stream
+        self.tty = stream.isatty()
+        self.interval = 0.2 if self.tty else interval
+        self.epochs = 1
+        self.last_draw = 0.0
+        self.line_open = False
+        self.rate = 0.0  # smoothed images/s
+        self.loss_ema: float | None = None
+        self.acc_ema: float | None = None
+        self.first_losses: list[float] = []
+        self.last: BatchesEnded | None = None
+        self.evaluation: Evaluated | None = None
+        self.start = time.perf_counter()
+
+    def started(self, event: TrainingStarted) -> None:
+        self.epochs = event.epochs
+        what = "resuming" if event.step else "training"
+        self.say(
+            f"{what} {event.architecture} with the {event.engine} engine on "
+            f"{event.train_size:,} images (test {event.test_size:,}): {event.epochs} epochs, "
+            f"batch {event.batch_size}, lr {event.lr:g}, momentum {event.momentum:g}, "
+            f"seed {event.seed}"
+        )
+
+    def batches(self, event: BatchesEnded) -> None:
+        self.last = event
+        for loss, accuracy in zip(event.losses, event.accuracies, strict=True):
+            # Exponential moving averages, so the line shows a trend rather than noise.
+            self.loss_ema = loss if self.loss_ema is None else 0.98 * self.loss_ema + 0.02 * loss
+            self.acc_ema = (
+                accuracy if self.acc_ema is None else 0.98 * self.acc_ema + 0.02 * accuracy
+            )
+            if len(self.first_losses) < 100:
+                self.first_losses.append(loss)
+        self.rate = (
+            event.images_per_s if not self.rate else 0.8 * self.rate + 0.2 * event.images_per_s
+        )
+        now = time.perf_counter()
+        if now - self.last_draw >= self.interval:
+            self.last_draw = now
+            self.draw()
+
+    def draw(self) -> None:
+        event = self.last
+        if event is None or self.loss_ema is None or self.acc_ema is None:
+            return
+        done = event.position / event.train_size
+        filled = int(done * self.BAR)
+        bar = "█" * filled + "░" * (self.BAR - filled)
+        remaining = (self.epochs - event.epoch + 1 - done) * event.train_size
+        eta = format_duration(remaining / self.rate) if self.rate else "?"
+        line = (
+            f"epoch {event.epoch}/{self.epochs} {bar} {done:4.0%}  step {event.last_step:,}  "
+            f"loss {self.loss_ema:.4f}  acc {self.acc_ema:6.1%}  "
+            f"{self.rate:,.0f} img/s  ETA {eta}"
+        )
+        if self.tty:
+            self.stream.write("\r\x1b[2K" + line)
+            self.line_open = True
+        else:
+            self.stream.write(line + "\n")
+        self.stream.flush()
+
+    def evaluated(self, event: Evaluated) -> None:
+        self.evaluation = event
+        self.say(
+            f"epoch {event.epoch} step {event.step:,}: test loss {event.loss:.4f}, "
+            f"accuracy {event.accuracy:.2%} ({event.size:,} images, {event.seconds:.1f} s)"
+        )
+
+    def say(self, text: str) -> None:
+        if self.line_open:
+            self.stream.write("\r\x1b[2K")
+            self.line_open = False
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+
+def run_headless(
+    config: RunConfig,
+    data_dir: Path,
+    *,
+    limit: int | None = None,
+    test_limit: int | None = None,
+    state: RunState | None = None,
+    resumed_from: str | None = None,
+    snapshot_dir: Path | None = None,
+    run_name: str = "run",
+    metrics_path: Path | None = None,
+    stream: IO[str] | None = None,
+) -> int:
+    """Train to the end (or to an interrupt) and print a summary; returns the exit code."""
+    use_one_blas_thread()
+    from cnn_tui.core.config import ConfigError
+    from cnn_tui.core.data import DataError, load_mnist
+    from cnn_tui.core.metrics import MetricsWriter
+    from cnn_tui.core.trainer import Trainer
+
+    err = stream or sys.stderr
+    try:
+        train, test = load_mnist(data_dir, limit=limit, test_limit=test_limit)
+    except DataError as error:
+        err.write(f"cnn-tui: {error}\n")
+        return EXIT_DATA
+    metrics_file: IO[str] | None = None
+    if metrics_path is not None:
+        try:
+            metrics_file = open(metrics_path, "w", encoding="utf-8")  # noqa: SIM115
+        except OSError as error:
+            err.write(f"cnn-tui: cannot write metrics file {metrics_path}: {error.strerror}\n")
+            return EXIT_USAGE
+    writer = MetricsWriter(metrics_file) if metrics_file else None
+    progress = Progress(err)
+    diverged: list[Diverged] = []
+    snapshots: list[str] = []
+    trainer: Trainer | None = None
+
+    def on_event(event: Event) -> None:
+        if writer is not None:
+            writer.write(event)
+        match event:
+            case TrainingStarted():
+                progress.started(event)
+            case BatchesEnded():
+                progress.batches(event)
+            case Evaluated():
+                progress.evaluated(event)
+            case Diverged():
+                diverged.append(event)
+                progress.say(f"diverged: {event.message}")
+                assert trainer is not None
+                trainer.request_stop(save=False)  # nobody is here to lower the lr
+            case SnapshotSaved():
+                snapshots.append(event.path)
+                progress.say(f"snapshot saved: {event.path}")
+            case SnapshotFailed():
+                progress.say(f"snapshot NOT saved: {event.reason}")
+            case CommandRefused():
+                progress.say(f"refused: {event.reason}")
+
+    try:
+        trainer = Trainer(
+            config,
+            train,
+            test,
+            emit=on_event,
+            state=state,
+            snapshot_dir=snapshot_dir,
+            run_name=run_name,
+            batch_interval=0.1,
+            sample_interval=None,
+        )
+    except ConfigError as error:
+        err.write(f"cnn-tui: {error}\n")
+        return EXIT_USAGE
+    trainer.resumed_from = resumed_from
+
+    received: list[int] = []
+
+    def on_signal(signum: int, _frame: object) -> None:
+        if not received:
+            progress.say(
+                f"{signal.Signals(signum).name}: stopping after this batch "
+                "(press Ctrl+C again to quit at once)"
+            )
+        elif signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        received.append(signum)
+        trainer.request_stop(save=True)
+
+    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        finished = trainer.run()
+    except KeyboardInterrupt:
+        progress.say(f"interrupted at step {trainer.step:,} (epoch {trainer.epoch}); not saved")
+        return EXIT_INTERRUPTED
+    except Exception:
+        log = Path(tempfile.gettempdir()) / "cnn-tui.log"
+        with open(log, "a", encoding="utf-8") as file:
+            traceback.print_exc(file=file)
+        kind, value = sys.exc_info()[:2]
+        err.write(
+            f"cnn-tui: training failed: {value!s} ({getattr(kind, '__name__', '')}); "
+            f"details in {log}\n"
+        )
+        return EXIT_FAILED
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+        if metrics_file is not None:
+            metrics_file.close()
+
+    _summarise(progress, finished, snapshots, sys.stdout)
+    if diverged:
+        err.write(f"cnn-tui: {diverged[-1].message}\n")
+        return EXIT_FAILED
+    if received:
+        return EXIT_TERMINATED if received[0] == signal.SIGTERM else EXIT_INTERRUPTED
+    return EXIT_OK
+
+
+def _summarise(progress: Progress, finished: Finished, snapshots: list[str], out: IO[str]) -> None:
+    progress.draw()
+    progress.say("")
+    elapsed = format_duration(time.perf_counter() - progress.start)
+    verb = {"finished": "finished", "stopped": "stopped"}.get(finished.reason, finished.reason)
+    lines = [f"{verb} at epoch {finished.epoch}, step {finished.step:,} after {elapsed}"]
+    if progress.first_losses and progress.loss_ema is not None:
+        start = sum(progress.first_losses) / len(progress.first_losses)
+        lines.append(
+            f"training loss {start:.3f} (mean of the first {len(progress.first_losses)} "
+            f"batches) → {progress.loss_ema:.3f} (recent average)"
+        )
+    if progress.evaluation is not None:
+        e = progress.evaluation
+        lines.append(f"test accuracy {e.accuracy:.2%}, test loss {e.loss:.4f} (step {e.step:,})")
+    if snapshots:
+        lines.append(f"last snapshot: {snapshots[-1]}")
+    out.write("\n".join(lines) + "\n")
+    out.flush()

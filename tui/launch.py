@@ -1,0 +1,121 @@
+"""Provides ``run_dashboard`` and ``run_inspector``: what ``cnn-tui`` does once its flags are read.
+
+The trainer runs in a spawned process (``ProcessLink``): a busy trainer can never starve the UI,
+and it keeps ~90 % of headless speed on two cores (design.md).
+"""
+
+from __future__ import annotations
+
+import multiprocessing.resource_tracker
+import signal
+import sys
+import tempfile
+from pathlib import Path
+
+from cnn_tui.core.config import RunConfig
+from cnn_tui.core.run_state import RunState
+
+EXIT_DATA, EXIT_SNAPSHOT, EXIT_ENVIRONMENT, EXIT_TERMINATED = 3, 4, 6, 143
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"cnn-tui: {message}\n")
+    return code
+
+
+def _needs_terminal() -> str | None:
+    """Textual reads the keyboard from stdin and draws on stderr: both must be terminals."""
+    for name, stream in (("standard input", sys.__stdin__), ("standard error", sys.__stderr__)):
+        if stream is None or not stream.isatty():
+            return (
+                f"the dashboard needs an interactive terminal ({name} is not one); "
+                "use `cnn-tui train --headless` instead"
+            )
+    return None
+
+
+def run_dashboard(
+    config: RunConfig,
+    data_dir: Path,
+    *,
+    limit: int | None,
+    test_limit: int | None,
+    state: RunState | None,
+    resumed_from: str | None,
+    snapshot_dir: Path | None,
+    run_name: str,
+    start_paused: bool,
+    in_process: bool,
+) -> int:
+    """Open the dashboard on a new trainer; returns the exit code."""
+    problem = _needs_terminal()
+    if problem:
+        return _fail(problem, EXIT_ENVIRONMENT)
+    from cnn_tui.core.data import DataError, check_mnist
+    from cnn_tui.core.link import ProcessLink, ThreadLink, TrainerSpec
+
+    try:  # fail here, before the screen changes, if the data is missing or corrupt
+        check_mnist(data_dir, limit=limit, test_limit=test_limit)
+    except DataError as error:
+        return _fail(str(error), EXIT_DATA)
+    spec = TrainerSpec(
+        config=config,
+        data_dir=str(data_dir),
+        limit=limit,
+        test_limit=test_limit,
+        state=state,
+        resumed_from=resumed_from,
+        snapshot_dir=str(snapshot_dir) if snapshot_dir else None,
+        run_name=run_name,
+        start_paused=start_paused,
+        log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
+    )
+    # The resource tracker cannot start from inside a running Textual app (textual-notes.md).
+    multiprocessing.resource_tracker.ensure_running()
+    link = ThreadLink(spec) if in_process else ProcessLink(spec)
+
+    from .app import DashboardApp
+
+    app = DashboardApp(link)
+    terminated: list[int] = []
+
+    def on_sigterm(signum: int, _frame: object) -> None:
+        # SIGTERM and SIGHUP: stop at the next batch, save, exit 143 — as a quit would.
+        terminated.append(signum)
+        app.call_later(app.action_quit)
+
+    previous = {s: signal.signal(s, on_sigterm) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        app.run()
+    finally:
+        link.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if terminated:
+        return EXIT_TERMINATED
+    return app.return_code or 0
+
+
+def run_inspector(
+    snapshot: Path, data_dir: Path, *, engine: str | None, test_limit: int | None
+) -> int:
+    """Open the misclassified-digit browser on a saved network; returns the exit code."""
+    problem = _needs_terminal()
+    if problem:
+        return _fail(problem, EXIT_ENVIRONMENT)
+    from cnn_tui.core.data import DataError, load_mnist
+    from cnn_tui.core.snapshot import SnapshotError, load_snapshot
+
+    try:
+        state = load_snapshot(snapshot)
+    except SnapshotError as error:
+        return _fail(str(error), EXIT_SNAPSHOT)
+    try:
+        _, test = load_mnist(data_dir, limit=1, test_limit=test_limit)
+    except DataError as error:
+        return _fail(str(error), EXIT_DATA)
+    from .inspect_app import InspectorApp
+
+    app = InspectorApp(state, test, engine=engine)
+    app.run()
+    return app.return_code or 0
