@@ -1,6 +1,6 @@
 """Provides ``main``: the ``cnn-tui`` command line.
 
-``cnn-tui [train]`` opens the dashboard (or trains headless with ``--headless``), ``cnn-tui inspect``
+``cnn-tui [train]`` opens the dashboard (or trains with ``--headless``), ``cnn-tui inspect``
 browses a saved network's mistakes, ``cnn-tui download`` fetches MNIST. Headless mode and
 ``download`` never import Textual. Every failure the user can cause ends with one line on stderr
 and an exit code from design.md — never a traceback.
