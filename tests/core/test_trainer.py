@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import math
 import queue
-import threading
 
 import pytest
 
@@ -18,6 +17,7 @@ from cnn_tui.core.commands import (
     Stop,
 )
 from cnn_tui.core.config import Architecture, ConfigError, Hyperparameters, RunConfig
+from cnn_tui.core.engines.base import BatchResult
 from cnn_tui.core.events import (
     BatchesEnded,
     CommandRefused,
@@ -205,26 +205,30 @@ def test_divergence_restores_good_weights_and_pauses() -> None:
         batch_interval=0,
         sample_interval=None,
     )
-    commands.put(SetHyperparameters(lr=10.0))
+    real_step = trainer.engine.train_batch
+    calls = []
 
-    def stop_when_paused() -> None:  # the trainer pauses itself; then end the run
-        for _ in range(200):
-            if any(isinstance(e, Diverged) for e in events):
-                commands.put(Stop())
-                return
-            threading.Event().wait(0.05)
-        commands.put(Stop())
+    def blow_up_on_the_fourth(data, indices, hyper):
+        """Steps 1-3 are real; the 4th leaves NaN weights and a NaN loss, as a huge lr would."""
+        calls.append(1)
+        if len(calls) != 4:
+            return real_step(data, indices, hyper)
+        params = trainer.engine.get_params()
+        trainer.engine.set_params({k: [math.nan] * len(v) for k, v in params.items()})
+        commands.put(Stop())  # the trainer pauses itself; this ends the run afterwards
+        return BatchResult(math.nan, 0)
 
-    watcher = threading.Thread(target=stop_when_paused)
-    watcher.start()
+    trainer.engine.train_batch = blow_up_on_the_fourth
+    before = trainer.engine.get_params()
     trainer.run()
-    watcher.join()
     diverged = [e for e in events if isinstance(e, Diverged)]
-    assert diverged, "lr 10 should blow this network up"
+    assert len(diverged) == 1 and diverged[0].step == 4
     assert "lower the learning rate" in diverged[0].message
-    assert Paused(trainer.step, "diverged") in events
-    params = trainer.engine.get_params()
-    assert all(math.isfinite(v) for values in params.values() for v in values)
+    assert Paused(3, "diverged") in events
+    assert trainer.step == 3 and len(trainer.history.losses) == 3
+    restored = trainer.engine.get_params()
+    assert restored == before  # the copy kept before step 1 (kept every 2 s)
+    assert diverged[0].restored_step == 0
     assert all(math.isfinite(loss) for loss in trainer.history.losses)
 
 
