@@ -46,9 +46,10 @@ class Evaluate:
 @dataclass(frozen=True, slots=True)
 class RequestSample:
     """Send a ``SampleViewed`` for the next batch's first image (or, with ``test_index``, for
-    that test image)."""
+    that test image, at once — with a saliency map for class ``saliency_target`` if given)."""
 
     test_index: int | None = None
+    saliency_target: int | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -124,6 +124,8 @@ class SampleViewed:
     probabilities: tuple[float, ...]  # 10 values
     predicted: int
     layers: tuple[ConvView, ...]  # one per conv layer, first to last
+    saliency: tuple[float, ...] = ()  # 28×28 ∂logit[saliency_target]/∂pixel, when asked for
+    saliency_target: int = -1
 
 
 @dataclass(frozen=True, slots=True)

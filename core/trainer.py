@@ -350,13 +350,16 @@ class Trainer:
             self._last_sample = now
             self._emit_sample("train", train_index)
 
-    def _emit_sample(self, source: str, index: int) -> None:
+    def _emit_sample(self, source: str, index: int, saliency_target: int | None = None) -> None:
         data = self.train_data if source == "train" else self.test_data
         image = data.image(index)
         inspection = self.engine.inspect(image)
         probabilities = inspection.probabilities
         predicted = max(range(len(probabilities)), key=probabilities.__getitem__)
         layers: tuple[ConvView, ...] = inspection.layers
+        saliency: tuple[float, ...] = ()
+        if saliency_target is not None:
+            saliency = tuple(self.engine.saliency(image, saliency_target))
         self.emit(
             SampleViewed(
                 step=self.step,
@@ -367,6 +370,8 @@ class Trainer:
                 probabilities=probabilities,
                 predicted=predicted,
                 layers=layers,
+                saliency=saliency,
+                saliency_target=-1 if saliency_target is None else saliency_target,
             )
         )
 
@@ -422,12 +427,14 @@ class Trainer:
             case Evaluate():
                 self._flush()
                 self._evaluate()
-            case RequestSample(test_index=test_index):
+            case RequestSample(test_index=test_index, saliency_target=target):
                 if test_index is not None:
                     if not isinstance(test_index, int) or not 0 <= test_index < len(self.test_data):
                         self._refuse(command, f"test index {test_index!r} is out of range")
+                    elif target is not None and target not in range(10):
+                        self._refuse(command, f"saliency class {target!r} is not a digit 0–9")
                     else:
-                        self._emit_sample("test", test_index)
+                        self._emit_sample("test", test_index, target)
                 elif self.paused:
                     position = min(self.position, len(self.train_data) - 1)
                     order = data_order(self.config.seed, self.epoch, len(self.train_data))
