@@ -94,6 +94,10 @@ def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
     except (DataError, ConfigError) as error:
         emit(Finished(0, 0, "failed", str(error)))
         return
+    except Exception as error:  # a bug: say so in one line, keep the trace for the log
+        traceback.print_exc()
+        emit(Finished(0, 0, "failed", f"the trainer could not start: {error}"))
+        return
     try:
         trainer.run()
     except Exception:  # already reported as Finished(failed); keep the trace for the log
