@@ -278,7 +278,7 @@ def _read_up_to(stream: BinaryIO, size: int) -> bytes:
 def _check_magic(head: bytes, name: str, ndim: int) -> None:
     kind = "image" if ndim == 3 else "label"
     wanted = 0x0800 | ndim
-    if _looks_like_html(head):
+    if looks_like_html(head):
         raise DataError(
             f"{name}: looks like an HTML page, not MNIST data — a download probably failed; "
             "delete it and download it again"
@@ -308,7 +308,7 @@ def _check_magic(head: bytes, name: str, ndim: int) -> None:
         )
 
 
-def _looks_like_html(head: bytes) -> bool:
+def looks_like_html(head: bytes) -> bool:
     """True for text starting with ``<`` (HTML, XML error bodies), after a BOM or whitespace."""
     return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"<"
 
