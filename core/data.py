@@ -26,7 +26,7 @@ import shlex
 import stat
 import struct
 import zlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -567,7 +567,3 @@ def _describe(folder: Path) -> str:
     except OSError:
         return f"{show_path(folder)} (unreadable)"
     return f"{show_path(folder)} ({len(missing)} of 4 files missing)"
-
-
-def _names(files: Iterable[MnistFile]) -> str:
-    return ", ".join(f.gz_name for f in files)
