@@ -514,3 +514,10 @@ def test_real_mnist_loads_and_matches_the_published_digests() -> None:
     assert len(train.images) == 60_000 * 784
     assert dataset_digests(train, test) == tuple(f.sha256 for f in MNIST_FILES)
     assert is_mnist(train, test)
+
+
+def test_check_mnist_counts_and_refuses(tmp_path: Path) -> None:
+    write_mnist_like(tmp_path, train=12, test=5)
+    assert data.check_mnist(tmp_path, limit=4) == (4, 5)
+    (tmp_path / (STEMS[3] + ".gz")).write_bytes(b"")
+    refused(data.check_mnist, tmp_path, match=r"t10k-labels-idx1-ubyte\.gz: file is empty")
