@@ -50,9 +50,9 @@ class NumpyEngine:
         self.convs: list[Conv3x3] = []
         self.pools: list[MaxPoolReLU] = []
         side = IMAGE_SIDE
-        for in_channels, out_channels, conv_side, pooled_side in arch.conv_shapes():
+        for in_channels, out_channels, _conv_side, pooled_side in arch.conv_shapes():
             self.convs.append(Conv3x3(in_channels, out_channels, side, self.dtype))
-            self.pools.append(MaxPoolReLU(out_channels, conv_side, self.dtype))
+            self.pools.append(MaxPoolReLU(out_channels, pooled_side, self.dtype))
             side = pooled_side
         self.dense1 = Dense(arch.flat_size, arch.hidden, self.dtype)
         self.dense2 = Dense(arch.hidden, NUM_CLASSES, self.dtype)
@@ -248,9 +248,8 @@ class NumpyEngine:
         a = self._one_image(image)
         layers = []
         for conv, pool in zip(self.convs, self.pools, strict=True):
-            z = conv.forward(a)
-            maps = np.maximum(z[..., 0], 0.0)  # (C, S, S) after ReLU
-            a = pool.forward(z)
+            maps = np.maximum(conv.full_maps(a[..., 0]), 0.0)  # (C, S, S) after ReLU
+            a = pool.forward(conv.forward(a))
             layers.append(
                 ConvView(
                     channels=conv.out_channels,

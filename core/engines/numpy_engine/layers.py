@@ -19,6 +19,7 @@ from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
 import numpy as np
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 Array = np.ndarray
 T = TypeVar("T")
@@ -56,22 +57,48 @@ class _Buffers:
         raise AttributeError(name)
 
 
+def window_taps(x: Array, pooled_side: int) -> list[Array]:
+    """The 9 taps of a 3×3 conv over ``x`` (Cin, H, W, N), as strided views in window order.
+
+    Tap (di, dj) is returned at index 3·di + dj, shaped (Cin, 2, 2, P, P, N) with
+    ``tap[c, a, b, pi, pj, n] = x[c, 2·pi + a + di, 2·pj + b + dj, n]``: the input under kernel
+    entry (di, dj) for the conv output at (2·pi + a, 2·pj + b), i.e. corner (a, b) of pooling
+    window (pi, pj). Views, no copies; writable if ``x`` is.
+    """
+    sc, sh, sw, sn = x.strides
+    c, n = x.shape[0], x.shape[-1]
+    p = pooled_side
+    shape = (c, 2, 2, p, p, n)
+    strides = (sc, sh, sw, 2 * sh, 2 * sw, sn)
+    return [
+        as_strided(x[:, di:, dj:], shape=shape, strides=strides)
+        for di in range(3)
+        for dj in range(3)
+    ]
+
+
 class Conv3x3:
-    """3×3 convolution, stride 1, no padding, with bias: (Cin, H, W, N) → (Cout, H−2, W−2, N).
+    """3×3 convolution, stride 1, no padding, with bias, evaluated where the 2×2 pool looks.
 
     z[o, i, j, n] = b[o] + Σ_{c, di, dj} w[o, c, di, dj] · x[c, i+di, j+dj, n]
 
-    computed as one matrix product ``W_aug @ cols``: ``cols`` (im2col) has a row per (c, di, dj) —
-    the shifted input, copied from 9 strided views — plus a constant row of ones, and ``W_aug``
-    (Cout, Cin·9 + 1) holds the kernels with the bias as its last column. The bias is thus added
-    inside the product, and its gradient falls out of the same product as the weights'.
+    Input x: (Cin, H, W, N). Output z: **window-major** (Cout, 2, 2, P, P, N), P = (H−2)//2, with
+    z[o, a, b, pi, pj, n] the conv output at (2·pi + a, 2·pj + b): each corner of the pooling
+    windows is one contiguous block, so the pool's work is a few whole-block operations. An odd
+    last row/column, which the pool drops, is not computed (``full_maps`` has it, for display).
+
+    The product is one matrix multiply ``W_aug @ cols``: ``cols`` (im2col) holds a row per
+    (c, di, dj) — copied from strided views of the input in window order — plus a row of ones, and
+    ``W_aug`` (Cout, Cin·9 + 1) holds the kernels with the bias as its last column, so the bias is
+    added inside the product and its gradient comes out of the same product as the weights'.
     """
 
     def __init__(self, in_channels: int, out_channels: int, in_side: int, dtype: np.dtype) -> None:
         self.in_channels = in_channels
         self.out_channels = out_channels
         self.in_side = in_side
-        self.side = in_side - 2  # "valid" 3×3
+        self.side = in_side - 2  # "valid" 3×3: the full map's side
+        self.pooled_side = self.side // 2  # P: pooling windows per row
         self.k = in_channels * 9  # kernel taps per output channel
         self.weight = np.zeros((out_channels, self.k + 1), dtype)  # [:, :k] kernels, [:, k] bias
         self.grad_weight = np.zeros_like(self.weight)
@@ -90,58 +117,70 @@ class Conv3x3:
         return self.weight[:, self.k]
 
     def _make_buffers(self, n: int) -> _Buffers:
-        s = self.side
-        cols = np.empty((self.k + 1, s * s * n), self.dtype)
+        p = self.pooled_side
+        cols = np.empty((self.k + 1, 4 * p * p * n), self.dtype)
         cols[self.k] = 1.0  # the bias row; never overwritten
+        # (Cin, di, dj, a, b, pi, pj, n) view of the kernel rows of cols
+        rows = cols[: self.k].reshape(self.in_channels, 3, 3, 2, 2, p, p, n)
         return _Buffers(
             cols=cols,
-            # (Cin, di, dj, i, j, n) view of the kernel rows of cols, for the 9 shifted copies
-            taps=cols[: self.k].reshape(self.in_channels, 3, 3, s, s, n),
-            z=np.empty((self.out_channels, s, s, n), self.dtype),
+            rows=[rows[:, di, dj] for di in range(3) for dj in range(3)],
+            z=np.empty((self.out_channels, 2, 2, p, p, n), self.dtype),
+            source=None,  # the input array the cached tap views below look at
+            taps=[],
         )
 
     def forward(self, x: Array) -> Array:
-        """x (Cin, H, W, N) → z (Cout, H−2, W−2, N), bias included, before ReLU."""
-        n = x.shape[-1]
-        buf = self._buffers.get(n)
-        s = self.side
-        for di in range(3):
-            for dj in range(3):
-                # row (c, di, dj) of cols = the input shifted by (di, dj)
-                np.copyto(buf.taps[:, di, dj], x[:, di : di + s, dj : dj + s, :])
+        """x (Cin, H, W, N) → z (Cout, 2, 2, P, P, N) window-major, bias included, before ReLU."""
+        buf = self._buffers.get(x.shape[-1])
+        if buf.source is not x:  # inputs are the previous layer's reused buffers: views cached
+            buf.source, buf.taps = x, window_taps(x, self.pooled_side)
+        for row, tap in zip(buf.rows, buf.taps, strict=True):
+            np.copyto(row, tap)  # rows (c, di, dj) of cols = the input under kernel entry (di, dj)
         np.matmul(self.weight, buf.cols, out=buf.z.reshape(self.out_channels, -1))
         self._cols = buf.cols
         return buf.z
 
     def backward(self, grad_z: Array, need_input: bool) -> Array | None:
-        """grad_z (Cout, H−2, W−2, N) → stores grad_weight; returns grad_x (Cin, H, W, N) if asked.
+        """grad_z (Cout, 2, 2, P, P, N) → stores grad_weight; returns grad_x (Cin, H, W, N) if
+        asked.
 
-        grad_W_aug = grad_z (Cout, M) @ colsᵀ (M, Cin·9+1), M = (H−2)(W−2)N: kernels and bias.
-        grad_x = col2im(W[:, :k]ᵀ @ grad_z): each tap's rows added back at its shift.
+        grad_W_aug = grad_z (Cout, M) @ colsᵀ (M, Cin·9+1), M = 4·P²·N: kernels and bias together.
+        grad_x = col2im(W[:, :k]ᵀ @ grad_z): each tap's rows added back where they were read.
         """
         assert self._cols is not None, "backward before forward"
-        cout, s = self.out_channels, self.side
         n = grad_z.shape[-1]
-        g2 = grad_z.reshape(cout, -1)
+        g2 = grad_z.reshape(self.out_channels, -1)
         np.matmul(g2, self._cols.T, out=self.grad_weight)
         if not need_input:
             return None
         buf = self._buffers.get(n)
         if not hasattr(buf, "grad_cols"):
-            buf.grad_cols = np.empty((self.k, s * s * n), self.dtype)
-            buf.grad_taps = buf.grad_cols.reshape(self.in_channels, 3, 3, s, s, n)
+            p = self.pooled_side
+            buf.grad_cols = np.empty((self.k, 4 * p * p * n), self.dtype)
+            grad_rows = buf.grad_cols.reshape(self.in_channels, 3, 3, 2, 2, p, p, n)
+            buf.grad_rows = [grad_rows[:, di, dj] for di in range(3) for dj in range(3)]
             buf.grad_x = np.empty((self.in_channels, self.in_side, self.in_side, n), self.dtype)
+            buf.grad_taps = window_taps(buf.grad_x, p)
         np.matmul(self.weight[:, : self.k].T, g2, out=buf.grad_cols)
-        gx = buf.grad_x
-        gx.fill(0.0)
-        for di in range(3):
-            for dj in range(3):
-                gx[:, di : di + s, dj : dj + s, :] += buf.grad_taps[:, di, dj]
-        return gx
+        buf.grad_x.fill(0.0)
+        for grad_tap, grad_row in zip(buf.grad_taps, buf.grad_rows, strict=True):
+            grad_tap += grad_row  # the 4 corners of one tap never overlap: no lost updates
+        return buf.grad_x
+
+    def full_maps(self, x: Array) -> Array:
+        """One image x (Cin, H, W) → the whole map z (Cout, H−2, W−2), bias included (for display).
+
+        Direct and unoptimised: a sliding 3×3 window contracted with the kernels.
+        """
+        windows = sliding_window_view(x, (3, 3), axis=(1, 2))  # (Cin, S, S, 3, 3)
+        z = np.tensordot(self.kernels, windows, axes=([1, 2, 3], [0, 3, 4]))  # (Cout, S, S)
+        return z + self.bias[:, None, None]
 
 
 class MaxPoolReLU:
-    """Max-pool 2×2, stride 2 (odd edge dropped), then ReLU: (C, S, S, N) → (C, S//2, S//2, N).
+    """Max-pool 2×2, stride 2 (odd edge dropped), then ReLU: window-major (C, 2, 2, P, P, N) from
+    ``Conv3x3`` → (C, P, P, N).
 
     ReLU is monotone, so relu(max(window)) = max(relu(window)) exactly: pooling first runs ReLU on
     a quarter of the values. The gradient matches ReLU-then-pool too: it reaches the window's first
@@ -149,63 +188,54 @@ class MaxPoolReLU:
     and nothing otherwise (where ReLU's output is 0 its gradient is 0).
     """
 
-    def __init__(self, channels: int, in_side: int, dtype: np.dtype) -> None:
+    def __init__(self, channels: int, pooled_side: int, dtype: np.dtype) -> None:
         self.channels = channels
-        self.in_side = in_side
-        self.side = in_side // 2
+        self.side = pooled_side
         self.dtype = dtype
         self._buffers: BufferCache[_Buffers] = BufferCache(self._make_buffers)
         self._z: Array | None = None
         self._buf: _Buffers | None = None
 
     def _make_buffers(self, n: int) -> _Buffers:
-        shape = (self.channels, self.side, self.side, n)
+        p = self.side
+        flat = (self.channels, p * p * n)
         return _Buffers(
-            top=np.empty(shape, self.dtype),  # window max, then its pre-ReLU copy (backward)
-            bottom=np.empty(shape, self.dtype),
-            out=np.empty(shape, self.dtype),
-            grad=np.empty(shape, self.dtype),
-            hit=np.empty(shape, bool),
-            # the input gradient; the odd edge (if any) is never written, so stays 0
-            grad_z=np.zeros((self.channels, self.in_side, self.in_side, n), self.dtype),
+            top=np.empty(flat, self.dtype),  # max of the top corners, then the window max m
+            bottom=np.empty(flat, self.dtype),
+            out=np.empty((self.channels, p, p, n), self.dtype),
+            grad=np.empty(flat, self.dtype),
+            hit=np.empty(flat, bool),
+            grad_z=np.empty((self.channels, 4, p * p * n), self.dtype),
         )
 
-    def _corners(self, z: Array) -> tuple[Array, Array, Array, Array]:
-        """The four (C, S//2, S//2, N) views of each window's corners, in row-major order."""
-        p = self.side
-        c, n = z.shape[0], z.shape[-1]
-        w = z[:, : 2 * p, : 2 * p, :].reshape(c, p, 2, p, 2, n)
-        return w[:, :, 0, :, 0], w[:, :, 0, :, 1], w[:, :, 1, :, 0], w[:, :, 1, :, 1]
-
     def forward(self, z: Array) -> Array:
-        """z (C, S, S, N) → relu(max over each 2×2 window) (C, S//2, S//2, N)."""
+        """z (C, 2, 2, P, P, N) window-major → relu(max over each window) (C, P, P, N)."""
         buf = self._buffers.get(z.shape[-1])
-        z00, z01, z10, z11 = self._corners(z)
-        np.maximum(z00, z01, out=buf.top)
-        np.maximum(z10, z11, out=buf.bottom)
+        corners = z.reshape(self.channels, 4, -1)  # corner k = 2a + b: (C, P·P·N) each
+        np.maximum(corners[:, 0], corners[:, 1], out=buf.top)
+        np.maximum(corners[:, 2], corners[:, 3], out=buf.bottom)
         np.maximum(buf.top, buf.bottom, out=buf.top)  # top = window max m
-        np.maximum(buf.top, 0.0, out=buf.out)  # relu(m)
-        self._z, self._buf = z, buf
+        np.maximum(buf.top, 0.0, out=buf.out.reshape(self.channels, -1))  # relu(m)
+        self._z, self._buf = corners, buf
         return buf.out
 
     def backward(self, grad_out: Array) -> Array:
-        """grad_out (C, S//2, S//2, N) → grad_z (C, S, S, N): each window's gradient goes to its
+        """grad_out (C, P, P, N) → grad_z (C, 2, 2, P, P, N): each window's gradient goes to its
         first maximum, and only where that maximum is > 0."""
         assert self._z is not None and self._buf is not None, "backward before forward"
-        buf = self._buf
-        m, g, hit = buf.top, buf.grad, buf.hit
+        buf, corners = self._buf, self._z
+        m, g, hit, grad_z = buf.top, buf.grad, buf.hit, buf.grad_z
         np.greater(m, 0.0, out=hit)
-        np.multiply(grad_out, hit, out=g)  # through ReLU: 0 where m ≤ 0
-        d00, d01, d10, d11 = self._corners(buf.grad_z)
-        z00, z01, z10, _ = self._corners(self._z)
+        np.multiply(grad_out.reshape(self.channels, -1), hit, out=g)  # through ReLU
         # first maximum wins: each corner in order takes what is left of g where it equals m,
         # and leaves 0 behind (g − g = 0 exactly), so later equal corners get nothing
-        for z_corner, d_corner in ((z00, d00), (z01, d01), (z10, d10)):
-            np.equal(z_corner, m, out=hit)
-            np.multiply(g, hit, out=d_corner)
-            np.subtract(g, d_corner, out=g)
-        np.copyto(d11, g)  # whatever is left: the bottom-right corner was the (only) maximum
-        return buf.grad_z
+        for k in range(3):
+            np.equal(corners[:, k], m, out=hit)
+            np.multiply(g, hit, out=grad_z[:, k])
+            np.subtract(g, grad_z[:, k], out=g)
+        np.copyto(grad_z[:, 3], g)  # what is left: the bottom-right corner was the only maximum
+        p = self.side
+        return grad_z.reshape(self.channels, 2, 2, p, p, -1)
 
 
 class Dense:
