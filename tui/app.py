@@ -1,0 +1,349 @@
+"""Provides ``DashboardApp``: the live training dashboard over any ``TrainerLink``.
+
+One pump timer (30 Hz) drains the link (bounded per tick) into the pure ``TrainingState`` and
+tells the dashboard screen what changed; the screen repaints at ≤10 Hz. Key bindings become core
+commands sent through the link; the status shows what the trainer acknowledged ("pausing…" until
+``Paused``). Quitting (q, ctrl+c, ctrl+q) sends ``Stop(save=True)``, waits a bounded time for
+``Finished``, then ``link.stop()``: it never hangs and never leaves the trainer behind.
+
+Hooks for other parts of the app:
+
+* ``DashboardApp(link, *, title=...)`` — the constructor; ``run()`` starts the link on mount.
+* ``inspector_factory`` — set to ``Callable[[Evaluated], Screen]`` and ``m`` opens that screen
+  with the latest evaluation (its mistakes); until then ``m`` only notifies.
+* ``state`` — the ``TrainingState`` (read-only for others); ``send(command)`` — send a command and
+  show it as pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections.abc import Callable, Iterable
+
+from textual import events
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.timer import Timer
+
+from ..core import commands as cmd
+from ..core import events as ev
+from ..core.config import (
+    BATCH_SIZE_MAX,
+    LR_RANGE,
+    ConfigError,
+    check_float,
+    parse_batch_size,
+    parse_lr,
+    parse_momentum,
+)
+from ..core.link import TrainerLink
+from .dashboard import DashboardScreen
+from .screens.help import HelpScreen
+from .screens.too_small import TooSmallScreen
+from .screens.value_prompt import ValuePrompt
+from .state import TrainingState
+
+MIN_SIZE = (80, 24)
+"""Below this the dashboard is replaced by "make the terminal larger"."""
+PUMP_HZ = 30
+MAX_EVENTS_PER_TICK = 2000
+END_STATES = ("finished", "stopped", "failed")
+
+
+class DashboardApp(App[None]):
+    """Watch a CNN learn and steer it."""
+
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("ctrl+c", "quit", "Quit", id="quit-ctrl-c", show=False, priority=True),
+        Binding("ctrl+q", "quit", "Quit", id="quit-ctrl-q", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        link: TrainerLink,
+        *,
+        title: str = "cnn-tui",
+        quit_timeout: float = 5.0,
+        stop_timeout: float = 3.0,
+    ) -> None:
+        super().__init__()
+        self.link = link
+        self.title = title
+        self.state = TrainingState()
+        self.quit_timeout = quit_timeout
+        """Seconds to wait for ``Finished`` (the trainer saving) after ``Stop`` on quit."""
+        self.stop_timeout = stop_timeout
+        """Seconds ``link.stop`` may take before it forces the trainer down."""
+        self.inspector_factory: Callable[[ev.Evaluated], Screen[None]] | None = None
+        """Set by the inspector: builds the misclassified-digit screen from an evaluation."""
+        self.dashboard = DashboardScreen(self.state)
+        self._pump_timer: Timer | None = None
+        self._quit_deadline: float | None = None
+        self._closing = False
+        self._link_stopped = False
+        self._asked: dict[str, float] = {}  # lr asked for and not yet answered, for + and −
+        self.key_times: list[float] = []
+        """Set by benchmarks: time.perf_counter() at each key press (see bench_dashboard_soak)."""
+
+    # ---- life cycle -----------------------------------------------------------------------
+
+    def on_mount(self) -> None:
+        self.push_screen(self.dashboard)
+        try:
+            self.link.start()
+        except Exception as error:  # a link that cannot start is shown, not raised
+            self._fail(f"the trainer did not start: {error}")
+        self._pump_timer = self.set_interval(1 / PUMP_HZ, self.pump)
+        self._check_size(self.size.width, self.size.height)
+
+    def on_unmount(self) -> None:
+        self._stop_link()
+
+    def _stop_link(self) -> None:
+        if not self._link_stopped:
+            self._link_stopped = True
+            self.link.stop(self.stop_timeout)
+
+    # ---- events in ------------------------------------------------------------------------
+
+    def pump(self) -> None:
+        """Drain what the trainer sent, fold it into the state, mark the panels that changed."""
+        if self._link_stopped:
+            return
+        try:
+            events_in = self.link.drain(MAX_EVENTS_PER_TICK)
+        except Exception as error:
+            events_in = []
+            self._fail(f"the link to the trainer broke: {error}")
+        changed: set[str] = set()
+        for event in events_in:
+            changed |= self.state.apply(event)
+            self._announce(event)
+        if (
+            not events_in
+            and not self.link.alive
+            and self.state.run_state not in END_STATES
+            and self.state.run_state != "starting"
+        ):
+            self._fail("the trainer stopped without saying why")
+            changed.add("status")
+        if changed:
+            self.dashboard.mark(changed)
+        if self._quit_deadline is not None:
+            ended = self.state.run_state in END_STATES or not self.link.alive
+            if ended or time.monotonic() > self._quit_deadline:
+                self._close()
+
+    def _announce(self, event: ev.Event) -> None:
+        """Answers worth a notification (the status shows them too)."""
+        match event:
+            case ev.HyperparametersChanged() | ev.CommandRefused():
+                self._asked.clear()
+                if isinstance(event, ev.CommandRefused):
+                    self.notify(event.reason, title="Refused", severity="error")
+            case ev.SnapshotSaved(path=path):
+                self.notify(path, title="Snapshot saved")
+            case ev.SnapshotFailed(reason=reason):
+                self.notify(reason, title="Snapshot failed", severity="error", timeout=8)
+            case ev.Diverged(message=message):
+                self.notify(message, title="Training diverged", severity="error", timeout=15)
+            case ev.Finished(reason="failed", message=message):
+                self.notify(message or "the trainer failed", title="Training failed",
+                            severity="error", timeout=30)  # fmt: skip
+            case ev.Finished(reason="finished"):
+                self.notify("all epochs done · q quits", title="Training finished")
+
+    def _fail(self, message: str) -> None:
+        self.state.run_state = "failed"
+        self.state.message = message
+        self.notify(message, title="Trainer", severity="error", timeout=30)
+        self.dashboard.mark({"status"})
+
+    # ---- commands out ---------------------------------------------------------------------
+
+    def send(self, command: cmd.Command) -> None:
+        """Send a command and show it as pending until the trainer answers."""
+        try:
+            self.link.send(command)
+        except Exception as error:
+            self._fail(f"could not send {type(command).__name__}: {error}")
+            return
+        self.dashboard.mark(self.state.requested(command))
+
+    @property
+    def _ended(self) -> bool:
+        return self.state.run_state in END_STATES
+
+    def _refuse_if_ended(self) -> bool:
+        if self._ended:
+            self.notify(f"the run has {self.state.run_state} · q quits", severity="warning")
+        return self._ended
+
+    def action_toggle_pause(self) -> None:
+        """Pause, or resume (also after a divergence); a second press before the answer
+        reverses the first."""
+        if self._refuse_if_ended():
+            return
+        pending = self.state.pending.get("run", "")
+        if pending.startswith("pausing"):
+            self.send(cmd.Resume())
+        elif pending.startswith("resuming"):
+            self.send(cmd.Pause())
+        elif self.state.run_state in ("paused", "diverged"):
+            self.send(cmd.Resume())
+        else:
+            self.send(cmd.Pause())
+
+    def action_step(self) -> None:
+        if self._refuse_if_ended():
+            return
+        if self.state.run_state not in ("paused", "diverged"):
+            self.notify("step works while paused · press space first", severity="warning")
+            return
+        self.send(cmd.Step(1))
+
+    def _scale_lr(self, factor: float) -> None:
+        if self._refuse_if_ended():
+            return
+        base = self._asked.get("lr", self.state.lr)
+        if not math.isfinite(base):
+            self.notify("the learning rate is not known yet", severity="warning")
+            return
+        try:
+            new = check_float("learning rate", base * factor, *LR_RANGE)
+        except ConfigError as error:
+            self.notify(str(error), title="Refused", severity="error")
+            return
+        self._asked["lr"] = new
+        self.send(cmd.SetHyperparameters(lr=new))
+
+    def action_lr_up(self) -> None:
+        self._scale_lr(2.0)
+
+    def action_lr_down(self) -> None:
+        self._scale_lr(0.5)
+
+    def _prompt(self, title: str, current: str, rule: str, parse, make) -> None:  # noqa: ANN001
+        if self._refuse_if_ended():
+            return
+
+        def done(value: float | int | None) -> None:
+            if value is not None:
+                self.send(make(value))
+
+        self.push_screen(ValuePrompt(title, current, rule, parse), done)
+
+    def action_set_lr(self) -> None:
+        lo, hi = LR_RANGE
+        self._prompt("Learning rate", f"{self.state.lr:g}", f"a number in {lo:g}–{hi:g}",
+                     parse_lr, lambda v: cmd.SetHyperparameters(lr=float(v)))  # fmt: skip
+
+    def action_set_batch_size(self) -> None:
+        limit = min(BATCH_SIZE_MAX, self.state.train_size or BATCH_SIZE_MAX)
+        self._prompt("Batch size", str(self.state.batch_size), f"a whole number in 1–{limit}",
+                     lambda text: parse_batch_size(text, limit),
+                     lambda v: cmd.SetHyperparameters(batch_size=int(v)))  # fmt: skip
+
+    def action_set_momentum(self) -> None:
+        self._prompt(
+            "Momentum",
+            f"{self.state.momentum:g}",
+            "a number in 0–0.999",
+            parse_momentum,
+            lambda v: cmd.SetHyperparameters(momentum=float(v)),
+        )
+
+    def action_evaluate(self) -> None:
+        if not self._refuse_if_ended():
+            self.send(cmd.Evaluate())
+
+    def action_request_sample(self) -> None:
+        if not self._refuse_if_ended():
+            self.send(cmd.RequestSample())
+
+    def action_save_snapshot(self) -> None:
+        if not self._refuse_if_ended():
+            self.send(cmd.SaveSnapshot())
+
+    def action_open_mistakes(self) -> None:
+        """Open the misclassified-digit browser (``inspector_factory``) on the latest
+        evaluation; until it exists, say so."""
+        latest = self.state.latest_eval
+        if self.inspector_factory is None:
+            self.notify("the misclassified-digit browser is not part of this build yet",
+                        severity="warning")  # fmt: skip
+            return
+        if latest is None:
+            self.notify("no evaluation yet · press e to evaluate now", severity="warning")
+            return
+        self.push_screen(self.inspector_factory(latest))
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen())
+
+    # ---- quitting -------------------------------------------------------------------------
+
+    async def action_quit(self) -> None:
+        """Stop the trainer at the next batch (it saves a snapshot), wait for it briefly,
+        then exit. A second press exits without waiting any longer."""
+        if self._quit_deadline is not None or self._ended or not self.link.alive:
+            self._close()
+            return
+        self._quit_deadline = time.monotonic() + self.quit_timeout
+        self.send(cmd.Stop(save=True))
+
+    def _close(self) -> None:
+        if self._closing:
+            return
+        self._closing = True
+        if self._pump_timer is not None:
+            self._pump_timer.stop()
+        self.run_worker(self._stop_and_exit(), exclusive=True, group="quit")
+
+    async def _stop_and_exit(self) -> None:
+        if not self._link_stopped:
+            self._link_stopped = True
+            await asyncio.to_thread(self.link.stop, self.stop_timeout)
+        self.exit()
+
+    # ---- size -----------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._check_size(event.size.width, event.size.height)
+
+    def _check_size(self, width: int, height: int) -> None:
+        small = width < MIN_SIZE[0] or height < MIN_SIZE[1]
+        top = self.screen_stack[-1] if self.screen_stack else None
+        if small and not isinstance(top, TooSmallScreen):
+            self.push_screen(TooSmallScreen(*MIN_SIZE))
+        elif small and isinstance(top, TooSmallScreen):
+            top.show_size(width, height)
+        elif not small and isinstance(top, TooSmallScreen):
+            self.pop_screen()
+
+    # ---- command palette --------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for title, help_text, action in PALETTE:
+            yield SystemCommand(title, help_text, getattr(self, action))
+
+
+PALETTE = (
+    ("Pause / resume", "pause or resume training (space)", "action_toggle_pause"),
+    ("Step one batch", "while paused (n)", "action_step"),
+    ("Learning rate ×2", "(+)", "action_lr_up"),
+    ("Learning rate ÷2", "(-)", "action_lr_down"),
+    ("Set learning rate…", "type an exact value (l)", "action_set_lr"),
+    ("Set batch size…", "(b)", "action_set_batch_size"),
+    ("Set momentum…", "(M)", "action_set_momentum"),
+    ("Evaluate now", "on the test set (e)", "action_evaluate"),
+    ("New input sample", "(r)", "action_request_sample"),
+    ("Save snapshot", "(s)", "action_save_snapshot"),
+    ("Misclassified digits", "browse the latest evaluation's mistakes (m)", "action_open_mistakes"),
+    ("Help", "keys and panels (?)", "action_help"),
+)

@@ -1,0 +1,79 @@
+"""Provides ``ClassAccuracy``: the ten digits' test accuracy as bars with values and the change
+since the previous evaluation, and the confusion matrix heat map beside them (or instead of them,
+toggled with ``c``, when the panel is too narrow for both).
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import RenderableType
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.reactive import reactive
+
+from ..render.bars import confusion_lines, hbar
+from ..render.halfblock import SegmentLines, beside
+from .panel import Panel
+
+LABEL_WIDTH = 2
+VALUE_WIDTH = 16  # " 97.3% ▲ +1.2"
+CONFUSION_WIDTH = 33
+MIN_BAR = 6
+
+
+class ClassAccuracy(Panel):
+    """Per-class accuracy bars from the latest evaluation, with the confusion heat map."""
+
+    TITLE = "Per-class test accuracy"
+    show_confusion: reactive[bool] = reactive(False)
+    """When only one view fits: show the confusion matrix instead of the bars."""
+
+    def watch_show_confusion(self) -> None:
+        self.repaint()
+
+    def build(self, width: int, height: int) -> RenderableType:
+        latest = self.state.latest_eval
+        if latest is None:
+            return Text("no evaluation yet — press e to evaluate now", style="dim")
+        self.border_title = f"{self.TITLE} · {100 * latest.accuracy:.2f}% at step {latest.step:,}"
+        both = width >= LABEL_WIDTH + MIN_BAR + VALUE_WIDTH + 2 + CONFUSION_WIDTH
+        confusion = confusion_lines(
+            latest.confusion, self.muted, colour_on=self.colour_on, header=height > 10
+        )
+        if both:
+            bar_width = width - CONFUSION_WIDTH - 2
+            bars = self._bar_lines(bar_width)
+            self.border_subtitle = "bars: test accuracy · map: true ↓ predicted →"
+            return SegmentLines(beside([bars, confusion], [bar_width, CONFUSION_WIDTH], gap=2))
+        if self.show_confusion:
+            self.border_subtitle = "confusion: true ↓ predicted →  (c: bars)"
+            return SegmentLines(confusion)
+        self.border_subtitle = "c: confusion matrix"
+        return SegmentLines(self._bar_lines(width))
+
+    def _bar_lines(self, width: int) -> list[list[Segment]]:
+        """A header line, then one line per digit: label, bar, value, change."""
+        latest = self.state.latest_eval
+        assert latest is not None
+        previous = self.state.previous_class_accuracy
+        bar_width = max(1, width - LABEL_WIDTH - VALUE_WIDTH - 1)
+        lines: list[list[Segment]] = []
+        worst = min((a for a in latest.per_class_accuracy if math.isfinite(a)), default=math.nan)
+        for digit, acc in enumerate(latest.per_class_accuracy):
+            value = "   —  " if not math.isfinite(acc) else f"{100 * acc:5.1f}%"
+            change = ""
+            if previous is not None and math.isfinite(acc) and math.isfinite(previous[digit]):
+                delta = 100 * (acc - previous[digit])
+                arrow = "▲" if delta > 0.05 else "▼" if delta < -0.05 else "="
+                change = f" {arrow}{delta:+5.1f}" if arrow != "=" else "   =  "
+            style = Style.parse("red" if acc == worst else "green")
+            lines.append(
+                [
+                    Segment(f"{digit} ", None),
+                    Segment(hbar(acc, bar_width), style if self.colour_on else None),
+                    Segment(f" {value}{change}".ljust(VALUE_WIDTH), None),
+                ]
+            )
+        return lines

@@ -1,0 +1,77 @@
+"""Provides ``DigitView``: the image the network is looking at (28×28 in half blocks, or ASCII
+shades without colour), its label, the prediction, and the ten probabilities as bars — beside the
+digit when the panel is wide enough, under it as a strip of vertical bars when not.
+"""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+
+from ..render.bars import hbar, vbars
+from ..render.halfblock import Line, SegmentLines, beside, grid_lines, normaliser
+from .panel import Panel
+
+SIDE = 28
+PROB_WIDTH = 22  # "7 ██████████  93.1% ←"
+
+
+class DigitView(Panel):
+    """The sampled input digit, label, prediction and probabilities."""
+
+    TITLE = "Input"
+
+    def build(self, width: int, height: int) -> RenderableType:
+        sample = self.state.sample
+        if sample is None:
+            return Text("waiting for a sample…", style="dim")
+        pixels = [b / 255 for b in sample.image]
+        digit = grid_lines(pixels, SIDE, "ink", normaliser(0.0, 1.0), colour_on=self.colour_on)
+        right = sample.predicted == sample.label
+        verdict = Style.parse("bold green" if right else "bold red")
+        caption: Line = [
+            Segment(f"label {sample.label} → predicted {sample.predicted} "),
+            Segment("✓ right" if right else "✗ wrong", verdict),
+        ]
+        where = f"{sample.source} #{sample.index:,} · step {sample.step:,}"
+        self.border_subtitle = where
+        if width >= SIDE + 2 + PROB_WIDTH:
+            probs = self._prob_lines(min(width - SIDE - 2, 34))
+            lines = beside([digit, probs], [SIDE, width - SIDE - 2], gap=2)
+            return SegmentLines([*lines, caption])
+        return SegmentLines([*digit, caption, *self._prob_strip()])
+
+    def _prob_lines(self, width: int) -> list[Line]:
+        """One line per digit: digit, bar, percentage; the label marked with ←."""
+        sample = self.state.sample
+        assert sample is not None
+        bar_width = max(3, width - 12)
+        lines: list[Line] = [[Segment("probabilities", self.muted)]]
+        for d, p in enumerate(sample.probabilities):
+            strong = d == sample.predicted
+            style = Style(bold=True) if strong else None
+            bar_style = Style.parse("cyan") if self.colour_on else None
+            mark = " ←" if d == sample.label else ""
+            lines.append(
+                [
+                    Segment(f"{d} ", style),
+                    Segment(hbar(p, bar_width), bar_style),
+                    Segment(f"{100 * p:5.1f}%{mark}", style),
+                ]
+            )
+        return lines
+
+    def _prob_strip(self) -> list[Line]:
+        """Ten vertical bars (two rows, 16 levels) over the digits 0–9, the label underlined."""
+        sample = self.state.sample
+        assert sample is not None
+        bar_style = Style.parse("cyan") if self.colour_on else None
+        lines: list[Line] = [[Segment(row, bar_style)] for row in vbars(sample.probabilities, 2, 3)]
+        labels: Line = []
+        for d in range(10):
+            style = Style(bold=True, underline=d == sample.label, reverse=d == sample.predicted)
+            labels.append(Segment(f" {d} ", style))
+        lines.append(labels)
+        return lines

@@ -1,0 +1,31 @@
+"""Provides ``FeatureMapsView``: every map of each conv layer for the sampled digit, after ReLU
+and after pooling, each with its 3×3 kernel (see ``render/feature_maps.py`` for the layout).
+"""
+
+from __future__ import annotations
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from ..render.feature_maps import feature_map_lines
+from ..render.halfblock import SegmentLines
+from .panel import Panel
+
+
+class FeatureMapsView(Panel):
+    """Feature maps and kernels of the sampled digit, scaled to fit the panel."""
+
+    TITLE = "Feature maps"
+
+    def on_mount(self) -> None:
+        self.border_subtitle = "dark → bright: activation · kernel blue − / red +"
+        super().on_mount()
+
+    def build(self, width: int, height: int) -> RenderableType:
+        sample = self.state.sample
+        if sample is None:
+            return Text("waiting for a sample…", style="dim")
+        lines = feature_map_lines(
+            sample.layers, width, height, colour_on=self.colour_on, muted=self.muted
+        )
+        return SegmentLines(lines)

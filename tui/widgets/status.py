@@ -1,0 +1,88 @@
+"""Provides ``StatusBar``: engine, epoch, step, throughput, ETA, the acknowledged hyperparameters
+and the run state (with what is pending, e.g. "running · pausing…"), wrapped to the width by whole
+items so nothing is cut mid-word. A refusal or a divergence shows on a second line.
+"""
+
+from __future__ import annotations
+
+import math
+
+from rich.console import RenderableType
+from rich.text import Text
+
+from ..state import TrainingState, format_duration
+from .panel import Panel
+
+STATE_STYLE = {
+    "running": "bold green",
+    "paused": "bold yellow",
+    "starting": "bold",
+    "finished": "bold cyan",
+    "stopped": "bold cyan",
+    "failed": "bold white on red",
+    "diverged": "bold white on red",
+}
+STATE_GLYPH = {"running": "▶", "paused": "‖", "diverged": "✕", "failed": "✕"}
+
+
+def status_items(state: TrainingState) -> list[Text]:
+    """The status line's items, most important first."""
+    s = state
+    items = [
+        Text.assemble(
+            (
+                f"{STATE_GLYPH.get(s.run_state, '■')} {s.run_state.upper()}",
+                STATE_STYLE.get(s.run_state, "bold"),
+            ),
+        ),  # fmt: skip
+    ]
+    if "run" in s.pending:
+        items.append(Text(s.pending["run"], style="bold reverse"))
+    items += [
+        Text.assemble(("epoch ", "dim"), f"{s.epoch}/{s.epochs}"),
+        Text.assemble(("step ", "dim"), f"{s.step_in_epoch:,}/{s.epoch_steps:,}"),
+        Text.assemble(("lr ", "dim"), (_num(s.lr), "bold")),
+        Text.assemble(("batch ", "dim"), (str(s.batch_size or "?"), "bold")),
+        Text.assemble(("momentum ", "dim"), (_num(s.momentum), "bold")),
+        Text.assemble(f"{s.images_per_s:,.0f}", (" img/s", "dim")),
+        Text.assemble(("ETA ", "dim"), format_duration(s.eta_seconds)),
+        Text.assemble(("engine ", "dim"), s.engine),
+    ]
+    for kind in ("hyper", "eval", "snapshot"):
+        if kind in s.pending:
+            items.append(Text(s.pending[kind], style="bold reverse"))
+    return items
+
+
+def _num(value: float) -> str:
+    return "?" if not math.isfinite(value) else f"{value:.4g}"
+
+
+def wrap_items(items: list[Text], width: int, gap: str = "  ") -> list[Text]:
+    """Lay items on lines of at most ``width`` cells, never splitting one."""
+    lines: list[Text] = [Text()]
+    for item in items:
+        line = lines[-1]
+        need = len(item) + (len(gap) if line.plain else 0)
+        if line.plain and line.cell_len + need > width:
+            lines.append(Text())
+            line = lines[-1]
+        if line.plain:
+            line.append(gap)
+        line.append_text(item)
+    return lines
+
+
+class StatusBar(Panel):
+    """The run at a glance, from acknowledged values only."""
+
+    can_focus = False
+
+    def build(self, width: int, height: int) -> RenderableType:
+        state = self.state
+        lines = wrap_items(status_items(state), width)
+        self.set_class(state.run_state in ("diverged", "failed"), "-alarm")
+        if state.message and len(lines) < height:
+            lines.append(Text(state.message, style="bold"))
+        lines = lines[:height]
+        return Text("\n").join(lines)
