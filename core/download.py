@@ -209,17 +209,27 @@ def _fetch(
     try:
         with os.fdopen(handle, "wb") as out:
             _stream(url, out, part, expected.gz_name, cap, timeout, progress)
-            out.flush()
-            os.fsync(out.fileno())
+            _durable(lambda: (out.flush(), os.fsync(out.fileno())), part)
         reason = verify_file(part, expected)
         if reason is not None:
             raise _MirrorFailed(reason)
-        os.replace(part, final)
+        _durable(lambda: os.replace(part, final), final)
         _fsync_dir(folder)
     except BaseException:  # any failure, Ctrl+C included: no partial file stays behind
         part.unlink(missing_ok=True)
         raise
     return final
+
+
+def _durable(step: Callable[[], object], path: Path) -> None:
+    """Run a local file step (flush, fsync, rename); its OSError ends the download cleanly."""
+    try:
+        step()
+    except OSError as exc:
+        raise DownloadError(
+            f"cannot save {show_path(path)}: {exc.strerror or exc} — check the free space and "
+            "permissions of that folder, or pass another --data DIR"
+        ) from None
 
 
 def _fsync_dir(folder: Path) -> None:

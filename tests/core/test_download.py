@@ -375,3 +375,15 @@ def test_real_mnist_folder_verifies_and_needs_no_network() -> None:
     # Everything verified: no mirror is contacted (an empty mirror list would fail otherwise).
     paths = download_mnist(Path(folder), mirrors=())
     assert [p.name for p in paths] == [f.gz_name for f in MNIST_FILES]
+
+
+def test_a_failed_rename_is_a_clear_error(
+    server: FaultServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def refuse(src: object, dst: object) -> None:
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(download.os, "replace", refuse)
+    with pytest.raises(DownloadError, match=r"cannot save .*train-images-idx3-ubyte\.gz: Read-o"):
+        fetch(tmp_path, server.mirror("good"))
+    assert leftovers(tmp_path) == []
