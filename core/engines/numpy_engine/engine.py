@@ -107,6 +107,7 @@ class NumpyEngine:
 
     def velocity_arrays(self) -> dict[str, np.ndarray]:
         """Canonical name → writable NumPy view of each momentum buffer."""
+        self._sgd.settle()
         return dict(self._velocity_arrays)
 
     def get_params(self) -> FlatParams:
@@ -116,11 +117,12 @@ class NumpyEngine:
         _fill(self._weights, params, "parameter")
 
     def get_velocity(self) -> FlatParams:
+        self._sgd.settle()
         return {name: a.ravel().tolist() for name, a in self._velocity_arrays.items()}
 
     def set_velocity(self, velocity: FlatParams) -> None:
         _fill(self._velocity_arrays, velocity, "velocity")
-        self._sgd._velocity_zero = False  # may be non-zero now
+        self._sgd.forget()
 
     # --- data -------------------------------------------------------------------------------
 
@@ -178,7 +180,7 @@ class NumpyEngine:
         n = labels.shape[0]
         probabilities = softmax(logits)
         loss = float(cross_entropy(probabilities, labels).mean())
-        correct = int(np.count_nonzero(logits.argmax(axis=0) == labels))
+        correct = int(np.count_nonzero(probabilities.argmax(axis=0) == labels))
         grad = probabilities
         factor = scale / n
         grad *= factor
@@ -192,6 +194,8 @@ class NumpyEngine:
         n = index.shape[0]
         if n == 0:
             raise ValueError("train_batch needs at least one image index")
+        if not Sgd.is_fast(hyper):
+            self._sgd.settle()  # the pending velocity lives in the gradient buffers
         images, labels = self._view(data)
         pixels, _ = self._inputs.get(n)
         np.take(images, index, axis=0, out=pixels)
@@ -206,6 +210,7 @@ class NumpyEngine:
         self, data: Dataset, indices: Sequence[int]
     ) -> tuple[float, dict[str, np.ndarray]]:
         """Mean loss and its gradient (copies, canonical names/shapes), without updating."""
+        self._sgd.settle()
         index = np.asarray(indices, dtype=np.intp)
         images, labels = self._view(data)
         logits = self._forward(self._to_input(images[index]))
@@ -232,7 +237,7 @@ class NumpyEngine:
             logits = self._forward(self._to_input(images[lo:hi]))
             p = softmax(logits)  # (10, n)
             total_loss += float(cross_entropy(p, labels[lo:hi]).sum())
-            predicted.extend(logits.argmax(axis=0).tolist())
+            predicted.extend(p.argmax(axis=0).tolist())
             probabilities.extend(p.T.tolist())
         count = stop - start
         return Predictions(total_loss / count if count else 0.0, predicted, probabilities)
@@ -271,6 +276,7 @@ class NumpyEngine:
     def saliency(self, image: bytes, target: int) -> list[float]:
         if not 0 <= target < NUM_CLASSES:
             raise ValueError(f"target class {target} is not 0–{NUM_CLASSES - 1}")
+        self._sgd.settle()
         logits = self._forward(self._one_image(image))
         grad_logits = np.zeros_like(logits)
         grad_logits[target, 0] = 1.0  # ∂ logit[target] / ∂ logits

@@ -2,10 +2,11 @@
 
 The rule (core/engines/base.py): g ← g + wd·w (weights only); v ← mu·v + g; w ← w − lr·v.
 
-With momentum 0 the engine passes gradients already multiplied by lr (it scales the gradient at the
-logits, a 10×N array, instead of every weight gradient), and the step is
-w ← w·(1 − lr·wd) − lr·g, the same rule regrouped. The velocity is then unused and kept at zero,
-so turning momentum on later starts from v = 0 (as PyTorch does when it creates its buffer).
+Fast path — momentum 0 and no weight decay, the default: the step is w ← w − lr·g and v = g. The
+engine then scales the gradient at the logits (a 10×N array) by lr, so every gradient buffer
+already holds lr·g and the step is one subtraction per array. The velocity v = g is not written
+then: it is left *pending* (recoverable as buffer / lr) and made explicit by ``settle`` before
+anything overwrites the gradient buffers or reads the velocity.
 """
 
 from __future__ import annotations
@@ -37,34 +38,47 @@ class Sgd:
 
     def __init__(self, slots: list[Slot]) -> None:
         self.slots = slots
-        self._velocity_zero = True
+        self._pending_lr: float | None = None  # set: velocity = grad / this (fast path)
+
+    @staticmethod
+    def is_fast(hyper: Hyperparameters) -> bool:
+        return hyper.momentum == 0.0 and hyper.weight_decay == 0.0
 
     @staticmethod
     def grad_scale(hyper: Hyperparameters) -> float:
-        """What the engine multiplies the logits' gradient by: lr when momentum is 0, else 1."""
-        return hyper.lr if hyper.momentum == 0.0 else 1.0
+        """What the engine multiplies the logits' gradient by: lr on the fast path, else 1."""
+        return hyper.lr if Sgd.is_fast(hyper) else 1.0
+
+    def settle(self) -> None:
+        """Write the pending velocity (v = g of the last fast step). Call before the gradient
+        buffers are overwritten by a step that is not fast, and before reading the velocity."""
+        if self._pending_lr is not None:
+            for slot in self.slots:
+                np.divide(slot.grad, self._pending_lr, out=slot.velocity)
+            self._pending_lr = None
+
+    def forget(self) -> None:
+        """Drop a pending velocity (the caller has just replaced the velocity)."""
+        self._pending_lr = None
 
     def step(self, hyper: Hyperparameters) -> None:
         """Update every weight in place from its gradient (scaled as ``grad_scale`` says)."""
-        lr, mu, wd = hyper.lr, hyper.momentum, hyper.weight_decay
-        if mu == 0.0:
-            if not self._velocity_zero:
-                for slot in self.slots:
-                    slot.velocity.fill(0.0)
-                self._velocity_zero = True
+        if self.is_fast(hyper):
             for slot in self.slots:
-                if wd and not slot.is_bias:
-                    # w ← w − lr·(g + wd·w)  =  w·(1 − lr·wd) − (lr·g)
-                    slot.decayed(slot.weight)[...] *= 1.0 - lr * wd
-                slot.weight -= slot.grad  # grad already holds lr·g
+                slot.weight -= slot.grad  # grad holds lr·g: w ← w − lr·g
+            self._pending_lr = hyper.lr  # v = g, written only when needed
             return
-        self._velocity_zero = False
+        assert self._pending_lr is None, "settle() before the backward pass of a slow step"
+        lr, mu, wd = hyper.lr, hyper.momentum, hyper.weight_decay
         for slot in self.slots:
             w, g, v = slot.weight, slot.grad, slot.velocity
             if wd and not slot.is_bias:
                 decayed_g = slot.decayed(g)
                 decayed_g += wd * slot.decayed(w)  # g ← g + wd·w
-            v *= mu  # v ← mu·v + g
-            v += g
+            if mu:
+                v *= mu  # v ← mu·v + g
+                v += g
+            else:
+                np.copyto(v, g)  # v ← g
             np.multiply(v, lr, out=g)  # g is free now: reuse it for lr·v
             w -= g  # w ← w − lr·v
