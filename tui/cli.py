@@ -176,7 +176,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Download the four MNIST files (SHA-256 checked) into a folder.",
     )
     download.add_argument(
-        "--data", metavar="DIR", help="destination folder (default: ./data/mnist)"
+        "--data",
+        metavar="DIR",
+        help="destination folder (default: $CNN_TUI_DATA, else ./data/mnist in a checkout, "
+        "else ~/.cache/cnn-tui/mnist)",
     )
     download.add_argument(
         "--timeout", type=_bounded_float("timeout", 0.1, 600), default=30.0, help="seconds (30)"
@@ -353,9 +356,10 @@ def _prepare_snapshot_dir(folder: Path) -> str | None:
 
 
 def _download(args: argparse.Namespace) -> int:
+    from cnn_tui.core.data import download_dir
     from cnn_tui.core.download import DownloadError, download_mnist, stderr_progress
 
-    folder = Path(args.data) if args.data else Path("data") / "mnist"
+    folder = download_dir(args.data)
     try:
         paths = download_mnist(folder, timeout=args.timeout, progress=stderr_progress())
     except DownloadError as error:
