@@ -90,17 +90,26 @@ SAVE_FIX = "earlier snapshots are untouched"
 
 
 class SnapshotError(Exception):
-    """A snapshot could not be saved or loaded. ``str()`` is one line: file: problem; fix."""
+    """A snapshot could not be saved or loaded. ``str()`` is one line: "file: problem; fix".
 
-    def __init__(self, path: Path | str, problem: str, fix: str = "") -> None:
-        self.path = Path(path)
-        self.problem = problem
+    ``SnapshotError(path, problem, fix)``; ``SnapshotError(message)`` (one argument) is a ready
+    line with no file (``path`` is then None).
+    """
+
+    def __init__(self, path: Path | str, problem: str = "", fix: str = "") -> None:
+        self.path = Path(path) if problem else None
+        self.problem = problem or str(path)
         self.fix = fix
-        text = str(path) if str(path).isprintable() else repr(str(path))
-        text += f": {problem}" + (f"; {fix}" if fix else "")
+        text = self.problem
+        if self.path is not None:
+            shown = str(path) if str(path).isprintable() else repr(str(path))
+            text = f"{shown}: {problem}"
+        text += f"; {fix}" if fix else ""
         super().__init__(" ".join(text.split()))  # never more than one line
 
     def __reduce__(self) -> tuple[Any, ...]:  # survives pickling across a process link
+        if self.path is None:
+            return (SnapshotError, (self.problem, "", self.fix))
         return (SnapshotError, (self.path, self.problem, self.fix))
 
 

@@ -157,13 +157,16 @@ def read_arrays(
     arrays: dict[str, np.ndarray] = {}
     for key, (dtype, shape) in expected.items():
         entry = _entry(listed[key], key)
-        header_shape, header_dtype = _peek_header(npz.zip, infos[f"{key}.npy"], key)
+        info = infos[f"{key}.npy"]
+        header_shape, header_dtype, header_end = _peek_header(npz.zip, info, key)
         if header_dtype != dtype:
             raise SchemaError(f"array {key} has dtype {header_dtype}, expected {dtype}")
         if header_shape != shape:
             raise SchemaError(
                 f"array {key} has shape {header_shape}, expected {shape} for {arch.describe()}"
             )
+        if info.file_size != header_end + math.prod(shape) * np.dtype(dtype).itemsize:
+            raise SchemaError(f"array {key} is truncated or padded")
         if entry["dtype"] != dtype or entry["shape"] != list(shape):
             raise SchemaError(f"array {key} does not match its description in meta.json")
         array = npz[key]  # np.load's reader, allow_pickle=False; size already bounded
@@ -181,8 +184,8 @@ def _entry(obj: Any, key: str) -> dict[str, Any]:
 
 def _peek_header(
     archive: zipfile.ZipFile, info: zipfile.ZipInfo, key: str
-) -> tuple[tuple[int, ...], str]:
-    """Shape and dtype from a member's ``.npy`` header, and its size checked, before any read."""
+) -> tuple[tuple[int, ...], str, int]:
+    """Shape, dtype and length of a member's ``.npy`` header, read before anything else."""
     with archive.open(info) as member:
         version = npy_format.read_magic(member)
         if version == (1, 0):
@@ -194,9 +197,7 @@ def _peek_header(
         header_end = member.tell()
     if dtype.hasobject or fortran:  # an object array would need pickle: never
         raise SchemaError(f"array {key} holds Python objects or is in Fortran order")
-    if info.file_size != header_end + math.prod(shape) * dtype.itemsize:
-        raise SchemaError(f"array {key} is truncated or padded")
-    return tuple(shape), dtype.str
+    return tuple(shape), dtype.str, header_end
 
 
 def build_state(
