@@ -1,0 +1,121 @@
+"""The two engines agree: same seed, same batches → the same numbers.
+
+The pure-Python engine is the readable reference for the math in engines/base.py; the NumPy engine
+in float64 must match it to rounding (per-batch losses within relative 1e-4, in practice ~1e-14),
+and in float32 within a looser bound. Small architectures and few images per batch keep the pure
+engine fast; one run uses the default architecture for a few batches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.dataset import Dataset
+from cnn_tui.core.engines import Engine, make_engine
+from cnn_tui.core.params import init_params
+from tests.synthetic import blobs
+
+SMALL = Architecture(filters=2, hidden=8)
+SMALL_TWO_CONV = Architecture(filters=2, filters2=3, hidden=8)
+BATCH = 4
+BATCHES = 60
+
+
+@pytest.fixture(scope="module")
+def data() -> Dataset:
+    return blobs(BATCH * BATCHES, seed=3)
+
+
+def engines(arch: Architecture, precision: str = "float64", seed: int = 0) -> tuple[Engine, Engine]:
+    python = make_engine(RunConfig(arch=arch, engine="python", seed=seed))
+    numpy = make_engine(RunConfig(arch=arch, engine="numpy", precision=precision, seed=seed))
+    assert (python.name, numpy.name) == ("python", "numpy")
+    return python, numpy
+
+
+def batches(count: int, size: int, total: int, seed: int = 0) -> list[list[int]]:
+    """``count`` batches drawn from a seeded shuffle of ``total`` images."""
+    order = np.random.default_rng(seed).permutation(total).tolist()
+    return [order[(i * size) % total : (i * size) % total + size] for i in range(count)]
+
+
+@pytest.mark.parametrize("arch", [Architecture(), SMALL_TWO_CONV], ids=["default", "two-conv"])
+def test_both_start_from_identical_params(arch: Architecture) -> None:
+    python, numpy = engines(arch, seed=5)
+    expected = init_params(arch, 5)
+    assert python.get_params() == expected
+    assert numpy.get_params() == expected
+    assert python.get_velocity() == numpy.get_velocity()
+
+
+@pytest.mark.parametrize(
+    ("arch", "hyper"),
+    [
+        (SMALL, Hyperparameters(lr=0.05, batch_size=BATCH)),
+        (SMALL_TWO_CONV, Hyperparameters(lr=0.03, momentum=0.9, weight_decay=1e-3)),
+    ],
+    ids=["one-conv-plain-sgd", "two-conv-momentum-decay"],
+)
+def test_losses_agree_batch_by_batch_in_float64(
+    data: Dataset, arch: Architecture, hyper: Hyperparameters
+) -> None:
+    python, numpy = engines(arch)
+    for indices in batches(BATCHES, BATCH, len(data)):
+        expected = python.train_batch(data, indices, hyper)
+        got = numpy.train_batch(data, indices, hyper)
+        assert got.loss == pytest.approx(expected.loss, rel=1e-4)
+        assert got.correct == expected.correct
+    for name, values in python.get_params().items():
+        np.testing.assert_allclose(numpy.get_params()[name], values, rtol=1e-6, atol=1e-9)
+    for name, values in python.get_velocity().items():
+        np.testing.assert_allclose(numpy.get_velocity()[name], values, rtol=1e-6, atol=1e-9)
+
+
+def test_default_architecture_agrees_for_a_few_batches(data: Dataset) -> None:
+    python, numpy = engines(Architecture())
+    hyper = Hyperparameters(lr=0.01, momentum=0.5, batch_size=2)
+    for indices in batches(3, 2, len(data), seed=1):
+        expected = python.train_batch(data, indices, hyper)
+        got = numpy.train_batch(data, indices, hyper)
+        assert got.loss == pytest.approx(expected.loss, rel=1e-4)
+    np.testing.assert_allclose(
+        numpy.get_params()["dense1.weight"], python.get_params()["dense1.weight"], rtol=1e-6
+    )
+
+
+def test_float32_stays_close(data: Dataset) -> None:
+    python, numpy = engines(SMALL, precision="float32")
+    hyper = Hyperparameters(lr=0.05, momentum=0.9, batch_size=BATCH)
+    for indices in batches(20, BATCH, len(data)):
+        expected = python.train_batch(data, indices, hyper)
+        got = numpy.train_batch(data, indices, hyper)
+        assert got.loss == pytest.approx(expected.loss, rel=2e-3)
+
+
+def test_predict_inspect_and_saliency_agree(data: Dataset) -> None:
+    python, numpy = engines(SMALL_TWO_CONV)
+    hyper = Hyperparameters(lr=0.05, momentum=0.9, batch_size=BATCH)
+    for indices in batches(10, BATCH, len(data)):
+        python.train_batch(data, indices, hyper)
+        numpy.train_batch(data, indices, hyper)
+    expected, got = python.predict(data, 0, 20), numpy.predict(data, 0, 20)
+    assert got.predicted == expected.predicted
+    assert got.loss == pytest.approx(expected.loss, rel=1e-9)
+    np.testing.assert_allclose(got.probabilities, expected.probabilities, rtol=1e-9, atol=1e-12)
+    image = data.image(7)
+    view_p, view_n = python.inspect(image), numpy.inspect(image)
+    np.testing.assert_allclose(view_n.probabilities, view_p.probabilities, rtol=1e-9, atol=1e-12)
+    assert len(view_n.layers) == len(view_p.layers) == 2
+    for layer_p, layer_n in zip(view_p.layers, view_n.layers, strict=True):
+        for field in ("channels", "in_channels", "side", "pooled_side"):
+            assert getattr(layer_n, field) == getattr(layer_p, field), field
+        for field in ("maps", "pooled", "kernels", "biases"):
+            np.testing.assert_allclose(
+                getattr(layer_n, field), getattr(layer_p, field), rtol=1e-9, atol=1e-12
+            )
+    for target in (0, 4):
+        np.testing.assert_allclose(
+            numpy.saliency(image, target), python.saliency(image, target), rtol=1e-7, atol=1e-10
+        )
