@@ -1,0 +1,48 @@
+"""A fixed small network and test set for the inspector's tests: a 2-filter, 8-unit network
+trained 20 steps (float64, seeded) on synthetic blobs, so it gets some of 60 test digits wrong."""
+
+from __future__ import annotations
+
+import random
+from functools import lru_cache
+
+from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.dataset import Dataset
+from cnn_tui.core.engines import make_engine
+from cnn_tui.core.evaluation import summarise
+from cnn_tui.core.events import Evaluated
+from cnn_tui.core.run_state import History, RunState
+from tests.synthetic import blobs
+
+STEPS = 20
+CONFIG = RunConfig(arch=Architecture(filters=2, hidden=8), precision="float64", seed=3)
+
+
+@lru_cache(maxsize=1)
+def small_run() -> tuple[RunState, Dataset]:
+    """(the saved run, its test set)."""
+    train, test = blobs(200, seed=0), blobs(60, seed=1)
+    engine = make_engine(CONFIG)
+    rng = random.Random(0)
+    hyper = Hyperparameters(lr=0.05, momentum=0.9)
+    for _ in range(STEPS):
+        engine.train_batch(train, [rng.randrange(len(train)) for _ in range(16)], hyper)
+    state = RunState(
+        config=CONFIG,
+        epoch=1,
+        position=STEPS * 16,
+        step=STEPS,
+        params=engine.get_params(),
+        velocity=engine.get_velocity(),
+        history=History(),
+        train_size=len(train),
+        test_size=len(test),
+    )
+    return state, test
+
+
+def direct_evaluation() -> Evaluated:
+    """The same network evaluated without the app."""
+    state, test = small_run()
+    engine = make_engine(state.config, state.params)
+    return summarise(engine.predict(test), test, epoch=1, step=STEPS, seconds=0.0)

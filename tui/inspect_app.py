@@ -1,0 +1,98 @@
+"""Provides ``InspectorApp``: ``cnn-tui inspect SNAPSHOT`` — the misclassified-digit browser on a
+saved network, with no training.
+
+It builds the snapshot's network in an engine, evaluates the whole test set in a worker thread
+(a progress bar meanwhile), then opens ``MistakesScreen`` over a ``LocalSource``. A network that
+cannot be built ends the app with one line and exit code 4, never a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+
+from ..core.dataset import Dataset
+from ..core.engines import Engine
+from ..core.events import Evaluated
+from ..core.run_state import RunState
+from .inspector.evaluate import InspectError, build_engine, evaluate
+from .inspector.loading import InspectorLoading
+from .inspector.mistakes_screen import MistakesScreen
+from .inspector.source import LocalSource
+
+EXIT_SNAPSHOT = 4
+
+
+class InspectorApp(App[None]):
+    """Browse the mistakes of the network saved in ``state`` on the test set ``test``."""
+
+    TITLE = "cnn-tui inspect"
+
+    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+
+    def __init__(
+        self,
+        state: RunState,
+        test: Dataset,
+        engine: str | None = None,
+        *,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.state = state
+        self.test = test
+        self.engine_name = engine or state.config.engine
+        self.export_dir = export_dir
+        """Where exports and screenshots go by default (None: the current directory)."""
+        self.started = time.perf_counter()
+        self.open_seconds: float | None = None
+        """Seconds from construction until the browser was shown (for the benchmark)."""
+        self.mistakes_screen: MistakesScreen | None = None
+
+    def on_mount(self) -> None:
+        text = f"evaluating {len(self.test):,} test digits with the {self.engine_name} engine…"
+        self.push_screen(InspectorLoading(text))
+        self.run_worker(self._evaluate, thread=True, exclusive=True, exit_on_error=False)
+
+    def _evaluate(self) -> None:
+        """Worker thread: build the engine and evaluate; hand the result to the UI thread."""
+        try:
+            engine = build_engine(self.state, self.engine_name)
+            evaluated = evaluate(
+                engine,
+                self.test,
+                epoch=self.state.epoch,
+                step=self.state.step,
+                progress=lambda done, total: self.call_from_thread(self._progress, done, total),
+            )
+        except InspectError as error:
+            self.call_from_thread(self._fail, str(error))
+            return
+        except (ValueError, MemoryError) as error:
+            self.call_from_thread(self._fail, f"could not evaluate the network: {error}")
+            return
+        self.call_from_thread(self._open, engine, evaluated)
+
+    def _progress(self, done: int, total: int) -> None:
+        if isinstance(self.screen, InspectorLoading):
+            self.screen.set_progress(done, total)
+
+    def _fail(self, message: str) -> None:
+        self.exit(return_code=EXIT_SNAPSHOT, message=Text(f"cnn-tui: {message}"))
+
+    def _open(self, engine: Engine, evaluated: Evaluated) -> None:
+        source = LocalSource(engine, self.test, step=self.state.step)
+        self.mistakes_screen = MistakesScreen(
+            evaluated,
+            self.test,
+            source,
+            closable=False,
+            export_dir=self.export_dir,
+            engine_name=self.engine_name,
+        )
+        self.switch_screen(self.mistakes_screen)
+        self.open_seconds = time.perf_counter() - self.started

@@ -1,0 +1,67 @@
+"""Provides ``ConfusionScreen``: the full confusion matrix; choosing a cell dismisses the screen
+with that (true, predicted) pair, which the browser turns into its filter.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from .confusion import ConfusionGrid
+
+
+class ConfusionScreen(Screen[tuple[int, int] | None]):
+    """The 10×10 matrix; Enter (or a click on the selected cell) opens its digits."""
+
+    CSS_PATH = "inspector.tcss"
+
+    BINDINGS = [
+        Binding("escape,c", "back", "Back", id="confusion-back"),
+    ]
+
+    def __init__(
+        self,
+        confusion: Sequence[Sequence[int]],
+        *,
+        title: str,
+        start: tuple[int, int] | None = None,
+    ) -> None:
+        super().__init__()
+        self.confusion = confusion
+        self.title_text = title
+        self.start = start
+
+    def compose(self) -> ComposeResult:
+        yield Static(self.title_text, id="confusion-title", markup=False)
+        with Vertical(id="confusion-body"), Center():
+            yield ConfusionGrid(self.confusion, start=self.start)
+        yield Static("", id="confusion-cell", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        grid = self.query_one(ConfusionGrid)
+        grid.focus()
+        self.watch(grid, "cell", self._describe)
+
+    @on(ConfusionGrid.CellChosen)
+    def chosen(self, event: ConfusionGrid.CellChosen) -> None:
+        self.dismiss((event.label, event.predicted))
+
+    def _describe(self, cell: tuple[int, int]) -> None:
+        t, p = cell
+        count = self.confusion[t][p]
+        total = sum(self.confusion[t]) or 1
+        what = "right" if t == p else "mistaken for"
+        self.query_one("#confusion-cell", Static).update(
+            f"true {t}, predicted {p}: {count} digits ({100 * count / total:.1f}% of the {t}s, "
+            f"{what}{'' if t == p else f' {p}'}) · Enter: show them"
+        )
+
+    def action_back(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,207 @@
+"""Provides ``DetailScreen``: one mistaken digit, large; its label, prediction and the ten
+probabilities as bars; the saliency map (∂ score / ∂ pixel of the predicted class — or of the
+true class, ``s`` switches) over the digit; every conv layer's feature maps and kernels. Left/right
+move to the previous/next mistake of the browser's list without going back.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...core.events import Mistake
+from ..render.feature_maps import SIDES, choose_side, layer_lines
+from ..render.halfblock import Line, SegmentLines
+from .render import digit_lines, probability_lines, saliency_lines, saliency_scale
+from .source import DigitDetail, DigitSource
+
+MAPS_FALLBACK_SIDE = 13
+"""Map size used (with scrolling) when no size fits every layer in the visible height."""
+
+
+class DetailScreen(Screen[int]):
+    """A mistake in detail; dismissed with the position it ended on (for the browser's cursor)."""
+
+    CSS_PATH = "inspector.tcss"
+
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="detail-back"),
+        Binding("left,p", "step(-1)", "Previous", id="detail-previous"),
+        Binding("right,n", "step(1)", "Next", id="detail-next"),
+        Binding("s", "toggle_target", "Saliency: predicted/true", id="detail-saliency"),
+        Binding("e", "screenshot", "Save SVG", id="detail-svg"),
+    ]
+    """←/→ (or p/n): previous/next mistake; s: saliency of the predicted or the true class;
+    e: save an SVG screenshot of this view."""
+
+    def __init__(
+        self,
+        mistakes: Sequence[Mistake],
+        position: int,
+        source: DigitSource,
+        *,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.mistakes = list(mistakes)
+        self.position = max(0, min(position, len(self.mistakes) - 1))
+        self.source = source
+        self.export_dir = export_dir
+        self.target_true = False
+        """False: saliency of the predicted class; True: of the true class."""
+        self.detail: DigitDetail | None = None
+
+    @property
+    def mistake(self) -> Mistake:
+        return self.mistakes[self.position]
+
+    @property
+    def target(self) -> int:
+        return self.mistake.label if self.target_true else self.mistake.predicted
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="detail-head", markup=False)
+        with Horizontal(id="detail-top"):
+            yield Static("", id="detail-digit")
+            yield Static("", id="detail-saliency")
+            yield Static("", id="detail-probs")
+        with VerticalScroll(id="detail-maps"):
+            yield Static("", id="detail-maps-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._ask)  # after layout: the panes know their sizes
+
+    # --- data ------------------------------------------------------------------------------
+
+    def _ask(self) -> None:
+        """Ask the source for the current digit; show "asking…" until it answers."""
+        index, target = self.mistake.index, self.target
+        self.detail = None
+        self._paint_head()
+        if self.source.cached(index, target) is None:
+            self.query_one("#detail-saliency", Static).update(
+                _note(f"computing saliency of class {target}…")
+            )
+        self.source.request(index, target, self.show_detail)
+
+    def show_detail(self, detail: DigitDetail) -> None:
+        """Take a source's answer (ignored if the user has moved on)."""
+        if (detail.index, detail.saliency_target) != (self.mistake.index, self.target):
+            return
+        self.detail = detail
+        self._paint()
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        position = max(0, min(self.position + delta, len(self.mistakes) - 1))
+        if position != self.position:
+            self.position = position
+            self._ask()
+
+    def action_toggle_target(self) -> None:
+        self.target_true = not self.target_true
+        self._ask()
+
+    def action_back(self) -> None:
+        self.dismiss(self.position)
+
+    def action_screenshot(self) -> None:
+        folder = self.export_dir or Path.cwd()
+        name = f"cnn-tui-digit-{self.mistake.index}.svg"
+        try:
+            path = self.app.save_screenshot(filename=name, path=str(folder))
+        except OSError as error:
+            self.notify(
+                f"could not write {folder / name}: {error.strerror or error}",
+                severity="error",
+                title="Screenshot not saved",
+            )
+            return
+        self.notify(f"saved {path}", title="Screenshot")
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.call_after_refresh(self._paint)
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    @property
+    def colour_on(self) -> bool:
+        return not getattr(self.app, "no_color", False)
+
+    def _paint_head(self) -> None:
+        m = self.mistake
+        p = m.probabilities
+        self.query_one("#detail-head", Static).update(
+            f"test #{m.index:,}: true {m.label} → predicted {m.predicted} "
+            f"{100 * p[m.predicted]:.1f}% ({m.label}: {100 * p[m.label]:.1f}%) · "
+            f"mistake {self.position + 1} of {len(self.mistakes)}"
+        )
+
+    def _paint(self) -> None:
+        detail = self.detail
+        if detail is None:
+            return
+        self._paint_head()
+        muted = Style(dim=True)
+        colour_on = self.colour_on
+        digit = digit_lines(detail.image, 28, colour_on=colour_on)
+        verdict = "✓ right now" if detail.predicted == detail.label else "✗"
+        digit.append([Segment(f"true {detail.label} · network says {detail.predicted} {verdict}")])
+        self.query_one("#detail-digit", Static).update(SegmentLines(digit))
+
+        which = "true" if self.target_true else "predicted"
+        sal = saliency_lines(detail.image, detail.saliency, colour_on=colour_on)
+        scale = saliency_scale(detail.saliency)
+        sal.append(
+            [Segment(f"∂score[{detail.saliency_target}]/∂px ", None), Segment(f"({which})", muted)]
+        )
+        sal.append(
+            [Segment("red: more ink → higher" if colour_on else "+ raises, - lowers", muted)]
+        )
+        if not math.isfinite(scale) or scale == 0:
+            sal.append([Segment("(gradient is zero here)", muted)])
+        self.query_one("#detail-saliency", Static).update(SegmentLines(sal))
+
+        probs_widget = self.query_one("#detail-probs", Static)
+        width = max(20, probs_widget.size.width or 30)
+        lines: list[Line] = [[Segment("probabilities", muted)]]
+        lines += probability_lines(
+            detail.probabilities, detail.label, detail.predicted, width, colour_on=colour_on
+        )
+        if detail.step >= 0:
+            lines.append([Segment(f"weights of step {detail.step:,}", muted)])
+        probs_widget.update(SegmentLines(lines))
+        self._paint_maps()
+
+    def _paint_maps(self) -> None:
+        detail = self.detail
+        body = self.query_one("#detail-maps-body", Static)
+        if detail is None:
+            body.update("")
+            return
+        box = self.query_one("#detail-maps", VerticalScroll).size
+        width = max(10, box.width - 1)
+        channels = [v.channels for v in detail.layers]
+        side = choose_side(channels, width, max(1, box.height)) or MAPS_FALLBACK_SIDE
+        side = side if side in SIDES else MAPS_FALLBACK_SIDE
+        lines: list[Line] = []
+        for i, view in enumerate(detail.layers):
+            lines += layer_lines(view, i, side, width, self.colour_on, Style(dim=True))
+        body.update(SegmentLines(lines))
+
+
+def _note(text: str) -> SegmentLines:
+    """A one-line dim renderable."""
+    return SegmentLines([[Segment(text, Style(dim=True))]])

@@ -1,0 +1,266 @@
+"""Provides ``MistakesScreen``: the misclassified-digit browser.
+
+A grid of the mistakes of one evaluation, sorted by confidence or by class, filtered by true
+class, predicted class or a confusion-matrix cell, with the count of each; Enter opens a digit in
+``DetailScreen``; ``c`` opens the confusion matrix; ``e``/``j`` export the list shown.
+
+The same screen serves ``cnn-tui inspect`` (a ``LocalSource``) and the dashboard during training
+(a ``LinkSource``): the dashboard forwards trainer events with ``on_trainer_event`` — a new
+``Evaluated`` replaces the list (saying which digits became right or wrong), a ``SampleViewed``
+answers a digit request.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...core.config import NUM_CLASSES
+from ...core.dataset import Dataset
+from ...core.events import CommandRefused, Evaluated, SampleViewed
+from .confusion_screen import ConfusionScreen
+from .detail_screen import DetailScreen
+from .export import ExportError, write_mistakes
+from .grid import MistakeGrid
+from .mistakes import Changes, Filter, MistakeView, changes
+from .prompt import PathPrompt
+from .source import DigitSource, LinkSource
+
+SORT_NAMES = {"confidence": "most confident first", "class": "by class", "index": "test order"}
+
+
+class MistakesScreen(Screen[None]):
+    """Browse the mistakes of ``evaluation`` on ``test_images`` (the same test set, in order)."""
+
+    CSS_PATH = "inspector.tcss"
+
+    BINDINGS = [
+        Binding("s", "cycle_sort", "Sort", id="mistakes-sort"),
+        Binding("t", "ask_filter('label')", "True class", id="mistakes-filter-true"),
+        Binding("p", "ask_filter('predicted')", "Predicted", id="mistakes-filter-predicted"),
+        Binding("c", "confusion", "Matrix", id="mistakes-confusion"),
+        Binding("x", "clear_filter", "All", id="mistakes-clear"),
+        Binding("e", "export('csv')", "CSV", id="mistakes-export-csv"),
+        Binding("j", "export('jsonl')", "JSONL", id="mistakes-export-jsonl"),
+        Binding("escape", "escape", "Back", id="mistakes-back"),
+        *(Binding(str(d), f"digit({d})", show=False) for d in range(NUM_CLASSES)),
+    ]
+    """s: sort (confidence → class → test order) · t/p then 0–9: filter by true/predicted class
+    (t/p again: any) · c: confusion matrix, Enter on a cell filters to it · x: clear the filter ·
+    e/j: export the list shown as CSV/JSON Lines · Escape: back (or cancel a filter prompt)."""
+
+    def __init__(
+        self,
+        evaluation: Evaluated,
+        test_images: Dataset,
+        source: DigitSource,
+        *,
+        closable: bool = True,
+        export_dir: Path | None = None,
+        engine_name: str = "",
+    ) -> None:
+        super().__init__()
+        self.evaluation = evaluation
+        self.test_images = test_images
+        self.source = source
+        self.closable = closable
+        """False in ``cnn-tui inspect``, where this is the app's main screen (q quits)."""
+        self.export_dir = export_dir
+        """Default folder for exports (None: the current directory)."""
+        self.engine_name = engine_name
+        self.view = MistakeView(evaluation.mistakes)
+        self.changes: Changes | None = None
+        self.awaiting: str | None = None
+        """"label" or "predicted" while waiting for a digit key after t or p."""
+        self.detail: DetailScreen | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="mistakes-title", markup=False)
+        yield Static("", id="mistakes-counts", markup=False)
+        yield MistakeGrid(self.test_images, id="mistakes-grid")
+        yield Static("", id="mistakes-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._refresh_list()
+        self.query_one(MistakeGrid).focus()
+
+    # --- trainer events (the dashboard forwards them) ---------------------------------------
+
+    def on_trainer_event(self, event: object) -> None:
+        """Hand any trainer event here; the ones the inspector needs are used, others ignored."""
+        if isinstance(event, SampleViewed):
+            self.on_sample(event)
+        elif isinstance(event, Evaluated):
+            self.on_evaluated(event)
+        elif isinstance(event, CommandRefused) and event.command == "RequestSample":
+            self.notify(event.reason, severity="warning", title="Digit not shown")
+
+    def on_sample(self, event: SampleViewed) -> None:
+        """A ``SampleViewed`` from the trainer: answers a pending digit request, if it is one."""
+        if isinstance(self.source, LinkSource):
+            self.source.accept(event)
+
+    def on_evaluated(self, event: Evaluated) -> None:
+        """Follow a newer evaluation: new list, cursor kept on the same digit when it is still
+        wrong, and which digits became right or wrong since the previous one."""
+        if event.split != "test" or event.size != self.evaluation.size:
+            return
+        self.changes = changes(self.evaluation.mistakes, event.mistakes, self.evaluation.step)
+        self.evaluation = event
+        self.view = MistakeView(event.mistakes, self.view.filter, self.view.sort)
+        if isinstance(self.source, LinkSource):
+            self.source.forget()  # the weights changed: digits must be asked for again
+        self._refresh_list()
+
+    # --- list ------------------------------------------------------------------------------
+
+    def _refresh_list(self, keep_index: int | None = None) -> None:
+        grid = self.query_one(MistakeGrid)
+        if keep_index is None and grid.current is not None:
+            keep_index = grid.current.index
+        shown = self.view.shown
+        empty = (
+            "no mistakes match this filter — x shows all"
+            if self.view.filter.active
+            else "no mistakes: every test digit is right"
+        )
+        marked = self.changes.newly_wrong if self.changes else frozenset()
+        grid.show(shown, marked=marked, keep_index=keep_index, empty_text=empty)
+        self._paint_header()
+
+    def _paint_header(self) -> None:
+        e = self.evaluation
+        shown = self.view.shown
+        engine = f" · {self.engine_name} engine" if self.engine_name else ""
+        title = (
+            f"{len(e.mistakes):,} mistakes of {e.size:,} test digits "
+            f"(accuracy {100 * e.accuracy:.2f}%) · step {e.step:,}{engine}"
+        )
+        self.query_one("#mistakes-title", Static).update(title)
+        f = self.view.filter
+        by_label = self.view.counts_by_label()
+        by_pred = self.view.counts_by_predicted()
+        counts = (
+            f"showing {len(shown):,} · {f.describe()} · {SORT_NAMES[self.view.sort]}\n"
+            f"true:  " + " ".join(f"{d}:{n}" for d, n in enumerate(by_label)) + "\n"
+            "pred:  " + " ".join(f"{d}:{n}" for d, n in enumerate(by_pred))
+        )
+        self.query_one("#mistakes-counts", Static).update(counts)
+        self._paint_status()
+
+    def _paint_status(self) -> None:
+        if self.awaiting:
+            which = "true" if self.awaiting == "label" else "predicted"
+            key = "t" if self.awaiting == "label" else "p"
+            text = f"filter by {which} class: press 0–9 ({key} again: any · Escape: cancel)"
+        else:
+            grid = self.query_one(MistakeGrid)
+            m = grid.current
+            here = (
+                f"#{grid.cursor + 1} test digit {m.index:,}: true {m.label} → {m.predicted} "
+                f"{100 * m.probabilities[m.predicted]:.1f}% · Enter: open"
+                if m
+                else ""
+            )
+            since = f"  ·  {self.changes.describe()} (• marks new)" if self.changes else ""
+            text = here + since
+        self.query_one("#mistakes-status", Static).update(text)
+
+    @on(MistakeGrid.Highlighted)
+    def _highlighted(self, event: MistakeGrid.Highlighted) -> None:
+        self._paint_status()
+
+    @on(MistakeGrid.Opened)
+    def _opened(self, event: MistakeGrid.Opened) -> None:
+        self.open_detail(event.position)
+
+    def open_detail(self, position: int) -> None:
+        """Open the digit at ``position`` of the shown list."""
+        grid = self.query_one(MistakeGrid)
+        if not grid.mistakes:
+            return
+        self.detail = DetailScreen(grid.mistakes, position, self.source, export_dir=self.export_dir)
+
+        def back(position: int | None) -> None:
+            self.detail = None
+            if position is not None:
+                grid.cursor = position
+
+        self.app.push_screen(self.detail, back)
+
+    # --- actions ---------------------------------------------------------------------------
+
+    def action_cycle_sort(self) -> None:
+        self.view = self.view.next_sort()
+        self._refresh_list()
+
+    def action_ask_filter(self, which: str) -> None:
+        if self.awaiting == which:  # t t / p p: any class
+            self.awaiting = None
+            self._set_filter(**{which: None})
+            return
+        self.awaiting = which
+        self._paint_status()
+
+    def action_digit(self, digit: int) -> None:
+        if self.awaiting is None:
+            return
+        which, self.awaiting = self.awaiting, None
+        self._set_filter(**{which: digit})
+
+    def _set_filter(self, **change: int | None) -> None:
+        f = self.view.filter
+        label = change.get("label", f.label) if "label" in change else f.label
+        predicted = change.get("predicted", f.predicted) if "predicted" in change else f.predicted
+        self.filter_to(label, predicted)
+
+    def filter_to(self, label: int | None, predicted: int | None) -> None:
+        """Show only mistakes of true class ``label`` predicted as ``predicted`` (None: any)."""
+        self.view = self.view.with_filter(Filter(label, predicted))
+        self._refresh_list()
+
+    def action_clear_filter(self) -> None:
+        self.awaiting = None
+        self.filter_to(None, None)
+
+    def action_confusion(self) -> None:
+        f = self.view.filter
+        start = (f.label, f.predicted) if f.label is not None and f.predicted is not None else None
+        e = self.evaluation
+        title = f"confusion matrix · step {e.step:,} · {e.size:,} test digits · rows: true class"
+
+        def chosen(cell: tuple[int, int] | None) -> None:
+            if cell is not None:
+                self.filter_to(*cell)
+
+        self.app.push_screen(ConfusionScreen(e.confusion, title=title, start=start), chosen)
+
+    def action_export(self, fmt: str) -> None:
+        shown = self.view.shown
+        folder = self.export_dir or Path.cwd()
+        default = folder / f"cnn-tui-mistakes-step{self.evaluation.step}.{fmt}"
+
+        def write(path: str | None) -> None:
+            if path is None:
+                return
+            try:
+                written = write_mistakes(path, shown)
+            except ExportError as error:
+                self.notify(str(error), severity="error", title="Export failed")
+                return
+            self.notify(f"{len(shown):,} mistakes → {written}", title="Exported")
+
+        self.app.push_screen(PathPrompt(f"Export {len(shown):,} mistakes to", str(default)), write)
+
+    def action_escape(self) -> None:
+        if self.awaiting:
+            self.awaiting = None
+            self._paint_status()
+        elif self.closable:
+            self.dismiss(None)
