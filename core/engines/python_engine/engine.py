@@ -1,0 +1,206 @@
+"""Provides ``PythonEngine``: the CNN trained with the standard library only (no NumPy).
+
+The readable reference for the math in ``engines/base.py``: the layers live in first_conv.py,
+conv_layer.py and network.py, the optimizer below. Python floats (float64) throughout.
+"""
+
+# ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from itertools import repeat
+from operator import add, mul, sub
+
+from ...config import NUM_CLASSES, Architecture, Hyperparameters
+from ...dataset import PIXELS, Dataset
+from ...events import ConvView
+from ...params import FlatParams, param_shapes
+from ..base import BatchResult, Inspection, Predictions
+from .first_conv import CONV_SIDE, POOL_SIDE
+from .network import EPSILON, Network, Params, dense1_weight_grad
+
+_ROWS = ("dense1.weight", "dense2.weight")  # kept as lists of rows inside the engine
+
+
+class PythonEngine:
+    """The ``Engine`` protocol in pure Python; see ``engines/base.py`` for the shared math."""
+
+    name = "python"
+
+    def __init__(self, arch: Architecture, params: FlatParams) -> None:
+        self.arch = arch
+        self._shapes = param_shapes(arch)
+        self._params: Params = {}
+        self._velocity: Params = {}
+        self._network: Network | None = None
+        self.set_params(params)
+        self.set_velocity({n: [0.0] * math.prod(s) for n, s in self._shapes.items()})
+
+    # ------------------------------------------------------------------ parameters, state
+    def _to_internal(self, flat: FlatParams, what: str) -> Params:
+        internal: Params = {}
+        for name, shape in self._shapes.items():
+            values = flat.get(name)
+            size = math.prod(shape)
+            if values is None or len(values) != size:
+                got = "missing" if values is None else f"{len(values)} values"
+                raise ValueError(f"{what} {name}: expected {size} values {shape}, got {got}")
+            values = [float(v) for v in values]
+            if name in _ROWS:
+                width = shape[1]
+                values = [values[r * width : (r + 1) * width] for r in range(shape[0])]
+            internal[name] = values
+        return internal
+
+    @staticmethod
+    def _to_flat(internal: Params) -> FlatParams:
+        return {
+            name: [v for row in values for v in row] if name in _ROWS else list(values)
+            for name, values in internal.items()
+        }
+
+    def get_params(self) -> FlatParams:
+        return self._to_flat(self._params)
+
+    def set_params(self, params: FlatParams) -> None:
+        self._params = self._to_internal(params, "parameter")
+        self._network = None
+
+    def get_velocity(self) -> FlatParams:
+        return self._to_flat(self._velocity)
+
+    def set_velocity(self, velocity: FlatParams) -> None:
+        self._velocity = self._to_internal(velocity, "velocity")
+
+    def _net(self) -> Network:
+        if self._network is None:
+            self._network = Network(self._params, self.arch.filters2 > 0)
+        return self._network
+
+    def _zero_grads(self) -> Params:
+        return {
+            name: [[0.0] * len(v[0]) for v in [values] for _ in v]
+            if name in _ROWS
+            else [0.0] * len(values)
+            for name, values in self._params.items()
+        }
+
+    # ----------------------------------------------------------------------------- training
+    def train_batch(
+        self, data: Dataset, indices: Sequence[int], hyper: Hyperparameters
+    ) -> BatchResult:
+        """Forward and backward every image, then one SGD step with the mean gradient."""
+        net = self._net()
+        images, labels = data.images, data.labels
+        scale = 1.0 / len(indices)
+        grads = self._zero_grads()
+        records: list[tuple[list[int], list[float], list[float]]] = []
+        loss_sum = 0.0
+        correct = 0
+        for index in indices:
+            start = index * PIXELS
+            trace = net.forward(images[start : start + PIXELS])
+            label = labels[index]
+            p = trace.probabilities
+            loss_sum -= math.log(p[label] + EPSILON)  # L = −log(p_label + ε)
+            correct += p.index(max(p)) == label
+            # ∂L_batch/∂logits = (p − onehot(label)) / batch_size
+            grad_logits = [v * scale for v in p]
+            grad_logits[label] = (p[label] - 1.0) * scale
+            grad_z1 = net.backward(trace, grad_logits, grads)
+            records.append((trace.features, trace.values, grad_z1))
+        grads["dense1.weight"] = dense1_weight_grad(
+            records, self.arch.flat_size, self.arch.hidden, net.base, grads["dense1.bias"]
+        )
+        self._sgd_step(grads, hyper)
+        return BatchResult(loss=loss_sum * scale, correct=correct)
+
+    def _sgd_step(self, grads: Params, hyper: Hyperparameters) -> None:
+        """For each parameter: g ← g + wd·w (weights only); v ← μ·v + g; w ← w − lr·v."""
+        lr, mu, wd = hyper.lr, hyper.momentum, hyper.weight_decay
+        for name, w in self._params.items():
+            decay = wd if name.endswith(".weight") else 0.0
+            if name in _ROWS:
+                pairs = [
+                    _sgd(wr, gr, vr, lr, mu, decay)
+                    for wr, gr, vr in zip(w, grads[name], self._velocity[name])
+                ]
+                self._params[name] = [p[0] for p in pairs]
+                self._velocity[name] = [p[1] for p in pairs]
+            else:
+                self._params[name], self._velocity[name] = _sgd(
+                    w, grads[name], self._velocity[name], lr, mu, decay
+                )
+        self._network = None
+
+    # ---------------------------------------------------------------------------- inference
+    def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
+        net = self._net()
+        stop = len(data) if stop is None else stop
+        predicted: list[int] = []
+        probabilities: list[list[float]] = []
+        loss_sum = 0.0
+        for index in range(start, stop):
+            p = net.forward(data.image(index)).probabilities
+            loss_sum -= math.log(p[data.labels[index]] + EPSILON)
+            predicted.append(p.index(max(p)))
+            probabilities.append(p)
+        count = stop - start
+        return Predictions(loss_sum / count if count else 0.0, predicted, probabilities)
+
+    def inspect(self, image: bytes) -> Inspection:
+        net = self._net()
+        trace = net.forward(bytes(image), dense=True)
+        conv1 = net.conv1
+        layers = [
+            ConvView(
+                channels=conv1.channels,
+                in_channels=1,
+                side=CONV_SIDE,
+                pooled_side=POOL_SIDE,
+                maps=tuple(conv1.feature_maps(trace.zs)),
+                pooled=tuple(v for pooled_c in trace.pooled1 for v in pooled_c),
+                kernels=tuple(conv1.weights),
+                biases=tuple(conv1.biases),
+            )
+        ]
+        if net.conv2 is not None and trace.conv2 is not None:
+            conv2 = net.conv2
+            _, _, z2, pooled2 = trace.conv2
+            layers.append(
+                ConvView(
+                    channels=conv2.channels,
+                    in_channels=conv2.in_channels,
+                    side=conv2.conv_side,
+                    pooled_side=conv2.pooled_side,
+                    maps=tuple(conv2.maps(z2)),
+                    pooled=tuple(v for pooled_o in pooled2 for v in pooled_o),
+                    kernels=tuple(self._params["conv2.weight"]),
+                    biases=tuple(conv2.biases),
+                )
+            )
+        return Inspection(tuple(trace.probabilities), tuple(layers))
+
+    def saliency(self, image: bytes, target: int) -> list[float]:
+        """∂ logit[target] / ∂x for the 784 pixels x in [0, 1]."""
+        if not 0 <= target < NUM_CLASSES:
+            raise ValueError(f"saliency target {target} is not a class 0–9")
+        net = self._net()
+        trace = net.forward(bytes(image), dense=True)
+        grad_logits = [0.0] * NUM_CLASSES
+        grad_logits[target] = 1.0  # ∂logit_t/∂logits = onehot(t)
+        grad_input = [0.0] * PIXELS
+        net.backward(trace, grad_logits, self._zero_grads(), grad_input)
+        return grad_input
+
+
+def _sgd(
+    w: list[float], g: list[float], v: list[float], lr: float, mu: float, wd: float
+) -> tuple[list[float], list[float]]:
+    """One SGD-with-momentum step on a flat list: (new w, new v)."""
+    if wd:
+        g = list(map(add, g, map(mul, w, repeat(wd))))  # g ← g + wd·w
+    v = list(map(add, map(mul, v, repeat(mu)), g)) if mu else list(g)  # v ← μ·v + g
+    return list(map(sub, w, map(mul, v, repeat(lr)))), v  # w ← w − lr·v

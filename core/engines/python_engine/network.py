@@ -1,0 +1,239 @@
+"""Provides ``Network``: one image forward and backward through the whole CNN, in pure Python.
+
+Layers and shapes for the default architecture (CHW, flat row-major lists of floats):
+
+    x        1×28×28   pixels / 255
+    conv1    C×26×26   z = b + Σ w·x over each 3×3 patch; ReLU
+    pool1    C×13×13   max over 2×2 windows, stride 2
+    [conv2   C2×11×11 → pool2 C2×5×5, the same two steps again, when filters2 > 0]
+    flatten  F         F = C·13·13 = 1352 (or C2·5·5)
+    dense1   H         z1 = W1·x + b1; h = ReLU(z1)            W1: H×F (rows)
+    dense2   10        logits = W2·h + b2                       W2: 10×H (rows)
+    softmax  10        p = exp(z − max z) / Σ exp(z − max z)
+    loss               −log(p_label + 1e-10)
+
+With one conv layer the flattened features are kept as x = base + xd, where base is the constant
+ReLU(b_c) every background window gives (see first_conv.py) and xd is non-zero only where the image
+has ink, so W1·x = W1·base + W1·xd costs only the non-zero entries of xd.
+The weights are fixed while a Network exists: the engine builds a new one after every update.
+"""
+
+# ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import compress, repeat
+from operator import add, gt, mul, sub
+
+from .conv_layer import ConvPool
+from .fastmath import PIXEL_SCALE, dot, dot_against, gatherer, softmax
+from .first_conv import ALL_WINDOWS, POOL_SIDE, WINDOWS, FirstConvPool, active_windows
+
+EPSILON = 1e-10  # the report's ε in −log(p + ε)
+
+Params = dict[str, list]  # conv weights/biases: flat lists; dense weights: lists of rows
+
+
+@dataclass(slots=True)
+class Trace:
+    """What a forward pass keeps for its backward pass (one image)."""
+
+    x: list[float]  # 784 pixels in [0, 1]
+    windows: Sequence[int]  # conv1 windows computed (active ones, or all)
+    zs: list  # conv1 outputs per channel, per sub-position
+    pooled1: list[list[float]]  # per channel, at ``windows``
+    conv2: tuple | None  # (input, patches, z, pooled) of conv2
+    features: list[int]  # indices k with xd_k ≠ 0
+    values: list[float]  # xd_k at those indices
+    z1: list[float]  # H pre-activations of dense1
+    hidden: list[float]  # H = ReLU(z1)
+    logits: list[float]  # 10
+    probabilities: list[float]  # 10
+
+
+class Network:
+    """Forward and backward of one image with fixed weights ``params`` (see ``Params``)."""
+
+    def __init__(self, params: Params, has_conv2: bool) -> None:
+        self.p = params
+        self.conv1 = FirstConvPool(params["conv1.weight"], params["conv1.bias"])
+        c1 = self.conv1.channels
+        self.conv2 = (
+            ConvPool(c1, POOL_SIDE, params["conv2.weight"], params["conv2.bias"])
+            if has_conv2
+            else None
+        )
+        w1: list[list[float]] = params["dense1.weight"]
+        self.w1 = w1
+        self.w1_columns = [list(col) for col in zip(*w1)]  # F×H: column k of W1
+        self.w2 = params["dense2.weight"]
+        self.w2_columns = [list(col) for col in zip(*self.w2)]  # H×10
+        # The background constant of each pooled conv1 channel: ReLU(b_c) (0 with conv2: its
+        # input is rebuilt densely instead).
+        self.base = [0.0] * c1 if has_conv2 else [max(b, 0.0) for b in params["conv1.bias"]]
+        # W1·base = Σ_c base_c · (Σ_{k in channel c} W1[j, k]); channel_sums[j][c].
+        self.channel_sums = [
+            [sum(row[c * WINDOWS : (c + 1) * WINDOWS]) for c in range(c1)] for row in w1
+        ]
+        self.z1_base = [  # b1 + W1·base: dense1's output for an all-background image
+            b + dot(sums, self.base) for b, sums in zip(params["dense1.bias"], self.channel_sums)
+        ]
+
+    # ----------------------------------------------------------------------------- forward
+    def forward(self, image: bytes, dense: bool = False) -> Trace:
+        """One 784-byte image through the network; ``dense`` computes every conv1 window."""
+        x = list(map(PIXEL_SCALE.__getitem__, image))  # x = pixel / 255
+        return self.forward_pixels(x, ALL_WINDOWS if dense else active_windows(image))
+
+    def forward_pixels(self, x: list[float], windows: Sequence[int] = ALL_WINDOWS) -> Trace:
+        """784 pixels in [0, 1] through the network, computing conv1 at ``windows`` only (the
+        others must see an all-zero 4×4 patch)."""
+        zs, pooled1 = self.conv1.forward(x, windows)
+        conv2 = None
+        if self.conv2 is None:
+            # xd = pooled − ReLU(b_c) at active windows (0 at background windows by construction)
+            features: list[int] = []
+            values: list[float] = []
+            for c, (pooled_c, base_c) in enumerate(zip(pooled1, self.base)):
+                offset = c * WINDOWS
+                features.extend(map(add, windows, repeat(offset)))
+                values.extend(map(sub, pooled_c, repeat(base_c)) if base_c else pooled_c)
+        else:
+            # conv2 needs the whole C×13×13 map: background windows hold ReLU(b_c).
+            grid: list[float] = []
+            for c, pooled_c in enumerate(pooled1):
+                channel = [max(self.conv1.biases[c], 0.0)] * WINDOWS
+                for w, v in zip(windows, pooled_c):
+                    channel[w] = v
+                grid.extend(channel)
+            patches, z2, pooled2 = self.conv2.forward(grid)
+            conv2 = (grid, patches, z2, pooled2)
+            values = [v for pooled_o in pooled2 for v in pooled_o]  # flatten CHW
+            features = list(range(len(values)))
+        # keep only non-zero xd: the rest adds nothing to W1·xd
+        nonzero_features = list(compress(features, values))
+        nonzero_values = list(compress(values, values))
+        take = gatherer(nonzero_features)
+        # z1 = b1 + W1·base + W1[:, nz]·xd[nz]          (H)
+        z1 = list(map(add, self.z1_base, map(dot_against(nonzero_values), map(take, self.w1))))
+        hidden = list(map(max, z1, repeat(0.0)))  # h = ReLU(z1)
+        # logits = W2·h + b2                             (10)
+        logits = [b + dot(row, hidden) for row, b in zip(self.w2, self.p["dense2.bias"])]
+        return Trace(
+            x, windows, zs, pooled1, conv2, nonzero_features, nonzero_values, z1, hidden,
+            logits, softmax(logits),
+        )  # fmt: skip
+
+    @staticmethod
+    def loss(trace: Trace, label: int) -> float:
+        """−log(p_label + ε)."""
+        return -math.log(trace.probabilities[label] + EPSILON)
+
+    # ---------------------------------------------------------------------------- backward
+    def backward(
+        self,
+        trace: Trace,
+        grad_logits: Sequence[float],
+        grads: Params,
+        grad_input: list[float] | None = None,
+    ) -> list[float]:
+        """Accumulate every parameter's gradient into ``grads`` except dense1.weight.
+
+        Returns ∂L/∂z1 (H), from which the caller forms ∂L/∂W1 = ∂L/∂z1 ⊗ x (see
+        ``dense1_weight_grad``). With ``grad_input`` (784 zeros) also accumulates ∂L/∂x.
+        """
+        # dense2: ∂L/∂W2[i] = g_i·h, ∂L/∂b2 = g, ∂L/∂h = W2ᵀ·g
+        g_w2 = grads["dense2.weight"]
+        g_b2 = grads["dense2.bias"]
+        hidden = trace.hidden
+        for i, g in enumerate(grad_logits):
+            if g:
+                g_w2[i] = list(map(add, g_w2[i], map(mul, hidden, repeat(g))))
+                g_b2[i] += g
+        grad_hidden = [dot(col, grad_logits) for col in self.w2_columns]
+        # ReLU: ∂L/∂z1 = ∂L/∂h · (z1 > 0)
+        grad_z1 = list(map(mul, grad_hidden, map(gt, trace.z1, repeat(0.0))))
+        grads["dense1.bias"] = list(map(add, grads["dense1.bias"], grad_z1))
+        # Only hidden units with a non-zero gradient matter for ∂L/∂x = W1ᵀ·∂L/∂z1.
+        live = list(compress(range(len(grad_z1)), grad_z1))
+        if not live:
+            return grad_z1
+        g_live = [grad_z1[j] for j in live]
+        columns = self.w1_columns
+        dot_grad = dot_against(grad_z1)
+
+        def grad_feature(k: int) -> float:  # ∂L/∂x_k = Σ_j W1[j, k]·∂L/∂z1_j
+            return dot_grad(columns[k])
+
+        conv1 = self.conv1
+        windows = trace.windows
+        g_w1c, g_b1c = grads["conv1.weight"], grads["conv1.bias"]
+        if self.conv2 is None:
+            grad_pooled: list[list[float]] = []
+            for c, pooled_c in enumerate(trace.pooled1):
+                offset = c * WINDOWS
+                base_c = self.base[c]
+                # needed where the ReLU is open; everywhere if the background's ReLU is open too
+                need = (
+                    [True] * len(windows) if base_c > 0.0 else list(map(gt, pooled_c, repeat(0.0)))
+                )  # noqa: E501
+                g_c = [grad_feature(offset + w) if n else 0.0 for w, n in zip(windows, need)]
+                grad_pooled.append(g_c)
+                if base_c > 0.0:
+                    # background windows: pooled = b_c > 0, patch = 0 → they feed b_c only.
+                    # Σ_bg g = Σ_all g − Σ_active g, with Σ_all g = Σ_j ∂L/∂z1_j·Σ_{k∈c} W1[j,k]
+                    total = dot([self.channel_sums[j][c] for j in live], g_live)
+                    g_b1c[c] += total - sum(g_c)
+            conv1.backward(
+                trace.x, windows, trace.zs, trace.pooled1, grad_pooled, g_w1c, g_b1c, grad_input
+            )  # noqa: E501
+            return grad_z1
+        grid, patches, z2, pooled2 = trace.conv2
+        grad_flat = [grad_feature(k) for k in range(len(columns))]
+        grad_grid = self.conv2.backward(
+            patches, z2, pooled2, grad_flat, grads["conv2.weight"], grads["conv2.bias"]
+        )
+        grad_pooled = []
+        for c in range(conv1.channels):
+            g_channel = grad_grid[c * WINDOWS : (c + 1) * WINDOWS]
+            g_c = [g_channel[w] for w in windows]
+            grad_pooled.append(g_c)
+            if conv1.biases[c] > 0.0:  # background windows feed b_c (see above)
+                g_b1c[c] += sum(g_channel) - sum(g_c)
+        conv1.backward(
+            trace.x, windows, trace.zs, trace.pooled1, grad_pooled, g_w1c, g_b1c, grad_input
+        )  # noqa: E501
+        return grad_z1
+
+
+def dense1_weight_grad(
+    records: list[tuple[list[int], list[float], list[float]]],
+    features: int,
+    hidden: int,
+    base: list[float],
+    grad_bias: list[float],
+) -> list[list[float]]:
+    """∂L/∂W1 = Σ_images ∂L/∂z1 ⊗ x, as H rows of F, from (nonzero features, xd, ∂L/∂z1) records.
+
+    x = base + xd, so Σ_n g_n ⊗ x_n = (Σ_n g_n) ⊗ base + Σ_n g_n ⊗ xd_n, and Σ_n g_n is the batch's
+    ∂L/∂b1 (``grad_bias``). Column k of the second term sums g_n·xd_nk over the images with
+    xd_nk ≠ 0 — built column by column, so each product is made once and summed in C.
+    """
+    contributions: list[list] = [[] for _ in range(features)]
+    for nonzero, values, grad_z1 in records:
+        for k, v in zip(nonzero, values):
+            contributions[k].append(map(mul, grad_z1, repeat(v)))
+    zero = (0.0,) * hidden
+    columns = [tuple(map(sum, zip(*c))) if c else zero for c in contributions]
+    rows = [list(row) for row in zip(*columns)]
+    if any(base):
+        # add (Σ_n g_n)_j · base_k; base is constant per channel
+        base_full = [b for b in base for _ in range(features // len(base))]
+        rows = [
+            list(map(add, row, map(mul, base_full, repeat(g)))) if g else row
+            for row, g in zip(rows, grad_bias)
+        ]
+    return rows

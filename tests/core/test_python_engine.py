@@ -1,0 +1,267 @@
+"""Tests for the pure-Python engine: gradients against finite differences, the SGD formula,
+learning on a tiny synthetic set, output shapes, and that it never imports NumPy."""
+
+# ruff: noqa: B905
+
+from __future__ import annotations
+
+import math
+import random
+import subprocess
+import sys
+
+import pytest
+
+from cnn_tui.core.config import Architecture, Hyperparameters
+from cnn_tui.core.dataset import Dataset
+from cnn_tui.core.engines.python_engine import PythonEngine
+from cnn_tui.core.params import init_params, param_shapes
+
+TINY = Architecture(filters=2, hidden=5)
+TINY_TWO_CONV = Architecture(filters=2, filters2=3, hidden=5)
+
+
+def make_images(count: int, seed: int, blank_border: bool = True) -> Dataset:
+    """Digit-like images: zero background (like MNIST) with random strokes in the middle."""
+    rng = random.Random(seed)
+    images = bytearray()
+    labels = bytearray()
+    for n in range(count):
+        pixels = [0] * 784
+        for r in range(28):
+            for c in range(28):
+                inside = 6 <= r < 22 and 6 <= c < 22
+                if not blank_border or (inside and rng.random() < 0.35):
+                    pixels[r * 28 + c] = rng.randrange(1, 256)
+        images.extend(pixels)
+        labels.append(n % 10)
+    return Dataset(bytes(images), bytes(labels))
+
+
+def batch_loss(engine: PythonEngine, data: Dataset, indices: list[int]) -> float:
+    """Mean loss over ``indices`` (the quantity train_batch differentiates)."""
+    total = 0.0
+    for i in indices:
+        pred = engine.predict(data, i, i + 1)
+        total += pred.loss
+    return total / len(indices)
+
+
+def analytic_gradient(arch: Architecture, params: dict, data: Dataset, indices: list[int]) -> dict:
+    """The gradient train_batch used, recovered from one plain SGD step with lr = 1:
+    w_new = w − g  ⇒  g = w − w_new."""
+    engine = PythonEngine(arch, params)
+    engine.train_batch(data, indices, Hyperparameters(lr=1.0))
+    after = engine.get_params()
+    return {name: [a - b for a, b in zip(params[name], after[name])] for name in params}
+
+
+def shift_biases(params: dict, amount: float) -> dict:
+    """Positive conv biases make the background windows' ReLU open (the hard case)."""
+    out = {k: list(v) for k, v in params.items()}
+    for name in out:
+        if name.startswith("conv") and name.endswith(".bias"):
+            out[name] = [amount + 0.01 * i for i in range(len(out[name]))]
+        if name.endswith(".bias") and name.startswith("dense"):
+            out[name] = [0.05 * ((i % 3) - 1) for i in range(len(out[name]))]
+    return out
+
+
+@pytest.mark.parametrize("arch", [TINY, TINY_TWO_CONV], ids=["one-conv", "two-conv"])
+@pytest.mark.parametrize("conv_bias", [0.05, -0.05], ids=["b+", "b-"])
+def test_every_gradient_matches_finite_differences(arch: Architecture, conv_bias: float) -> None:
+    data = make_images(3, seed=1)
+    indices = [0, 1, 2]
+    params = shift_biases(init_params(arch, seed=3), conv_bias)
+    grads = analytic_gradient(arch, params, data, indices)
+    rng = random.Random(5)
+    for name, shape in param_shapes(arch).items():
+        size = math.prod(shape)
+        for k in rng.sample(range(size), min(size, 6)):
+
+            def loss_at(delta: float, name: str = name, k: int = k) -> float:
+                moved = {n: list(v) for n, v in params.items()}
+                moved[name][k] += delta
+                return batch_loss(PythonEngine(arch, moved), data, indices)
+
+            assert_matches_differences(grads[name][k], loss_at, (name, k))
+
+
+def assert_matches_differences(analytic: float, f, where: object, eps: float = 1e-6) -> None:
+    """``analytic`` ≈ df/dδ at 0 by central differences; at a kink of ReLU or max-pool (the
+    one-sided differences disagree) it must equal one of the one-sided derivatives."""
+    f0, fp, fm = f(0.0), f(eps), f(-eps)
+    right, left = (fp - f0) / eps, (f0 - fm) / eps
+    if right == pytest.approx(left, rel=1e-3, abs=1e-6):
+        assert analytic == pytest.approx((fp - fm) / (2 * eps), rel=1e-4, abs=1e-7), where
+    else:
+        near = [v for v in (left, right) if analytic == pytest.approx(v, rel=1e-3, abs=1e-6)]
+        assert near, (where, analytic, left, right)
+
+
+def test_relu_gradient_at_exactly_zero_is_zero() -> None:
+    """Freshly initialised conv biases are exactly 0, so background windows sit on ReLU's kink.
+    Both engines take ReLU'(0) = 0 (gradient where z > 0): the bias gradient then equals the
+    one-sided derivative from below."""
+    data = make_images(3, seed=1)
+    params = init_params(TINY, seed=3)
+    assert params["conv1.bias"] == [0.0, 0.0]
+    grads = analytic_gradient(TINY, params, data, [0, 1, 2])
+    eps = 1e-6
+    for c in range(2):
+        minus = {n: list(v) for n, v in params.items()}
+        minus["conv1.bias"][c] -= eps
+        below = (
+            batch_loss(PythonEngine(TINY, params), data, [0, 1, 2])
+            - batch_loss(PythonEngine(TINY, minus), data, [0, 1, 2])
+        ) / eps
+        assert grads["conv1.bias"][c] == pytest.approx(below, rel=1e-4, abs=1e-7)
+
+
+def test_gradients_on_images_without_background() -> None:
+    """No zero pixels at all: every window is active (the dense path)."""
+    data = make_images(2, seed=2, blank_border=False)
+    params = shift_biases(init_params(TINY, seed=4), 0.05)
+    grads = analytic_gradient(TINY, params, data, [0, 1])
+    for name in ("conv1.weight", "conv1.bias", "dense1.weight", "dense1.bias"):
+        for k in (0, 1):
+
+            def loss_at(delta: float, name: str = name, k: int = k) -> float:
+                moved = {n: list(v) for n, v in params.items()}
+                moved[name][k] += delta
+                return batch_loss(PythonEngine(TINY, moved), data, [0, 1])
+
+            assert_matches_differences(grads[name][k], loss_at, (name, k))
+
+
+@pytest.mark.parametrize("arch", [TINY, TINY_TWO_CONV], ids=["one-conv", "two-conv"])
+def test_saliency_matches_finite_differences_on_the_input(arch: Architecture) -> None:
+    params = shift_biases(init_params(arch, seed=6), 0.03)
+    engine = PythonEngine(arch, params)
+    # No blank pixels: on a blank patch all four conv outputs of a window tie, and the tie rule
+    # (first maximum) picks a subgradient that finite differences cannot see.
+    image = make_images(1, seed=7, blank_border=False).image(0)
+    target = 3
+    saliency = engine.saliency(image, target)
+    assert len(saliency) == 784
+    net = engine._net()
+    base = [b / 255 for b in image]
+
+    def logit(pixel: int, delta: float) -> float:
+        x = list(base)
+        x[pixel] += delta
+        return net.forward_pixels(x).logits[target]
+
+    rng = random.Random(8)
+    for pixel in rng.sample(range(784), 20) + [0, 27, 783]:
+        assert_matches_differences(saliency[pixel], lambda d, p=pixel: logit(p, d), pixel)
+    assert any(abs(v) > 1e-6 for v in saliency)
+
+
+def test_sgd_step_with_momentum_and_weight_decay_follows_the_formula() -> None:
+    """g ← g + wd·w (weights only); v ← μ·v + g; w ← w − lr·v."""
+    arch = TINY
+    data = make_images(4, seed=9)
+    params = shift_biases(init_params(arch, seed=10), 0.02)
+    grads = analytic_gradient(arch, params, data, [0, 1, 2, 3])
+    rng = random.Random(11)
+    velocity = {n: [rng.uniform(-0.1, 0.1) for _ in v] for n, v in params.items()}
+    lr, mu, wd = 0.1, 0.9, 0.01
+    engine = PythonEngine(arch, params)
+    engine.set_velocity(velocity)
+    engine.train_batch(data, [0, 1, 2, 3], Hyperparameters(lr=lr, momentum=mu, weight_decay=wd))
+    new_params, new_velocity = engine.get_params(), engine.get_velocity()
+    for name, w in params.items():
+        decay = wd if name.endswith(".weight") else 0.0
+        for k in range(len(w)):
+            g = grads[name][k] + decay * w[k]
+            v = mu * velocity[name][k] + g
+            assert new_velocity[name][k] == pytest.approx(v, rel=1e-9, abs=1e-12), (name, k)
+            assert new_params[name][k] == pytest.approx(w[k] - lr * v, rel=1e-9, abs=1e-12)
+
+
+def test_loss_falls_when_training_repeatedly_on_a_small_set() -> None:
+    data = make_images(10, seed=12)
+    engine = PythonEngine(TINY, init_params(TINY, seed=13))
+    hyper = Hyperparameters(lr=0.1, momentum=0.5)
+    first = engine.train_batch(data, range(10), hyper).loss
+    for _ in range(60):
+        last = engine.train_batch(data, range(10), hyper)
+    assert last.loss < 0.5 * first
+    assert last.correct >= 8
+
+
+def test_background_shortcut_equals_the_dense_computation() -> None:
+    """Skipping blank windows must not change any output (biases of both signs)."""
+    data = make_images(3, seed=14)
+    arch = Architecture(filters=3, hidden=6)
+    params = init_params(arch, seed=15)
+    params["conv1.bias"] = [0.07, -0.03, 0.0]
+    engine = PythonEngine(arch, params)
+    net = engine._net()
+    for i in range(3):
+        sparse = net.forward(data.image(i)).logits
+        dense = net.forward(data.image(i), dense=True).logits
+        assert sparse == pytest.approx(dense, rel=1e-12, abs=1e-12)
+
+
+@pytest.mark.parametrize("arch", [TINY, TINY_TWO_CONV], ids=["one-conv", "two-conv"])
+def test_predict_and_inspect_shapes(arch: Architecture) -> None:
+    data = make_images(5, seed=16)
+    engine = PythonEngine(arch, init_params(arch, seed=17))
+    pred = engine.predict(data, 1, 4)
+    assert len(pred.predicted) == len(pred.probabilities) == 3
+    for p, k in zip(pred.probabilities, pred.predicted):
+        assert len(p) == 10 and sum(p) == pytest.approx(1.0)
+        assert p[k] == max(p)
+    assert pred.loss > 0.0
+    view = engine.inspect(data.image(0))
+    assert sum(view.probabilities) == pytest.approx(1.0)
+    assert view.probabilities == pytest.approx(pred_probs(engine, data, 0))
+    assert len(view.layers) == len(arch.conv_layers)
+    for layer, (c_in, c_out, side, pooled) in zip(view.layers, arch.conv_shapes()):
+        assert (layer.in_channels, layer.channels) == (c_in, c_out)
+        assert (layer.side, layer.pooled_side) == (side, pooled)
+        assert len(layer.maps) == c_out * side * side
+        assert len(layer.pooled) == c_out * pooled * pooled
+        assert len(layer.kernels) == c_out * c_in * 9
+        assert len(layer.biases) == c_out
+        assert min(layer.maps) >= 0.0  # after ReLU
+        # each pooled value is the max of its 2×2 window of maps
+        assert layer.pooled[0] == max(
+            layer.maps[0], layer.maps[1], layer.maps[side], layer.maps[side + 1]
+        )
+
+
+def pred_probs(engine: PythonEngine, data: Dataset, index: int) -> list[float]:
+    return engine.predict(data, index, index + 1).probabilities[0]
+
+
+def test_params_and_velocity_round_trip_and_bad_shapes_are_refused() -> None:
+    params = init_params(TINY_TWO_CONV, seed=18)
+    engine = PythonEngine(TINY_TWO_CONV, params)
+    assert engine.get_params() == params
+    assert all(v == [0.0] * len(params[n]) for n, v in engine.get_velocity().items())
+    broken = dict(params, **{"dense1.weight": params["dense1.weight"][:-1]})
+    with pytest.raises(ValueError, match="dense1.weight"):
+        engine.set_params(broken)
+    with pytest.raises(ValueError, match="saliency target"):
+        engine.saliency(bytes(784), 10)
+
+
+def test_importing_the_engine_does_not_import_numpy() -> None:
+    code = (
+        "import sys\n"
+        "from cnn_tui.core.engines.python_engine import PythonEngine\n"
+        "from cnn_tui.core.config import Architecture\n"
+        "from cnn_tui.core.params import init_params\n"
+        "from cnn_tui.core.dataset import Dataset\n"
+        "from cnn_tui.core.config import Hyperparameters\n"
+        "a = Architecture(filters=2, hidden=4)\n"
+        "e = PythonEngine(a, init_params(a, 0))\n"
+        "d = Dataset(bytes(range(256)) * 3 + bytes(16), bytes([1]))\n"
+        "e.train_batch(d, [0], Hyperparameters())\n"
+        "print('numpy' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
