@@ -358,6 +358,22 @@ def test_read_only_folder_is_reported(
     assert [p.name for p in tmp_path.iterdir()] == [previous.name]
 
 
+def test_interrupt_mid_write_leaves_no_temp(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E6: Ctrl+C (KeyboardInterrupt) during the write: it propagates, nothing half-written."""
+    previous = save_snapshot(make_state(), tmp_path, run_name="r")
+
+    def interrupted(fd: int, data: bytes) -> None:
+        os.write(fd, data[:1000])
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(snapshot, "_write_all", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        save_snapshot(make_state(steps=6), tmp_path, run_name="r")
+    assert [p.name for p in tmp_path.iterdir()] == [previous.name]
+
+
 def test_failed_rename_leaves_no_temp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def refusing_replace(src, dst):
         raise OSError(errno.EXDEV, os.strerror(errno.EXDEV))
@@ -740,22 +756,67 @@ def test_d15_header_claiming_a_huge_array_allocates_nothing(tmp_path: Path, good
     )
 
 
-def test_d15_members_declaring_gigabytes_are_refused(
-    tmp_path: Path, good: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A deflated member can declare far more than the file holds (a zip bomb); the cap is
-    lowered to 4 MB here so that the test stays small."""
-    from cnn_tui.core import snapshot_arrays
+MEMORY_PROBE = """
+import resource, sys, time
+from pathlib import Path
+from cnn_tui.core.snapshot import SnapshotError, load_snapshot
+for name in sys.argv[1:]:
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    started = time.perf_counter()
+    try:
+        load_snapshot(Path(name))
+    except SnapshotError as error:
+        seconds = time.perf_counter() - started
+        grew = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        print(Path(name).name, grew, f"{seconds:.3f}", error, sep="\\t")
+    else:
+        print(name, "LOADED")
+"""
 
-    monkeypatch.setattr(snapshot_arrays, "MAX_UNPACKED_BYTES", 4 * 2**20)
-    members = members_of(good)
-    path = tmp_path / "zipbomb.npz"
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in members.items():
+
+def make_bombs(folder: Path, good: Path) -> list[Path]:
+    """A zip bomb (a member declaring 300 MiB of zeros, ~1 MB on disk), a header bomb (a .npy
+    header claiming 10^6 × 10^6 float64 = 8 TB) and a 10 GB sparse file."""
+    bomb = folder / "zipbomb.npz"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in members_of(good).items():
             archive.writestr(name, data)
-        archive.writestr("history.extra.npy", b"\0" * (8 * 2**20))
-    assert path.stat().st_size < 2**20
-    refused(path, r"members unpack to more than 4 MB")
+        with archive.open("history.extra.npy", "w", force_zip64=True) as member:
+            for _ in range(300):
+                member.write(bytes(1 << 20))
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, {"descr": "<f8", "fortran_order": False, "shape": (10**6, 10**6)}
+    )
+    members = members_of(good)
+    members["params.dense1.weight.npy"] = header.getvalue()
+    header_bomb = write_zip(folder / "headerbomb.npz", list(members.items()))
+    sparse = folder / "sparse.npz"
+    with open(sparse, "wb") as file:
+        file.truncate(10 * 2**30)
+    return [bomb, header_bomb, sparse]
+
+
+@pytest.mark.slow
+def test_d15_bombs_are_refused_with_bounded_memory(tmp_path: Path, good: Path) -> None:
+    """Peak RSS growth while refusing each bomb, in a fresh process that only loads them (the
+    high-water mark would rise with any large allocation)."""
+    bombs = make_bombs(tmp_path, good)
+    done = subprocess.run(
+        [sys.executable, "-c", MEMORY_PROBE, *map(str, bombs)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    rows = [line.split("\t") for line in done.stdout.splitlines()]
+    assert [row[0] for row in rows] == [bomb.name for bomb in bombs]
+    expected = ["members unpack to more than 256 MB", "expected (16, 338)", "over the 256 MB"]
+    for (name, grew_kib, seconds, message), fragment in zip(rows, expected, strict=True):
+        assert fragment in message, message
+        assert int(grew_kib) < 50 * 1024, f"{name}: peak RSS grew {int(grew_kib) // 1024} MB"
+        assert float(seconds) < 1.0, f"{name}: {seconds} s"
+    print("\n" + "\n".join(f"{r[0]}: +{int(r[1]) / 1024:.1f} MB peak RSS, {r[2]} s" for r in rows))
 
 
 def test_error_is_one_line_and_survives_pickling(tmp_path: Path) -> None:
