@@ -63,7 +63,7 @@ def window_taps(x: Array, pooled_side: int) -> list[Array]:
     Tap (di, dj) is returned at index 3·di + dj, shaped (Cin, 2, 2, P, P, N) with
     ``tap[c, a, b, pi, pj, n] = x[c, 2·pi + a + di, 2·pj + b + dj, n]``: the input under kernel
     entry (di, dj) for the conv output at (2·pi + a, 2·pj + b), i.e. corner (a, b) of pooling
-    window (pi, pj). Views, no copies; writable if ``x`` is.
+    window (pi, pj). Read-only views, no copies.
     """
     sc, sh, sw, sn = x.strides
     c, n = x.shape[0], x.shape[-1]
@@ -71,9 +71,23 @@ def window_taps(x: Array, pooled_side: int) -> list[Array]:
     shape = (c, 2, 2, p, p, n)
     strides = (sc, sh, sw, 2 * sh, 2 * sw, sn)
     return [
-        as_strided(x[:, di:, dj:], shape=shape, strides=strides)
+        as_strided(x[:, di:, dj:], shape=shape, strides=strides, writeable=False)
         for di in range(3)
         for dj in range(3)
+    ]
+
+
+def corner_slices(x: Array, pooled_side: int) -> list[Array]:
+    """The same positions as ``window_taps``, as 36 plain slices (Cin, P, P, N), index
+    4·(3·di + dj) + 2·a + b. Writable, and free of the self-overlap NumPy cannot rule out for the
+    strided views (which would make it buffer every in-place update)."""
+    end = 2 * pooled_side - 1
+    return [
+        x[:, a + di : a + di + end : 2, b + dj : b + dj + end : 2, :]
+        for di in range(3)
+        for dj in range(3)
+        for a in range(2)
+        for b in range(2)
     ]
 
 
@@ -159,13 +173,19 @@ class Conv3x3:
             p = self.pooled_side
             buf.grad_cols = np.empty((self.k, 4 * p * p * n), self.dtype)
             grad_rows = buf.grad_cols.reshape(self.in_channels, 3, 3, 2, 2, p, p, n)
-            buf.grad_rows = [grad_rows[:, di, dj] for di in range(3) for dj in range(3)]
+            buf.grad_rows = [
+                grad_rows[:, di, dj, a, b]
+                for di in range(3)
+                for dj in range(3)
+                for a in range(2)
+                for b in range(2)
+            ]
             buf.grad_x = np.empty((self.in_channels, self.in_side, self.in_side, n), self.dtype)
-            buf.grad_taps = window_taps(buf.grad_x, p)
+            buf.grad_taps = corner_slices(buf.grad_x, p)
         np.matmul(self.weight[:, : self.k].T, g2, out=buf.grad_cols)
         buf.grad_x.fill(0.0)
         for grad_tap, grad_row in zip(buf.grad_taps, buf.grad_rows, strict=True):
-            grad_tap += grad_row  # the 4 corners of one tap never overlap: no lost updates
+            grad_tap += grad_row  # each (tap, corner) adds its rows back where they were read
         return buf.grad_x
 
     def full_maps(self, x: Array) -> Array:
