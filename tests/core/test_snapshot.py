@@ -169,7 +169,7 @@ def test_round_trip_through_each_engine_resumes_bit_for_bit(tmp_path: Path, engi
     data = blobs(32, seed=4)
     state = replace(make_state(steps=0), history=History(), position=0)
     config = replace(state.config, engine=engine)
-    first = make_engine_or_skip(config)
+    first = make_engine(config)
     for start in (0, 8):
         first.train_batch(data, range(start, start + 8), config.hyper)
     saved = replace(state, config=config, params=first.get_params(), velocity=first.get_velocity())
@@ -181,16 +181,6 @@ def test_round_trip_through_each_engine_resumes_bit_for_bit(tmp_path: Path, engi
     next_b = second.train_batch(data, range(16, 24), config.hyper)
     assert next_a == next_b
     assert first.get_params() == second.get_params()
-
-
-def make_engine_or_skip(config: RunConfig):
-    """The engine, or a skip while an engine is still being written (the Python engine)."""
-    from cnn_tui.core.engines import make_engine
-
-    try:
-        return make_engine(config)
-    except ImportError as error:
-        pytest.skip(f"{config.engine} engine not available yet: {error}")
 
 
 # ── names, folders, temp files ────────────────────────────────────────────────────────────────
