@@ -9,6 +9,7 @@ cannot be built ends the app with one line and exit code 4, never a traceback.
 from __future__ import annotations
 
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from rich.text import Text
@@ -52,23 +53,34 @@ class InspectorApp(App[None]):
         self.open_seconds: float | None = None
         """Seconds from construction until the browser was shown (for the benchmark)."""
         self.mistakes_screen: MistakesScreen | None = None
+        self._done = 0  # test digits evaluated so far (written by the evaluating thread)
+        # Start evaluating at once, so the work overlaps Textual's own start-up.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cnn-tui-inspect")
+        self._result: Future[tuple[Engine, Evaluated]] = self._pool.submit(self._evaluate)
+        self._pool.shutdown(wait=False)
+
+    def _evaluate(self) -> tuple[Engine, Evaluated]:
+        """Build the engine and evaluate every test digit (in the pool's thread)."""
+        engine = build_engine(self.state, self.engine_name)
+        evaluated = evaluate(
+            engine,
+            self.test,
+            epoch=self.state.epoch,
+            step=self.state.step,
+            progress=lambda done, total: setattr(self, "_done", done),
+        )
+        return engine, evaluated
 
     def on_mount(self) -> None:
         text = f"evaluating {len(self.test):,} test digits with the {self.engine_name} engine…"
         self.push_screen(InspectorLoading(text))
-        self.run_worker(self._evaluate, thread=True, exclusive=True, exit_on_error=False)
+        self._ticker = self.set_interval(0.1, self._progress)
+        self.run_worker(self._wait, thread=True, exclusive=True, exit_on_error=False)
 
-    def _evaluate(self) -> None:
-        """Worker thread: build the engine and evaluate; hand the result to the UI thread."""
+    def _wait(self) -> None:
+        """Worker thread: wait for the evaluation; hand the result to the UI thread."""
         try:
-            engine = build_engine(self.state, self.engine_name)
-            evaluated = evaluate(
-                engine,
-                self.test,
-                epoch=self.state.epoch,
-                step=self.state.step,
-                progress=lambda done, total: self.call_from_thread(self._progress, done, total),
-            )
+            engine, evaluated = self._result.result()
         except InspectError as error:
             self.call_from_thread(self._fail, str(error))
             return
@@ -77,14 +89,16 @@ class InspectorApp(App[None]):
             return
         self.call_from_thread(self._open, engine, evaluated)
 
-    def _progress(self, done: int, total: int) -> None:
+    def _progress(self) -> None:
         if isinstance(self.screen, InspectorLoading):
-            self.screen.set_progress(done, total)
+            self.screen.set_progress(self._done, len(self.test))
 
     def _fail(self, message: str) -> None:
+        self._ticker.stop()
         self.exit(return_code=EXIT_SNAPSHOT, message=Text(f"cnn-tui: {message}"))
 
     def _open(self, engine: Engine, evaluated: Evaluated) -> None:
+        self._ticker.stop()
         source = LocalSource(engine, self.test, step=self.state.step)
         self.mistakes_screen = MistakesScreen(
             evaluated,

@@ -57,10 +57,9 @@ class ConfusionScreen(Screen[tuple[int, int] | None]):
         t, p = cell
         count = self.confusion[t][p]
         total = sum(self.confusion[t]) or 1
-        what = "right" if t == p else "mistaken for"
         self.query_one("#confusion-cell", Static).update(
-            f"true {t}, predicted {p}: {count} digits ({100 * count / total:.1f}% of the {t}s, "
-            f"{what}{'' if t == p else f' {p}'}) · Enter: show them"
+            f"true {t}, predicted {p}: {count} digits ({100 * count / total:.1f}% of the {t}s)"
+            + ("" if t == p else " · Enter: show them")
         )
 
     def action_back(self) -> None:

@@ -175,7 +175,7 @@ class DetailScreen(Screen[int]):
         self.query_one("#detail-saliency", Static).update(SegmentLines(sal))
 
         probs_widget = self.query_one("#detail-probs", Static)
-        width = max(20, probs_widget.size.width or 30)
+        width = min(40, max(20, probs_widget.size.width or 30))  # bars stay readable
         lines: list[Line] = [[Segment("probabilities", muted)]]
         lines += probability_lines(
             detail.probabilities, detail.label, detail.predicted, width, colour_on=colour_on

@@ -44,22 +44,30 @@ def digit_lines(image: bytes, side: int, *, colour_on: bool) -> list[Line]:
 
 # --- saliency over the digit -----------------------------------------------------------------
 
-_LEVELS = 32
-
 
 @lru_cache(maxsize=4096)
 def _rgb_style(top: RGB, bottom: RGB) -> Style:
     return Style(color=Color.from_rgb(*bottom), bgcolor=Color.from_rgb(*top))
 
 
+_SAL_STEPS = 16  # |saliency| levels per sign
+_INK_STEPS = 16
+
+
+@lru_cache(maxsize=(2 * _SAL_STEPS + 1) * (_INK_STEPS + 1))
+def _overlay_level(ink_level: int, sal_level: int) -> RGB:
+    """The colour of a pixel with quantised ink (0…_INK_STEPS) and saliency
+    (−_SAL_STEPS…_SAL_STEPS): the digit's ink as a dim grey, tinted red where the gradient is
+    positive (more ink here → higher score) and blue where it is negative."""
+    grey = 25 + 70 * ink_level / _INK_STEPS  # the digit stays visible but dim
+    a = (abs(sal_level) / _SAL_STEPS) ** 0.7  # lift small gradients a little
+    target = (255, 70, 40) if sal_level > 0 else (50, 130, 255)
+    return tuple(round(grey + (t - grey) * a) for t in target)  # type: ignore[return-value]
+
+
 def _overlay_rgb(ink: float, sal: float) -> RGB:
-    """One pixel: the digit's ink as a dim grey, tinted red where the gradient is positive
-    (more ink here → higher score) and blue where negative, by |sal| ∈ [0, 1]."""
-    grey = 25 + 70 * ink  # the digit stays visible but dim
-    a = min(1.0, abs(sal)) ** 0.7  # lift small gradients a little
-    target = (255, 70, 40) if sal > 0 else (50, 130, 255)
-    rgb = tuple(round((grey + (t - grey) * a) / 255 * (_LEVELS - 1)) for t in target)
-    return tuple(round(v * 255 / (_LEVELS - 1)) for v in rgb)  # type: ignore[return-value]
+    """One pixel's colour; ink in [0, 1], sal in [−1, 1]."""
+    return _overlay_level(round(ink * _INK_STEPS), round(max(-1.0, min(1.0, sal)) * _SAL_STEPS))
 
 
 def saliency_scale(saliency: Sequence[float]) -> float:
@@ -156,7 +164,7 @@ def confusion_cell_lines(
         total = sum(row) or 1
         shares.append([(v / total if p != t else 0.0) for p, v in enumerate(row)])
     top = max((s for row in shares for s in row), default=0.0) or 1.0
-    header: Line = [Segment("true╲pred".ljust(10)[:5], muted)]
+    header: Line = [Segment("t╲p  ", muted)]
     header += [Segment(f"{p:^{CELL}}", muted) for p in range(NUM_CLASSES)]
     header.append(Segment("   total", muted))
     lines: list[Line] = [header]

@@ -1,0 +1,41 @@
+"""SVG snapshots of the inspector at 80×24 and 140×45: the browser, the digit detail and the
+confusion matrix, over the fixed small network of ``inspector_fixture``."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnn_tui.tui.inspect_app import InspectorApp
+from tests.tui.inspector_fixture import small_run
+
+SIZES = [(80, 24), (140, 45)]
+
+
+def app() -> InspectorApp:
+    state, test = small_run()
+    return InspectorApp(state, test, None)
+
+
+def wait_then_press(*keys: str):  # type: ignore[no-untyped-def]
+    async def run_before(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        if keys:
+            await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_browser(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app(), run_before=wait_then_press("right"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_detail(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app(), run_before=wait_then_press("enter", "right"), terminal_size=size)
+
+
+def test_confusion(snap_compare) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(app(), run_before=wait_then_press("c"), terminal_size=(80, 24))
