@@ -115,6 +115,12 @@ class Trainer:
                 f"batch size {config.hyper.batch_size} is larger than the {len(train)} "
                 "training images"
             )
+        if state is not None and (state.train_size, state.test_size) != (len(train), len(test)):
+            raise ConfigError(
+                f"the snapshot was trained on {state.train_size:,} images and tested on "
+                f"{state.test_size:,}; these flags give {len(train):,} and {len(test):,} "
+                "(use the same --limit and --test-limit)"
+            )
         self.config = config
         self.train_data = train
         self.test_data = test

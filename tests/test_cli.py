@@ -237,3 +237,71 @@ def test_headless_on_real_mnist_learns(tmp_path, capsys) -> None:
     evaluation = [r for r in read_metrics(metrics) if r["event"] == "eval"][-1]
     assert evaluation["accuracy"] > 0.8  # 188 steps of the report's network
     assert "test accuracy" in capsys.readouterr().out
+
+
+def test_resume_continues_where_the_snapshot_left_off(tmp_path, capsys) -> None:
+    data = tiny_mnist(tmp_path / "mnist")
+    snaps = tmp_path / "snaps"
+    common = [
+        "train",
+        "--headless",
+        "--data",
+        str(data),
+        "--batch-size",
+        "10",
+        "--snapshot-dir",
+        str(snaps),
+    ]
+    assert (
+        main([*common, "--epochs", "1", "--filters", "2", "--hidden", "8", "--run-name", "tiny"])
+        == 0
+    )
+    [first] = snaps.glob("*.npz")
+    assert "_tiny_" in first.name
+    metrics = tmp_path / "m.jsonl"
+    assert main([*common, "--resume", str(first), "--epochs", "2", "--metrics", str(metrics)]) == 0
+    steps = [r["step"] for r in read_metrics(metrics) if r["event"] == "batch"]
+    assert steps == list(range(11, 21))  # epoch 2 only
+    assert len(list(snaps.glob("*_tiny_*.npz"))) == 2  # the run kept its name
+
+
+def test_resume_refuses_what_cannot_continue(tmp_path, capsys) -> None:
+    data = tiny_mnist(tmp_path / "mnist")
+    snaps = tmp_path / "snaps"
+    common = ["train", "--headless", "--data", str(data), "--batch-size", "10"]
+    assert (
+        main(
+            [
+                *common,
+                "--epochs",
+                "1",
+                "--filters",
+                "2",
+                "--hidden",
+                "8",
+                "--snapshot-dir",
+                str(snaps),
+            ]
+        )
+        == 0
+    )
+    [snapshot] = snaps.glob("*.npz")
+    capsys.readouterr()
+    resume = [*common, "--resume", str(snapshot), "--no-snapshots"]
+    # another architecture than the snapshot's: exit 4
+    assert main([*resume, "--epochs", "2", "--filters", "4"]) == 4
+    assert "the flags ask for conv4" in capsys.readouterr().err
+    # all its epochs are done and no --epochs: exit 2 with the way out
+    with pytest.raises(SystemExit) as exit_info:
+        main(resume)
+    assert exit_info.value.code == 2
+    assert "pass --epochs N with N > 1" in capsys.readouterr().err
+    # a different slice of the data would change the batches: refused
+    assert main([*resume, "--epochs", "2", "--limit", "50"]) == 2
+    assert "same --limit" in capsys.readouterr().err
+    # garbage under a snapshot's name: exit 4, one line
+    bad = tmp_path / "bad.npz"
+    bad.write_bytes(b"\x80\x04not a snapshot")
+    assert main([*common, "--resume", str(bad), "--epochs", "2", "--no-snapshots"]) == 4
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err

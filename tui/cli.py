@@ -30,6 +30,7 @@ from cnn_tui.core.config import (
     parse_float,
     parse_int,
 )
+from cnn_tui.core.run_state import RunState
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -237,9 +238,10 @@ def _hyper(args: argparse.Namespace, base: Hyperparameters) -> Hyperparameters:
     return replace(base, **changes)
 
 
-def resumed_config(args: argparse.Namespace, saved: RunConfig) -> RunConfig:
+def resumed_config(args: argparse.Namespace, state: RunState) -> RunConfig:
     """A snapshot's run, with what the command line explicitly changes. The architecture and
     seed cannot change (the weights and the data order depend on them)."""
+    saved = state.config
     asked = run_config(args).arch
     explicit_arch = any(v is not None for v in (args.filters, args.filters2, args.hidden))
     if explicit_arch and asked != saved.arch:
@@ -250,10 +252,17 @@ def resumed_config(args: argparse.Namespace, saved: RunConfig) -> RunConfig:
         )
     if args.seed is not None and args.seed != saved.seed:
         raise UsageError("--seed cannot change on --resume (the data order depends on it)")
+    epochs = args.epochs if args.epochs is not None else saved.epochs
+    done = state.epoch - 1  # epochs already complete
+    if epochs < done or (args.epochs is None and done >= epochs):
+        raise UsageError(
+            f"the snapshot has finished {done} epoch(s); pass --epochs N with N > {done} "
+            "to train further"
+        )
     return replace(
         saved,
         hyper=_hyper(args, saved.hyper),
-        epochs=args.epochs if args.epochs is not None else saved.epochs,
+        epochs=epochs,
         engine=args.engine or saved.engine,
         precision=args.precision or saved.precision,
     )
@@ -294,7 +303,7 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
             try:
                 state = load_snapshot(Path(args.resume))
-                config = resumed_config(args, state.config)
+                config = resumed_config(args, state)
                 state = replace(state, config=config)
             except SnapshotError as error:
                 return _fail(str(error), EXIT_SNAPSHOT)
@@ -308,7 +317,7 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         problem = _prepare_snapshot_dir(snapshot_dir)
         if problem:
             return _fail(problem, EXIT_SNAPSHOT)
-    run_name = args.run_name or "run"
+    run_name = args.run_name or _run_name_of(args.resume) or "run"
     if args.headless:
         from .headless import run_headless
 
@@ -339,6 +348,16 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         start_paused=args.paused,
         in_process=args.in_process,
     )
+
+
+def _run_name_of(snapshot: str | None) -> str | None:
+    """A resumed run keeps its name (read from the snapshot's file name)."""
+    if not snapshot:
+        return None
+    from cnn_tui.core.snapshot import parse_snapshot_name
+
+    parsed = parse_snapshot_name(Path(snapshot).name)
+    return parsed.run if parsed else None
 
 
 def _prepare_snapshot_dir(folder: Path) -> str | None:
