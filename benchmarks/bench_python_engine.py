@@ -27,8 +27,10 @@ from cnn_tui.core.params import init_params
 
 
 def load(folder: Path) -> Dataset:
-    images = gzip.open(folder / "train-images-idx3-ubyte.gz").read()[16:]  # 16-byte header
-    labels = gzip.open(folder / "train-labels-idx1-ubyte.gz").read()[8:]  # 8-byte header
+    with gzip.open(folder / "train-images-idx3-ubyte.gz") as f:
+        images = f.read()[16:]  # 16-byte header
+    with gzip.open(folder / "train-labels-idx1-ubyte.gz") as f:
+        labels = f.read()[8:]  # 8-byte header
     return Dataset(images, labels, "train")
 
 
