@@ -58,7 +58,7 @@ class Progress:
         self.tty = stream.isatty()
         self.interval = 0.2 if self.tty else interval
         self.epochs = 1
-        self.last_draw = 0.0
+        self.last_draw = time.perf_counter()  # the first line after one interval
         self.line_open = False
         self.rate = 0.0  # smoothed images/s
         self.loss_ema: float | None = None
