@@ -103,7 +103,10 @@ def run_inspector(
     problem = _needs_terminal()
     if problem:
         return _fail(problem, EXIT_ENVIRONMENT)
-    from cnn_tui.core.data import DataError, load_mnist
+    from .headless import use_one_blas_thread
+
+    use_one_blas_thread()  # before NumPy: two threads were 3× slower here under load
+    from cnn_tui.core.data import DataError, load_test_set
     from cnn_tui.core.snapshot import SnapshotError, load_snapshot
 
     try:
@@ -111,7 +114,7 @@ def run_inspector(
     except SnapshotError as error:
         return _fail(str(error), EXIT_SNAPSHOT)
     try:
-        _, test = load_mnist(data_dir, limit=1, test_limit=test_limit)
+        test = load_test_set(data_dir, test_limit=test_limit)
     except DataError as error:
         return _fail(str(error), EXIT_DATA)
     from .inspect_app import InspectorApp

@@ -521,3 +521,12 @@ def test_check_mnist_counts_and_refuses(tmp_path: Path) -> None:
     assert data.check_mnist(tmp_path, limit=4) == (4, 5)
     (tmp_path / (STEMS[3] + ".gz")).write_bytes(b"")
     refused(data.check_mnist, tmp_path, match=r"t10k-labels-idx1-ubyte\.gz: file is empty")
+
+
+def test_load_test_set_needs_only_the_test_files(tmp_path: Path) -> None:
+    write_mnist_like(tmp_path, train=12, test=5)
+    (tmp_path / (STEMS[0] + ".gz")).unlink()  # no training images at all
+    test = data.load_test_set(tmp_path, test_limit=3)
+    assert (len(test), test.name) == (3, "test")
+    (tmp_path / (STEMS[2] + ".gz")).unlink()
+    refused(data.load_test_set, tmp_path, match=r"lacks t10k-images-idx3-ubyte")
