@@ -4,6 +4,7 @@ learning, both precisions, and the parameter exchange. Tiny architectures, synth
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pytest
@@ -280,3 +281,15 @@ def test_inspect_and_saliency_refuse_bad_input() -> None:
         engine.inspect(b"\x00" * 100)
     with pytest.raises(ValueError, match="target"):
         engine.saliency(b"\x00" * PIXELS, 10)
+
+
+def test_a_diverged_network_reports_a_non_finite_loss_without_warnings() -> None:
+    engine = NumpyEngine(ONE_CONV, init_params(ONE_CONV, 0))
+    engine.param_arrays()["dense2.bias"][:2] = [np.inf, -np.inf]  # as after an overflow
+    data = noisy_images(4, seed=11)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a NumPy RuntimeWarning would fail the test
+        result = engine.train_batch(data, [0, 1, 2, 3], Hyperparameters())
+        predictions = engine.predict(data)
+    assert not math.isfinite(result.loss)
+    assert not math.isfinite(predictions.loss)

@@ -36,6 +36,8 @@ PREDICT_CHUNK = 64
 500: ~20k) — the work buffers of larger chunks no longer stay in the cache."""
 
 MAX_CACHED_DATASETS = 4
+QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
+"""A diverging network (inf/NaN) is reported through the loss, not by NumPy warnings on stderr."""
 
 
 class NumpyEngine:
@@ -201,10 +203,11 @@ class NumpyEngine:
         pixels, _ = self._inputs.get(n)
         np.take(images, index, axis=0, out=pixels)
         batch_labels = labels[index]
-        logits = self._forward(self._to_input(pixels))
-        loss, correct, grad = self._loss_gradient(logits, batch_labels, Sgd.grad_scale(hyper))
-        self._backward(grad)
-        self._sgd.step(hyper)
+        with np.errstate(**QUIET):
+            logits = self._forward(self._to_input(pixels))
+            loss, correct, grad = self._loss_gradient(logits, batch_labels, Sgd.grad_scale(hyper))
+            self._backward(grad)
+            self._sgd.step(hyper)
         return BatchResult(loss, correct)
 
     def loss_and_gradients(
@@ -235,9 +238,10 @@ class NumpyEngine:
         probabilities: list[list[float]] = []
         for lo in range(start, stop, PREDICT_CHUNK):
             hi = min(lo + PREDICT_CHUNK, stop)
-            logits = self._forward(self._to_input(images[lo:hi]))
-            p = softmax(logits)  # (10, n)
-            total_loss += float(cross_entropy(p, labels[lo:hi]).sum())
+            with np.errstate(**QUIET):
+                logits = self._forward(self._to_input(images[lo:hi]))
+                p = softmax(logits)  # (10, n)
+                total_loss += float(cross_entropy(p, labels[lo:hi]).sum())
             predicted.extend(p.argmax(axis=0).tolist())
             probabilities.extend(p.T.tolist())
         count = stop - start

@@ -29,18 +29,19 @@ MAX_CACHED_SIZES = 4
 
 
 class BufferCache(Generic[T]):
-    """Work buffers keyed by batch size; the oldest size is dropped past ``MAX_CACHED_SIZES``."""
+    """Work buffers keyed by batch size, the least recently used dropped past MAX_CACHED_SIZES."""
 
     def __init__(self, make: Callable[[int], T]) -> None:
         self._make = make
         self._by_size: dict[int, T] = {}
 
     def get(self, n: int) -> T:
-        found = self._by_size.get(n)
+        found = self._by_size.pop(n, None)  # re-inserted below: the dict's order is recency
         if found is None:
             if len(self._by_size) >= MAX_CACHED_SIZES:
-                del self._by_size[next(iter(self._by_size))]
-            found = self._by_size[n] = self._make(n)
+                del self._by_size[next(iter(self._by_size))]  # the least recently used
+            found = self._make(n)
+        self._by_size[n] = found
         return found
 
     def clear(self) -> None:
