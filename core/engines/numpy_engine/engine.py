@@ -66,8 +66,6 @@ class NumpyEngine:
             name: np.zeros(shape, self.dtype) for name, shape in param_shapes(arch).items()
         }
         self._sgd = Sgd(self._slots())
-        # pixel value → pixel / 255, computed in float64 and rounded once to dtype
-        self._lut = (np.arange(256, dtype=np.float64) / 255.0).astype(self.dtype)
         self._inputs: BufferCache[tuple[np.ndarray, np.ndarray]] = BufferCache(self._make_input)
         self._views: dict[int, tuple[Dataset, np.ndarray, np.ndarray]] = {}
         self._hidden: np.ndarray | None = None
@@ -146,7 +144,9 @@ class NumpyEngine:
     def _to_input(self, pixels: np.ndarray) -> np.ndarray:
         """uint8 (N, 784) → x (1, 28, 28, N) = pixel / 255 (a reused buffer)."""
         _, x = self._inputs.get(pixels.shape[0])
-        np.take(self._lut, pixels.T, out=x.reshape(PIXELS, -1))
+        # one pass: uint8 → dtype, / 255, transposed to pixels-major (a 256-entry lookup table via
+        # np.take measured 2.4× slower); bit-identical to pixel / 255 in dtype
+        np.divide(pixels.T, 255, out=x.reshape(PIXELS, -1), dtype=self.dtype)
         return x
 
     # --- the network ------------------------------------------------------------------------
