@@ -1,10 +1,13 @@
 """Provides ``NumpyEngine``: the vectorised engine behind the ``Engine`` protocol (engines/base.py).
 
-Network (CHWN layout, see layers.py), default architecture shown:
+Network (CHWN layout, batch innermost, see layers.py), default architecture shown:
 
     uint8 (N, 784) ─/255→ x (1, 28, 28, N)
-      → Conv3x3 1→8 → z (8, 26, 26, N) → MaxPoolReLU → (8, 13, 13, N)   [repeated per conv layer]
+      → Conv3x3 1→8 → z (8, 2, 2, 13, 13, N), the 4 corners of every pooling window
+      → MaxPoolReLU → (8, 13, 13, N)                                    [repeated per conv layer]
       → reshape (1352, N) in CHW order → Dense 1352→128 → ReLU → Dense 128→10 → softmax
+
+A training step allocates almost nothing: every layer keeps its work buffers per batch size.
 
 Parameters are exchanged as flat lists in the canonical layout of core/params.py; inside they are
 NumPy arrays of ``dtype`` ("float32" for speed, "float64" to compare with the pure-Python engine).
