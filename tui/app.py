@@ -17,7 +17,6 @@ Hooks for other parts of the app:
 
 from __future__ import annotations
 
-import asyncio
 import math
 import time
 from collections.abc import Callable, Iterable
@@ -83,11 +82,9 @@ class DashboardApp(App[None]):
         self.dashboard = DashboardScreen(self.state)
         self._pump_timer: Timer | None = None
         self._quit_deadline: float | None = None
-        self._closing = False
+        self._quit_started = False
         self._link_stopped = False
         self._asked: dict[str, float] = {}  # lr asked for and not yet answered, for + and −
-        self.key_times: list[float] = []
-        """Set by benchmarks: time.perf_counter() at each key press (see bench_dashboard_soak)."""
 
     # ---- life cycle -----------------------------------------------------------------------
 
@@ -136,7 +133,7 @@ class DashboardApp(App[None]):
         if self._quit_deadline is not None:
             ended = self.state.run_state in END_STATES or not self.link.alive
             if ended or time.monotonic() > self._quit_deadline:
-                self._close()
+                self._quit_now()
 
     def _announce(self, event: ev.Event) -> None:
         """Answers worth a notification (the status shows them too)."""
@@ -291,23 +288,17 @@ class DashboardApp(App[None]):
         """Stop the trainer at the next batch (it saves a snapshot), wait for it briefly,
         then exit. A second press exits without waiting any longer."""
         if self._quit_deadline is not None or self._ended or not self.link.alive:
-            self._close()
+            self._quit_now()
             return
         self._quit_deadline = time.monotonic() + self.quit_timeout
         self.send(cmd.Stop(save=True))
 
-    def _close(self) -> None:
-        if self._closing:
+    def _quit_now(self) -> None:
+        if self._quit_started:
             return
-        self._closing = True
-        if self._pump_timer is not None:
-            self._pump_timer.stop()
-        self.run_worker(self._stop_and_exit(), exclusive=True, group="quit")
-
-    async def _stop_and_exit(self) -> None:
-        if not self._link_stopped:
-            self._link_stopped = True
-            await asyncio.to_thread(self.link.stop, self.stop_timeout)
+        self._quit_started = True
+        # the trainer has finished (or had its time): at most stop_timeout more, then exit
+        self._stop_link()
         self.exit()
 
     # ---- size -----------------------------------------------------------------------------

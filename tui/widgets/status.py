@@ -77,6 +77,13 @@ class StatusBar(Panel):
     """The run at a glance, from acknowledged values only."""
 
     can_focus = False
+    plain = ""
+    """The text last shown (for tests and benchmarks)."""
+
+    def repaint(self) -> None:
+        """The status sizes itself (height auto): build for up to three lines."""
+        if self.is_mounted and self.size.width > 0:
+            self.update(self.build(self.size.width, 3))
 
     def build(self, width: int, height: int) -> RenderableType:
         state = self.state
@@ -85,4 +92,6 @@ class StatusBar(Panel):
         if state.message and len(lines) < height:
             lines.append(Text(state.message, style="bold"))
         lines = lines[:height]
-        return Text("\n").join(lines)
+        text = Text("\n").join(lines)
+        self.plain = text.plain
+        return text
