@@ -1,87 +1,104 @@
-"""Training speed of the pure-Python engine on real MNIST, fresh and after some training.
+"""Training speed of the pure-Python engine on real MNIST, fresh and after training.
 
-Reads the gzip IDX files itself (gzip + byte slicing), trains the default network (conv 8 →
-dense 128 → 10, batch 32, lr 0.01) and prints images/s per chunk of batches: the median and the
-mean over the measured run. "trained" first trains --pretrain batches (untimed), because the
-engine's shortcuts depend on the weights (positive conv biases make the background non-zero).
+Trains the default network (conv 8 → dense 128 → 10, batch 32, lr 0.01) and prints images/s per
+chunk of batches: the median and the mean over the measured run. The engine's shortcuts depend on
+the weights (after about an epoch the conv biases turn positive and the blank background stops
+giving zeros), so besides "fresh" weights it measures:
 
-    python benchmarks/bench_python_engine.py                 # 40 batches fresh, 40 trained
-    python benchmarks/bench_python_engine.py --epoch         # one whole epoch (60,000 images)
+* "trained": weights the NumPy engine trained for --numpy-epochs epochs on the same data (seconds),
+  handed to the Python engine (``get_params`` → ``PythonEngine(arch, params)``). This is the
+  state a long pure-Python run spends nearly all its time in.
+* ``--epoch``: one whole epoch (60,000 images) from fresh weights, the true average.
+
+    python benchmarks/bench_python_engine.py                   # 40 batches fresh, 40 trained
+    python benchmarks/bench_python_engine.py --epoch           # one whole epoch (60,000 images)
+    python benchmarks/bench_python_engine.py --no-gc-freeze    # measure what gc.freeze() buys
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import gzip
 import os
 import statistics
 import sys
 import time
-from pathlib import Path
 
-from cnn_tui.core.config import Architecture, Hyperparameters
+from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.data import DataError, load_mnist
 from cnn_tui.core.dataset import Dataset
 from cnn_tui.core.engines.python_engine import PythonEngine
-from cnn_tui.core.params import init_params
+from cnn_tui.core.params import FlatParams, init_params
 
-
-def load(folder: Path) -> Dataset:
-    with gzip.open(folder / "train-images-idx3-ubyte.gz") as f:
-        images = f.read()[16:]  # 16-byte header
-    with gzip.open(folder / "train-labels-idx1-ubyte.gz") as f:
-        labels = f.read()[8:]  # 8-byte header
-    return Dataset(images, labels, "train")
+BATCH = 32
 
 
 def run(engine: PythonEngine, data: Dataset, first: int, batches: int, chunk: int) -> list[float]:
     """Train ``batches`` batches of 32 from batch index ``first``; images/s of each chunk."""
     hyper = Hyperparameters()
     rates = []
-    count = len(data) // 32
+    count = len(data) // BATCH
     for start in range(0, batches, chunk):
         t0 = time.perf_counter()
         size = min(chunk, batches - start)
         for b in range(first + start, first + start + size):
-            i = (b % count) * 32
-            engine.train_batch(data, range(i, i + 32), hyper)
-        rates.append(32 * size / (time.perf_counter() - t0))
+            i = (b % count) * BATCH
+            engine.train_batch(data, range(i, i + BATCH), hyper)
+        rates.append(BATCH * size / (time.perf_counter() - t0))
     return rates
+
+
+def numpy_trained(arch: Architecture, data: Dataset, epochs: int) -> FlatParams:
+    """Parameters after ``epochs`` epochs of the NumPy engine (float64, same batches and lr)."""
+    from cnn_tui.core.engines import make_engine
+
+    engine = make_engine(RunConfig(arch=arch, engine="numpy", precision="float64", seed=0))
+    hyper = Hyperparameters()
+    for _ in range(epochs):
+        for i in range(0, len(data) - BATCH + 1, BATCH):
+            engine.train_batch(data, range(i, i + BATCH), hyper)
+    return engine.get_params()
+
+
+def report(phase: str, rates: list[float], images: int, seconds: float) -> None:
+    print(f"{phase:<10} {images:>7} {statistics.median(rates):>13.1f} {images / seconds:>11.1f}")
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", default=os.environ.get("CNN_TUI_DATA", "data"))
     parser.add_argument("--batches", type=int, default=40, help="timed batches per phase")
-    parser.add_argument("--pretrain", type=int, default=300, help="untimed batches first")
     parser.add_argument("--chunk", type=int, default=10, help="batches per timing chunk")
+    parser.add_argument("--numpy-epochs", type=int, default=1, help="NumPy training for 'trained'")
     parser.add_argument("--epoch", action="store_true", help="time one whole epoch, fresh")
+    parser.add_argument("--no-gc-freeze", action="store_true", help="leave the collector alone")
     args = parser.parse_args()
     try:
-        data = load(Path(args.data))
-    except OSError as error:
+        data, _ = load_mnist(args.data, test_limit=1)
+    except (DataError, OSError) as error:
         print(f"cannot read MNIST from {args.data}: {error}", file=sys.stderr)
         return 3
-    gc.freeze()  # the dataset and tables never die: keep full collections from walking them
+    if not args.no_gc_freeze:
+        gc.freeze()  # the dataset and tables never die: keep full collections from walking them
     arch = Architecture()
-    print(f"python {sys.version.split()[0]}  {arch.describe()}  batch 32")
+    print(f"python {sys.version.split()[0]}  {arch.describe()}  batch {BATCH}")
     print(f"{'phase':<10} {'images':>7} {'median img/s':>13} {'mean img/s':>11}")
-    engine = PythonEngine(arch, init_params(arch, seed=0))
     if args.epoch:
-        batches = len(data) // 32
+        engine = PythonEngine(arch, init_params(arch, seed=0))
+        batches = len(data) // BATCH
         t0 = time.perf_counter()
         rates = run(engine, data, 0, batches, args.chunk * 10)
-        mean = batches * 32 / (time.perf_counter() - t0)
-        print(f"{'epoch':<10} {batches * 32:>7} {statistics.median(rates):>13.1f} {mean:>11.1f}")
+        report("epoch", rates, batches * BATCH, time.perf_counter() - t0)
         return 0
-    for phase in ("fresh", "trained"):
-        if phase == "trained":
-            run(engine, data, args.batches, args.pretrain, args.pretrain or 1)
+    phases = {
+        "fresh": init_params(arch, seed=0),
+        "trained": numpy_trained(arch, data, args.numpy_epochs),
+    }
+    for phase, params in phases.items():
+        engine = PythonEngine(arch, params)
         t0 = time.perf_counter()
         rates = run(engine, data, 0, args.batches, args.chunk)
-        mean = args.batches * 32 / (time.perf_counter() - t0)
-        median = statistics.median(rates)
-        print(f"{phase:<10} {args.batches * 32:>7} {median:>13.1f} {mean:>11.1f}")
+        report(phase, rates, args.batches * BATCH, time.perf_counter() - t0)
     return 0
 
 

@@ -112,7 +112,13 @@ class PythonEngine:
             grad_z1 = net.backward(trace, grad_logits, grads)
             records.append((trace.features, trace.values, grad_z1))
         grads["dense1.weight"] = dense1_weight_grad(
-            records, self.arch.flat_size, self.arch.hidden, net.base, grads["dense1.bias"]
+            records,
+            self.arch.flat_size,
+            net.base,
+            grads["dense1.bias"],
+            # After a second conv layer the input is small and dense: lanes would buy nothing,
+            # and float64 keeps the two-conv network exact to rounding.
+            exact=self.arch.filters2 > 0,
         )
         self._sgd_step(grads, hyper)
         return BatchResult(loss=loss_sum * scale, correct=correct)

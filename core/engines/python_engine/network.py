@@ -29,8 +29,9 @@ from itertools import compress, repeat
 from operator import add, gt, mul, sub
 
 from .conv_layer import ConvPool
-from .fastmath import PIXEL_SCALE, dot, dot_against, gatherer, softmax
+from .fastmath import PIXEL_SCALE, RowProducts, dot, softmax
 from .first_conv import ALL_WINDOWS, POOL_SIDE, WINDOWS, FirstConvPool, active_windows
+from .lanes import outer_product_sum, outer_product_sum_float
 
 EPSILON = 1e-10  # the report's ε in −log(p + ε)
 
@@ -68,7 +69,9 @@ class Network:
         )
         w1: list[list[float]] = params["dense1.weight"]
         self.w1 = w1
-        self.w1_columns = [list(col) for col in zip(*w1)]  # F×H: column k of W1
+        self.dense1 = RowProducts(w1)  # z1 = W1·x: H rows of F
+        self.dense1_t = RowProducts(list(zip(*w1)))  # ∂L/∂x = W1ᵀ·∂L/∂z1: F columns of H
+        self.features = len(w1[0])  # F
         self.w2 = params["dense2.weight"]
         self.w2_columns = [list(col) for col in zip(*self.w2)]  # H×10
         # The background constant of each pooled conv1 channel: ReLU(b_c) (0 with conv2: its
@@ -116,9 +119,11 @@ class Network:
         # keep only non-zero xd: the rest adds nothing to W1·xd
         nonzero_features = list(compress(features, values))
         nonzero_values = list(compress(values, values))
-        take = gatherer(nonzero_features)
-        # z1 = b1 + W1·base + W1[:, nz]·xd[nz]          (H)
-        z1 = list(map(add, self.z1_base, map(dot_against(nonzero_values), map(take, self.w1))))
+        # z1 = b1 + W1·base + W1·xd, xd zero except at the nonzero features  (H)
+        xd = [0.0] * self.features
+        for k, v in zip(nonzero_features, nonzero_values):
+            xd[k] = v
+        z1 = list(map(add, self.z1_base, self.dense1.times(xd)))
         hidden = list(map(max, z1, repeat(0.0)))  # h = ReLU(z1)
         # logits = W2·h + b2                             (10)
         logits = [b + dot(row, hidden) for row, b in zip(self.w2, self.p["dense2.bias"])]
@@ -162,25 +167,25 @@ class Network:
         if not live:
             return grad_z1
         g_live = [grad_z1[j] for j in live]
-        columns = self.w1_columns
-        dot_grad = dot_against(grad_z1)
-
-        def grad_feature(k: int) -> float:  # ∂L/∂x_k = Σ_j W1[j, k]·∂L/∂z1_j
-            return dot_grad(columns[k])
+        grad_features = self.dense1_t.times  # (ks) ↦ ∂L/∂x_k = Σ_j W1[j, k]·∂L/∂z1_j
 
         conv1 = self.conv1
         windows = trace.windows
         g_w1c, g_b1c = grads["conv1.weight"], grads["conv1.bias"]
         if self.conv2 is None:
-            grad_pooled: list[list[float]] = []
+            # ∂L/∂pooled at the active windows, needed only where the ReLU is open (pooled > 0;
+            # with base_c > 0 that is every window): all channels' features in one product.
+            wanted: list[int] = []
             for c, pooled_c in enumerate(trace.pooled1):
                 offset = c * WINDOWS
+                open_ = windows if self.base[c] > 0.0 else compress(windows, pooled_c)
+                wanted.extend(map(add, open_, repeat(offset)))
+            grad_x = dict(zip(wanted, grad_features(grad_z1, wanted)))
+            grad_pooled: list[list[float]] = []
+            for c in range(len(trace.pooled1)):
+                offset = c * WINDOWS
                 base_c = self.base[c]
-                # needed where the ReLU is open; everywhere if the background's ReLU is open too
-                need = (
-                    [True] * len(windows) if base_c > 0.0 else list(map(gt, pooled_c, repeat(0.0)))
-                )  # noqa: E501
-                g_c = [grad_feature(offset + w) if n else 0.0 for w, n in zip(windows, need)]
+                g_c = [grad_x.get(offset + w, 0.0) for w in windows]
                 grad_pooled.append(g_c)
                 if base_c > 0.0:
                     # background windows: pooled = b_c > 0, patch = 0 → they feed b_c only.
@@ -192,7 +197,7 @@ class Network:
             )  # noqa: E501
             return grad_z1
         grid, patches, z2, pooled2 = trace.conv2
-        grad_flat = [grad_feature(k) for k in range(len(columns))]
+        grad_flat = grad_features(grad_z1)
         grad_grid = self.conv2.backward(
             patches, z2, pooled2, grad_flat, grads["conv2.weight"], grads["conv2.bias"]
         )
@@ -212,28 +217,23 @@ class Network:
 def dense1_weight_grad(
     records: list[tuple[list[int], list[float], list[float]]],
     features: int,
-    hidden: int,
     base: list[float],
     grad_bias: list[float],
+    exact: bool = False,
 ) -> list[list[float]]:
     """∂L/∂W1 = Σ_images ∂L/∂z1 ⊗ x, as H rows of F, from (nonzero features, xd, ∂L/∂z1) records.
 
-    x = base + xd, so Σ_n g_n ⊗ x_n = (Σ_n g_n) ⊗ base + Σ_n g_n ⊗ xd_n, and Σ_n g_n is the batch's
-    ∂L/∂b1 (``grad_bias``). Column k of the second term sums g_n·xd_nk over the images with
-    xd_nk ≠ 0 — built column by column, so each product is made once and summed in C.
+    x = base + xd, so Σ_n g_n ⊗ x_n = Σ_n g_n ⊗ xd_n + (Σ_n g_n) ⊗ base, and Σ_n g_n is the batch's
+    ∂L/∂b1 (``grad_bias``): the background is one more term of the same sum, with a dense vector
+    (base_c repeated over channel c's windows). ``outer_product_sum`` does the sum in packed
+    fixed-point lanes (≈ 1e-9 relative error; see lanes.py), or in floats when ``exact``.
     """
-    contributions: list[list] = [[] for _ in range(features)]
-    for nonzero, values, grad_z1 in records:
-        for k, v in zip(nonzero, values):
-            contributions[k].append(map(mul, grad_z1, repeat(v)))
-    zero = (0.0,) * hidden
-    columns = [tuple(map(sum, zip(*c))) if c else zero for c in contributions]
-    rows = [list(row) for row in zip(*columns)]
+    lefts = [grad_z1 for _, _, grad_z1 in records]
+    rights = [(nonzero, values) for nonzero, values, _ in records]
     if any(base):
-        # add (Σ_n g_n)_j · base_k; base is constant per channel
-        base_full = [b for b in base for _ in range(features // len(base))]
-        rows = [
-            list(map(add, row, map(mul, base_full, repeat(g)))) if g else row
-            for row, g in zip(rows, grad_bias)
-        ]
-    return rows
+        per_channel = features // len(base)
+        lefts.append(grad_bias)
+        rights.append((range(features), [b for b in base for _ in range(per_channel)]))
+    if exact:
+        return outer_product_sum_float(lefts, rights, features)
+    return outer_product_sum(lefts, rights, features)
