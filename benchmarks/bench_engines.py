@@ -1,7 +1,8 @@
 """Benchmark both engines on the default architecture and print a Markdown table.
 
 For each engine (each in its own subprocess, so peak memory is its own): training images/s at
-batch 32 (median of --repeats runs), inference images/s (median), the time of one epoch of full
+batch 32 (median of --repeats runs per round; --rounds repeats the NumPy workers interleaved and
+pools their runs), inference images/s (median), the time of one epoch of full
 MNIST (measured for the NumPy engine, extrapolated from a few hundred images for the pure-Python
 one, or from the training median with --quick) and peak memory (ru_maxrss) of a process that
 loaded full MNIST and trained on it. One BLAS thread, as the trainer uses.
@@ -9,6 +10,7 @@ loaded full MNIST and trained on it. One BLAS thread, as the trainer uses.
     python benchmarks/bench_engines.py                       # numpy and python, real MNIST
     python benchmarks/bench_engines.py --quick --engines numpy
     python benchmarks/bench_engines.py --engines numpy,numpy:float64 --coretype inherit,unset
+    python benchmarks/bench_engines.py --rounds 3       # NumPy rows interleaved 3× (noisy host)
 
 --coretype runs the NumPy rows once per OpenBLAS setting: "inherit" keeps this environment's
 OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE, "unset" removes both for that run only, any other value
@@ -34,7 +36,8 @@ TRAIN_SIZE, TEST_SIZE = 60_000, 10_000
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engines", default="numpy,python", help="comma list: numpy[:float64]")
-    parser.add_argument("--repeats", type=int, default=5, help="timed runs per figure (median)")
+    parser.add_argument("--repeats", type=int, default=5, help="timed runs per round (median)")
+    parser.add_argument("--rounds", type=int, default=1, help="interleaved worker runs per row")
     parser.add_argument("--quick", action="store_true", help="fewer images, no measured epoch")
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--python-images", type=int, default=192, help="per pure-Python run")
@@ -98,18 +101,22 @@ def run_worker(spec: str, args: argparse.Namespace) -> dict[str, object]:
         infer_count = TEST_SIZE
     position = 0
 
+    cpu_seconds: list[float] = []  # CPU time of each timed training run (see the table's note)
+
     def train_images(count: int) -> float:
         nonlocal position
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for _ in range(count // bs):
             if position + bs > len(order):
                 position = 0
             engine.train_batch(train, order[position : position + bs], hyper)  # type: ignore[arg-type]
             position += bs
+        cpu_seconds.append(time.process_time() - start_cpu)
         return time.perf_counter() - start
 
     train_images(bs * (1 if pure else 20))  # warm-up: buffers, caches
     train_rates = [per_run / train_images(per_run) for _ in range(args.repeats)]
+    train_cpu_rates = [per_run / max(t, 1e-9) for t in cpu_seconds[1:]]
     infer_rates = []
     for _ in range(args.repeats):
         start = time.perf_counter()
@@ -129,6 +136,7 @@ def run_worker(spec: str, args: argparse.Namespace) -> dict[str, object]:
         "kernel": "-" if pure else blas_kernel(),
         "coretype": os.environ.get("OPENBLAS_CORETYPE", "(unset)"),
         "train": train_rates,
+        "train_cpu": train_cpu_rates,
         "infer": infer_rates,
         "epoch_seconds": epoch_seconds,
         "epoch_how": epoch_how,
@@ -153,6 +161,14 @@ def worker_env(coretype: str) -> dict[str, str]:
     return env
 
 
+def merge(parts: list[dict[str, object]]) -> dict[str, object]:
+    """One row from a spec's rounds: all timed runs pooled; epoch and memory from round 1."""
+    row = dict(parts[0])
+    for key in ("train", "train_cpu", "infer"):
+        row[key] = [rate for part in parts for rate in part[key]]  # type: ignore[attr-defined]
+    return row
+
+
 def spread(rates: list[float]) -> str:
     return f"{statistics.median(rates):,.0f} ({min(rates):,.0f}–{max(rates):,.0f})"
 
@@ -162,15 +178,22 @@ def main(argv: list[str] | None = None) -> int:
     if args.worker:
         print(json.dumps(run_worker(args.worker, args)))
         return 0
-    rows = []
+    results: dict[tuple[str, str], list[dict[str, object]]] = {}
     coretypes = [c.strip() for c in args.coretype.split(",") if c.strip()]
-    for spec in [s.strip() for s in args.engines.split(",") if s.strip()]:
-        for coretype in coretypes if spec.startswith("numpy") else ["inherit"]:
+    runs = [
+        (spec, coretype)
+        for spec in [s.strip() for s in args.engines.split(",") if s.strip()]
+        for coretype in (coretypes if spec.startswith("numpy") else ["inherit"])
+    ]
+    for round_ in range(args.rounds):  # interleaved, so a busy spell hits every row alike
+        for spec, coretype in runs:
+            if spec.startswith("python") and round_ > 0:
+                continue  # one round of the slow engine is enough
             command = [sys.executable, os.path.abspath(__file__), "--worker", spec]
             command += ["--repeats", str(args.repeats), "--batch-size", str(args.batch_size)]
             command += ["--python-images", str(args.python_images), "--data", args.data]
-            command += ["--quick"] if args.quick else []
-            print(f"running {spec} (OPENBLAS_CORETYPE: {coretype}) …", file=sys.stderr, flush=True)
+            command += ["--quick"] if args.quick or round_ > 0 else []
+            print(f"round {round_ + 1}: {spec} (OPENBLAS_CORETYPE: {coretype}) …", file=sys.stderr)
             done = subprocess.run(
                 command, env=worker_env(coretype), capture_output=True, text=True, check=False
             )
@@ -178,29 +201,33 @@ def main(argv: list[str] | None = None) -> int:
                 last = (done.stderr.strip().splitlines() or ["no output"])[-1]
                 print(f"{spec}: the benchmark failed: {last}", file=sys.stderr)
                 continue
-            rows.append(json.loads(done.stdout.strip().splitlines()[-1]))
+            results.setdefault((spec, coretype), []).append(
+                json.loads(done.stdout.strip().splitlines()[-1])
+            )
+    rows = [merge(parts) for parts in results.values()]
     if not rows:
         return 1
     print(
         f"\nbatch {args.batch_size}, default architecture (conv8 → dense128 → 10), one BLAS "
-        f"thread, data: {rows[0]['source']}, median (min–max) of {args.repeats} runs\n"
+        f"thread, data: {rows[0]['source']}, median (min–max) of all timed runs "
+        f"({args.repeats} per round, {args.rounds} round(s), the pure-Python engine 1 round)\n"
     )
     print(
         "| engine | precision | OPENBLAS_CORETYPE | BLAS kernel | train images/s "
-        "| inference images/s | epoch (60k) | peak RSS |"
+        "| train images per CPU-s | inference images/s | epoch (60k) | peak RSS |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         print(
             f"| {r['engine']} | {r['precision']} | {r['coretype']} | {r['kernel']} "
-            f"| {spread(r['train'])} | {spread(r['infer'])} "
+            f"| {spread(r['train'])} | {spread(r['train_cpu'])} | {spread(r['infer'])} "
             f"| {r['epoch_seconds']:,.1f} s ({r['epoch_how']}) | {r['peak_mb']:,.0f} MB |"
         )
+    sizes = [f"{r['engine']} train {r['train_images']}, infer {r['infer_images']}" for r in rows]
+    print("\nimages per timed run (round 1): " + "; ".join(sizes))
     print(
-        "\nimages per timed run: "
-        + ", ".join(
-            f"{r['engine']} train {r['train_images']}, infer {r['infer_images']}" for r in rows
-        )
+        "images per CPU-s: the same training runs over process CPU time, less sensitive than "
+        "wall time to other programs taking turns on the 2 cores (not to shared caches)."
     )
     return 0
 
