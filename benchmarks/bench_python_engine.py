@@ -33,8 +33,16 @@ from cnn_tui.core.params import FlatParams, init_params
 BATCH = 32
 
 
-def run(engine: PythonEngine, data: Dataset, first: int, batches: int, chunk: int) -> list[float]:
-    """Train ``batches`` batches of 32 from batch index ``first``; images/s of each chunk."""
+def run(
+    engine: PythonEngine,
+    data: Dataset,
+    first: int,
+    batches: int,
+    chunk: int,
+    progress: bool = False,
+) -> list[float]:
+    """Train ``batches`` batches of 32 from batch index ``first``; images/s of each chunk
+    (printed as they come with ``progress``)."""
     hyper = Hyperparameters()
     rates = []
     count = len(data) // BATCH
@@ -45,6 +53,8 @@ def run(engine: PythonEngine, data: Dataset, first: int, batches: int, chunk: in
             i = (b % count) * BATCH
             engine.train_batch(data, range(i, i + BATCH), hyper)
         rates.append(BATCH * size / (time.perf_counter() - t0))
+        if progress:
+            print(f"  batches {start + size:>5}: {rates[-1]:7.1f} img/s", flush=True)
     return rates
 
 
@@ -87,7 +97,7 @@ def main() -> int:
         engine = PythonEngine(arch, init_params(arch, seed=0))
         batches = len(data) // BATCH
         t0 = time.perf_counter()
-        rates = run(engine, data, 0, batches, args.chunk * 10)
+        rates = run(engine, data, 0, batches, args.chunk * 10, progress=True)
         report("epoch", rates, batches * BATCH, time.perf_counter() - t0)
         return 0
     phases = {

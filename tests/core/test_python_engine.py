@@ -265,3 +265,76 @@ def test_importing_the_engine_does_not_import_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_lanes_pack_and_unpack_are_inverse_for_signed_values() -> None:
+    from cnn_tui.core.engines.python_engine.lanes import _top_bits, pack, unpack
+
+    values = [0, 1, -1, 2**62 - 1, -(2**62) + 1, -5, 0, -1]
+    top = _top_bits(len(values))
+    packed = pack(values, top)
+    assert packed == sum(v << (64 * k) for k, v in enumerate(values))  # P(v) = Σ v_k·2^(64k)
+    assert list(unpack(packed, len(values), top)) == values
+    # linear while lanes stay in range: 3·P(u) − 2·P(v) = P(3u − 2v)
+    other = [7, -7, 3, -(2**40), 2**40, 0, -9, 1]
+    combined = 3 * pack(other, top) - 2 * pack([v // 4 for v in values], top)
+    assert list(unpack(combined, len(values), top)) == [
+        3 * o - 2 * (v // 4) for o, v in zip(other, values)
+    ]
+
+
+@pytest.mark.parametrize("background", [0.0, 0.3], ids=["no-background", "background"])
+def test_lane_outer_products_match_floats(background: float) -> None:
+    """Σ_i a_i ⊗ b_i in fixed-point lanes ≈ float64, to ~1e-9 of each row's magnitude,
+    with sparse b_i, mixed signs, dead rows (a_i[j] = 0 for all i) and an empty b_i."""
+    from cnn_tui.core.engines.python_engine.lanes import outer_product_sum, outer_product_sum_float
+    from cnn_tui.core.engines.python_engine.network import dense1_weight_grad
+
+    rng = random.Random(21)
+    hidden, size, count = 7, 60, 9
+    lefts = [[rng.gauss(0, 1e-3) if j % 3 else 0.0 for j in range(hidden)] for _ in range(count)]
+    rights = []
+    for i in range(count):
+        indices = sorted(rng.sample(range(size), 0 if i == 4 else 25))
+        rights.append((indices, [rng.uniform(-1.0, 2.0) for _ in indices]))
+    expected = outer_product_sum_float(lefts, rights, size)
+    got = outer_product_sum(lefts, rights, size)
+    for row_got, row_expected in zip(got, expected, strict=True):
+        scale = max(map(abs, row_expected), default=0.0)
+        assert row_got == pytest.approx(row_expected, rel=0, abs=1e-8 * scale + 1e-300)
+    assert got[0] == [0.0] * size  # a dead row stays exactly zero
+    # the background term (Σ_i a_i) ⊗ base, as in dense1's weight gradient
+    records = [(list(ix), list(vs), a) for (ix, vs), a in zip(rights, lefts)]
+    base = [background, 0.0, background / 2]
+    grad_bias = [sum(col) for col in zip(*lefts)]
+    approx = dense1_weight_grad(records, size, base, grad_bias)
+    exact = dense1_weight_grad(records, size, base, grad_bias, exact=True)
+    for row_got, row_expected in zip(approx, exact, strict=True):
+        scale = max(map(abs, row_expected), default=0.0)
+        assert row_got == pytest.approx(row_expected, rel=0, abs=1e-8 * scale + 1e-300)
+
+
+def test_default_network_gradient_with_trained_like_biases() -> None:
+    """The default architecture (8 filters, 128 hidden, F = 1352) with biases of both signs —
+    the shapes the lanes and the background constant run at — against finite differences."""
+    arch = Architecture()
+    data = make_images(2, seed=22)
+    params = init_params(arch, seed=23)
+    params["conv1.bias"] = [0.04, -0.02, 0.01, 0.0, 0.03, -0.05, 0.02, 0.06]
+    grads = analytic_gradient(arch, params, data, [0, 1])
+    w1 = grads["dense1.weight"]
+    picks = [("conv1.bias", 0), ("conv1.bias", 5), ("conv1.weight", 40)]  # b > 0, b < 0
+    # dense1: a background input (channel 0's first window is blank: x = ReLU(0.04)), and the
+    # largest gradient (an inked input)
+    picks += [
+        ("dense1.weight", 0),
+        ("dense1.weight", max(range(len(w1)), key=lambda k: abs(w1[k]))),
+    ]
+    for name, k in picks:
+
+        def loss_at(delta: float, name: str = name, k: int = k) -> float:
+            moved = {n: list(v) for n, v in params.items()}
+            moved[name][k] += delta
+            return batch_loss(PythonEngine(arch, moved), data, [0, 1])
+
+        assert_matches_differences(grads[name][k], loss_at, (name, k))
