@@ -4,7 +4,7 @@ max-pooling) with its 3×3 kernel, laid out to fit a width × height box.
 Maps of one layer share one scale (0 … the layer's largest activation) so they can be compared;
 kernels share a symmetric scale (−m … +m, blue negative, red positive). Each channel is a tile:
 
-    #3 ▴2.1          caption: channel number and the map's own maximum
+    #3 max 2.1       caption: channel number and the map's own maximum
     ▄▄▄▄▄▄▄▄▄▄▄      the ReLU map, R cells wide (R/2 rows)
     ▄▄▄▄▄▄ ██████    the pooled map (P = R/2 wide) and the kernel (3 cells of 2 columns)
 
@@ -94,7 +94,7 @@ def layer_lines(
         relu = view.maps[c * side * side : (c + 1) * side * side]
         pooled = view.pooled[c * ps * ps : (c + 1) * ps * ps]
         own_max = max(relu, default=0.0)
-        caption = pad([Segment(f"#{c + 1}", None), Segment(f" ▴{own_max:.2g}", muted)], tw)
+        caption = pad([Segment(f"#{c + 1}", None), Segment(f" max {own_max:.2g}", muted)], tw)
         relu_lines = grid_lines(resample(relu, side, r_side), r_side, "heat", norm,
                                 colour_on=colour_on)  # fmt: skip
         pooled_lines = grid_lines(resample(pooled, ps, p_side), p_side, "heat", norm,

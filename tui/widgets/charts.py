@@ -97,9 +97,10 @@ class LossChart(Panel):
         plt.plot(xs, smooth, marker="braille", color="cyan")
         lo, hi = xs[0], xs[-1]
         top = max(ys)
-        for start in state.epoch_starts:
-            if lo <= start <= hi:
-                plt.vline(start, "gray")
+        starts = [s for s in state.epoch_starts if lo <= s <= hi]
+        # each vline costs a pass over the canvas: past ~12 epochs, mark every k-th
+        for start in starts[:: max(1, len(starts) // 12)]:
+            plt.vline(start, "gray")
         changes_x = [m.step for m in state.markers if lo <= m.step <= hi and m.kind not in
                      _MARKER_GLYPH]  # fmt: skip
         if changes_x:

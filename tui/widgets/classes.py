@@ -37,7 +37,11 @@ class ClassAccuracy(Panel):
         latest = self.state.latest_eval
         if latest is None:
             return Text("no evaluation yet — press e to evaluate now", style="dim")
-        self.border_title = f"{self.TITLE} · {100 * latest.accuracy:.2f}% at step {latest.step:,}"
+        self.border_title = (
+            f"{self.TITLE} · {100 * latest.accuracy:.2f}% at step {latest.step:,}"
+            if width >= 60
+            else f"Per-class · test {100 * latest.accuracy:.2f}%"
+        )
         both = width >= LABEL_WIDTH + MIN_BAR + VALUE_WIDTH + 2 + CONFUSION_WIDTH
         confusion = confusion_lines(
             latest.confusion, self.muted, colour_on=self.colour_on, header=height > 10
