@@ -76,7 +76,9 @@ class RowProducts:
         if x_norm == 0.0 or self.typical == 0.0:
             return [0.0] * len(rows)
         alpha = self.typical / x_norm
-        ax = list(map(mul, x, repeat(alpha)))  # αx, ‖αx‖ ≈ typical ‖row‖
+        # αx, ‖αx‖ ≈ typical ‖row‖; a tuple, because math.dist copies any other sequence into
+        # one on every call
+        ax = tuple(map(mul, x, repeat(alpha)))
         norms2 = self.norms2 if which is None else gatherer(which)(self.norms2)
         # row·x = (‖row‖² + ‖αx‖² − ‖row − αx‖²) / (2α)
         half = 0.5 / alpha

@@ -23,6 +23,7 @@ The weights are fixed while a Network exists: the engine builds a new one after 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -69,8 +70,12 @@ class Network:
         )
         w1: list[list[float]] = params["dense1.weight"]
         self.w1 = w1
-        self.dense1 = RowProducts(w1)  # z1 = W1·x: H rows of F
-        self.dense1_t = RowProducts(list(zip(*w1)))  # ∂L/∂x = W1ᵀ·∂L/∂z1: F columns of H
+        # z1 = W1·x: H rows of F, as tuples (math.dist copies any other sequence on every call)
+        self.dense1 = RowProducts([tuple(row) for row in w1])
+        # ∂L/∂x = W1ᵀ·∂L/∂z1: F columns of H. Each column is copied through array("d") so its
+        # 128 float objects sit next to each other in memory: a column straight from zip(*rows)
+        # points into 128 different rows, and reading it cost ≈ 4× more (cache misses).
+        self.dense1_t = RowProducts([tuple(array("d", column)) for column in zip(*w1)])
         self.features = len(w1[0])  # F
         self.w2 = params["dense2.weight"]
         self.w2_columns = [list(col) for col in zip(*self.w2)]  # H×10
