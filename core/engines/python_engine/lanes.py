@@ -103,7 +103,9 @@ def outer_product_sum(
             continue
         a_j = (1 << (VECTOR_BITS + COEFFICIENT_BITS)) / bound
         coefficients = map(round, map(mul, column, map(mul, ratios, repeat(a_j))))
-        total = sum(map(mul, coefficients, packed))  # Σ_i d_ij·B_i: one lane per entry
+        # Σ_i d_ij·B_i: one lane per entry. Zero coefficients (a_i[j] = 0: ReLU closed) are
+        # skipped — 0·B_i still allocates and clears a B_i-sized int.
+        total = sum([d * b for d, b in zip(coefficients, packed) if d])
         rows.append(list(map(mul, unpack(total, size, top), repeat(1.0 / a_j))))
     if not kept:
         rows = [list(zero_row) for _ in lefts[0]] if lefts else []
