@@ -125,7 +125,8 @@ class DashboardScreen(Screen[None]):
         for name in dirty:
             panel = self.panels.get(name)
             if panel is not None and panel.display:
-                panel.repaint()
+                # one message per panel, so a key press waits for one panel, not for all
+                self.call_later(panel.repaint)
 
     def repaint_all(self) -> None:
         for panel in self.panels.values():
