@@ -72,11 +72,14 @@ class Network:
         self.w1 = w1
         # z1 = W1·x: H rows of F, as tuples (math.dist copies any other sequence on every call)
         self.dense1 = RowProducts([tuple(row) for row in w1])
-        # ∂L/∂x = W1ᵀ·∂L/∂z1: F columns of H. Each column is copied through array("d") so its
-        # 128 float objects sit next to each other in memory: a column straight from zip(*rows)
-        # points into 128 different rows, and reading it cost ≈ 4× more (cache misses).
-        self.dense1_t = RowProducts([tuple(array("d", column)) for column in zip(*w1)])
-        self.features = len(w1[0])  # F
+        # ∂L/∂x = W1ᵀ·∂L/∂z1: F columns of H. Column k is the strided slice flat[k::F] of a flat
+        # row-major copy, made into a tuple of fresh floats that sit next to each other in memory
+        # (a column straight from zip(*rows) points into H different rows: ≈ 4× slower to read).
+        flat = array("d")
+        for row in w1:
+            flat.extend(row)
+        self.features = width = len(w1[0])  # F
+        self.dense1_t = RowProducts([tuple(flat[k::width]) for k in range(width)])
         self.w2 = params["dense2.weight"]
         self.w2_columns = [list(col) for col in zip(*self.w2)]  # H×10
         # The background constant of each pooled conv1 channel: ReLU(b_c) (0 with conv2: its
@@ -89,6 +92,7 @@ class Network:
         self.z1_base = [  # b1 + W1·base: dense1's output for an all-background image
             b + dot(sums, self.base) for b, sums in zip(params["dense1.bias"], self.channel_sums)
         ]
+        self.channel_totals = list(zip(*self.channel_sums))  # R[:, c]: C tuples of H
 
     # ----------------------------------------------------------------------------- forward
     def forward(self, image: bytes, dense: bool = False) -> Trace:
@@ -167,36 +171,26 @@ class Network:
         # ReLU: ∂L/∂z1 = ∂L/∂h · (z1 > 0)
         grad_z1 = list(map(mul, grad_hidden, map(gt, trace.z1, repeat(0.0))))
         grads["dense1.bias"] = list(map(add, grads["dense1.bias"], grad_z1))
-        # Only hidden units with a non-zero gradient matter for ∂L/∂x = W1ᵀ·∂L/∂z1.
-        live = list(compress(range(len(grad_z1)), grad_z1))
-        if not live:
-            return grad_z1
-        g_live = [grad_z1[j] for j in live]
+        if not any(grad_z1):
+            return grad_z1  # nothing flows back to the conv layers
         grad_features = self.dense1_t.times  # (ks) ↦ ∂L/∂x_k = Σ_j W1[j, k]·∂L/∂z1_j
 
         conv1 = self.conv1
         windows = trace.windows
         g_w1c, g_b1c = grads["conv1.weight"], grads["conv1.bias"]
         if self.conv2 is None:
-            # ∂L/∂pooled at the active windows, needed only where the ReLU is open (pooled > 0;
-            # with base_c > 0 that is every window): all channels' features in one product.
-            wanted: list[int] = []
-            for c, pooled_c in enumerate(trace.pooled1):
-                offset = c * WINDOWS
-                open_ = windows if self.base[c] > 0.0 else compress(windows, pooled_c)
-                wanted.extend(map(add, open_, repeat(offset)))
-            grad_x = dict(zip(wanted, grad_features(grad_z1, wanted)))
-            grad_pooled: list[list[float]] = []
-            for c in range(len(trace.pooled1)):
-                offset = c * WINDOWS
-                base_c = self.base[c]
-                g_c = [grad_x.get(offset + w, 0.0) for w in windows]
-                grad_pooled.append(g_c)
+            # ∂L/∂pooled = ∂L/∂x at every channel's active windows, in one product. (Where the
+            # ReLU is closed it is not needed, but computing it there too costs little.)
+            n = len(windows)
+            wanted = [c * WINDOWS + w for c in range(len(self.base)) for w in windows]
+            grad_x = grad_features(grad_z1, wanted)
+            grad_pooled = [grad_x[c * n : (c + 1) * n] for c in range(len(self.base))]
+            for c, base_c in enumerate(self.base):
                 if base_c > 0.0:
                     # background windows: pooled = b_c > 0, patch = 0 → they feed b_c only.
-                    # Σ_bg g = Σ_all g − Σ_active g, with Σ_all g = Σ_j ∂L/∂z1_j·Σ_{k∈c} W1[j,k]
-                    total = dot([self.channel_sums[j][c] for j in live], g_live)
-                    g_b1c[c] += total - sum(g_c)
+                    # Σ_bg ∂L/∂x = Σ_all − Σ_active, with Σ_all = Σ_j ∂L/∂z1_j·R[j, c] where
+                    # R[j, c] = Σ_{k in channel c} W1[j, k]
+                    g_b1c[c] += dot(self.channel_totals[c], grad_z1) - sum(grad_pooled[c])
             conv1.backward(
                 trace.x, windows, trace.zs, trace.pooled1, grad_pooled, g_w1c, g_b1c, grad_input
             )  # noqa: E501
