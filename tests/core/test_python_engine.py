@@ -268,10 +268,10 @@ def test_importing_the_engine_does_not_import_numpy() -> None:
 
 
 def test_lanes_pack_and_unpack_are_inverse_for_signed_values() -> None:
-    from cnn_tui.core.engines.python_engine.lanes import _top_bits, pack, unpack
+    from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, pack, unpack
 
     values = [0, 1, -1, 2**62 - 1, -(2**62) + 1, -5, 0, -1]
-    top = _top_bits(len(values))
+    top = lane_top_bits(len(values))
     packed = pack(values, top)
     assert packed == sum(v << (64 * k) for k, v in enumerate(values))  # P(v) = Σ v_k·2^(64k)
     assert list(unpack(packed, len(values), top)) == values

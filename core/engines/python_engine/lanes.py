@@ -30,13 +30,13 @@ COEFFICIENT_BITS = 30  # |quantised a_i[j]| ≤ 2^30 (one CPython digit: the fas
 # room, so the rounding slack (≤ 2^31 per term) cannot reach 2^62 for fewer than 2^29 terms.
 
 
-def _top_bits(n: int) -> int:
+def lane_top_bits(n: int) -> int:
     """2^63 in every one of n lanes: XOR-ing it maps two's complement ↔ offset binary."""
     return int.from_bytes(b"\x80".rjust(LANE_BYTES, b"\0") * n, "little")
 
 
 def pack(values: Sequence[int], top: int) -> int:
-    """P(v) = Σ_k v_k·2^(64k) for signed ints |v_k| < 2^62; ``top`` = ``_top_bits(len(values))``.
+    """P(v) = Σ_k v_k·2^(64k) for signed ints |v_k| < 2^62; ``top``: ``lane_top_bits(len(v))``.
 
     array("q") writes two's complement words; read back as one unsigned int, a negative lane
     would count 2^64 too much. XOR with 2^63 per lane turns each word into v_k + 2^63 (offset
@@ -78,7 +78,7 @@ def outer_product_sum(
     then Σ_i d_ij·B_i ≈ A_j·Σ_i a_i[j]·b_i with every lane inside ±2^62, and row j is that
     divided by A_j. Error per entry ≲ m·2^-30 of Σ_i |a_i[j]|·max|b_i|.
     """
-    top = _top_bits(size)
+    top = lane_top_bits(size)
     packed: list[int] = []
     peaks: list[float] = []  # max|b_i|
     kept: list[Sequence[float]] = []  # a_i of the b_i that are not all zero
