@@ -20,6 +20,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable
+from typing import Protocol, runtime_checkable
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -50,6 +51,13 @@ MIN_SIZE = (80, 24)
 PUMP_HZ = 30
 MAX_EVENTS_PER_TICK = 2000
 END_STATES = ("finished", "stopped", "failed")
+
+
+@runtime_checkable
+class TrainerEventListener(Protocol):
+    """A screen that wants every trainer event while it is open (the inspector does)."""
+
+    def on_trainer_event(self, event: ev.Event) -> None: ...
 
 
 class DashboardApp(App[None]):
@@ -117,9 +125,12 @@ class DashboardApp(App[None]):
             events_in = []
             self._fail(f"the link to the trainer broke: {error}")
         changed: set[str] = set()
+        listeners = [s for s in self.screen_stack if isinstance(s, TrainerEventListener)]
         for event in events_in:
             changed |= self.state.apply(event)
             self._announce(event)
+            for listener in listeners:
+                listener.on_trainer_event(event)
         if (
             not events_in
             and not self.link.alive
@@ -277,7 +288,12 @@ class DashboardApp(App[None]):
         if latest is None:
             self.notify("no evaluation yet · press e to evaluate now", severity="warning")
             return
-        self.push_screen(self.inspector_factory(latest))
+        try:
+            screen = self.inspector_factory(latest)
+        except Exception as error:  # e.g. the test images cannot be read: say so, keep going
+            self.notify(str(error), title="Cannot open the mistakes", severity="error")
+            return
+        self.push_screen(screen)
 
     def action_help(self) -> None:
         self.push_screen(HelpScreen())

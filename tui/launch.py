@@ -11,9 +11,13 @@ import signal
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cnn_tui.core.config import RunConfig
 from cnn_tui.core.run_state import RunState
+
+if TYPE_CHECKING:
+    from .app import DashboardApp
 
 EXIT_DATA, EXIT_SNAPSHOT, EXIT_ENVIRONMENT, EXIT_TERMINATED = 3, 4, 6, 143
 
@@ -77,6 +81,7 @@ def run_dashboard(
     from .app import DashboardApp
 
     app = DashboardApp(link)
+    app.inspector_factory = _mistakes_factory(app, data_dir, test_limit)
     terminated: list[int] = []
 
     def on_sigterm(signum: int, _frame: object) -> None:
@@ -94,6 +99,24 @@ def run_dashboard(
     if terminated:
         return EXIT_TERMINATED
     return app.return_code or 0
+
+
+def _mistakes_factory(app: DashboardApp, data_dir: Path, test_limit: int | None):  # noqa: ANN202
+    """``m`` in the dashboard: the inspector's browser, asking the trainer for each digit. The
+    test images are read once, on first use (the trainer process holds its own copy)."""
+    from cnn_tui.core.data import load_test_set
+    from cnn_tui.core.events import Evaluated
+
+    from .inspector import LinkSource, MistakesScreen
+
+    cache = []
+
+    def open_mistakes(evaluation: Evaluated) -> MistakesScreen:
+        if not cache:
+            cache.append(load_test_set(data_dir, test_limit=test_limit))
+        return MistakesScreen(evaluation, cache[0], LinkSource(app.send))
+
+    return open_mistakes
 
 
 def run_inspector(

@@ -131,7 +131,9 @@ class TrainingState:
                 return self._batches(event)
             case ev.Evaluated():
                 return self._evaluated(event)
-            case ev.SampleViewed():
+            case ev.SampleViewed(saliency_target=target):
+                if target >= 0:  # an answer to the inspector's request, not the live input
+                    return set()
                 self.sample = event
                 return {"input", "features"}
             case ev.Paused(step=step, reason=reason):

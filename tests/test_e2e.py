@@ -1,0 +1,88 @@
+"""End to end: the dashboard steering a real trainer process on a slice of real MNIST."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from cnn_tui.core.config import RunConfig
+from cnn_tui.core.link import ProcessLink, TrainerSpec
+from cnn_tui.core.snapshot import latest_snapshot, load_snapshot
+from cnn_tui.tui.app import DashboardApp
+from cnn_tui.tui.inspector import MistakesScreen
+from cnn_tui.tui.launch import _mistakes_factory
+
+
+def mnist_dir() -> str:
+    folder = os.environ.get("CNN_TUI_DATA")
+    if folder:
+        return folder
+    if os.environ.get("CI"):
+        pytest.fail("CNN_TUI_DATA must point at the MNIST copy in CI")
+    pytest.skip("CNN_TUI_DATA is not set")
+
+
+async def wait_until(pilot, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        await pilot.pause(0.05)
+
+
+@pytest.mark.slow
+@pytest.mark.mnist
+async def test_dashboard_steers_a_real_trainer_and_quits_cleanly(tmp_path: Path) -> None:
+    data = mnist_dir()
+    snapshots = tmp_path / "snapshots"
+    snapshots.mkdir()
+    spec = TrainerSpec(
+        config=RunConfig(epochs=100),
+        data_dir=data,
+        limit=3000,
+        test_limit=500,
+        snapshot_dir=str(snapshots),
+        run_name="e2e",
+    )
+    link = ProcessLink(spec)  # created before the app runs (textual-notes.md)
+    app = DashboardApp(link)
+    app.inspector_factory = _mistakes_factory(app, Path(data), 500)
+    state = app.state
+    async with app.run_test(size=(140, 45)) as pilot:
+        await wait_until(pilot, lambda: state.step > 0, "training to start")
+
+        await pilot.press("space")
+        await wait_until(pilot, lambda: state.run_state == "paused", "the Paused answer")
+        paused_at = state.step
+        await pilot.pause(0.5)
+        assert state.step == paused_at  # really paused
+
+        await pilot.press("n")
+        await wait_until(pilot, lambda: state.step == paused_at + 1, "one step")
+
+        await pilot.press("plus")
+        await wait_until(pilot, lambda: state.lr == 0.02, "the new learning rate")
+
+        await pilot.press("e")
+        await wait_until(pilot, lambda: state.latest_eval is not None, "an evaluation")
+        await pilot.press("m")
+        await wait_until(pilot, lambda: isinstance(app.screen, MistakesScreen), "the mistakes")
+        await pilot.press("escape")
+
+        await pilot.press("space")
+        await wait_until(pilot, lambda: state.run_state == "running", "the Resumed answer")
+        await wait_until(pilot, lambda: state.step > paused_at + 5, "training to go on")
+
+        await pilot.press("q")
+        await wait_until(pilot, lambda: not app.is_running, "the app to exit", timeout=15)
+
+    assert not link.alive
+    assert not multiprocessing.active_children()
+    newest = latest_snapshot(snapshots, "e2e")
+    assert newest is not None
+    assert load_snapshot(newest).step == state.step, "quitting saves where it stopped"
