@@ -31,25 +31,6 @@ else:
         return sum(map(mul, a, b))
 
 
-def dot_against(b: Sequence[float]) -> Callable[[Sequence[float]], float]:
-    """A function a ↦ a·b for a fixed b, fast for many a (each a the same length as b).
-
-    Before Python 3.12 the fastest C reduction over floats is ``math.dist`` (≈ 4× ``sum(map(mul))``
-    here), so this uses the polarization identity a·b = (‖a + b‖² − ‖a − b‖²) / 4 with
-    ‖a + b‖ = dist(a, −b) precomputed once. Rounding: ≈ 1e-16·(‖a‖² + ‖b‖²) absolute.
-    """
-    if hasattr(math, "sumprod"):
-        sumprod = math.sumprod  # type: ignore[attr-defined]
-        return lambda a: sumprod(a, b)
-    minus_b = [-v for v in b]
-    dist = math.dist
-
-    def dot_b(a: Sequence[float]) -> float:
-        return (dist(a, minus_b) ** 2 - dist(a, b) ** 2) * 0.25
-
-    return dot_b
-
-
 class RowProducts:
     """M·x for a fixed matrix M (kept as rows) and many vectors x: (M·x)_j = row_j·x.
 

@@ -14,8 +14,12 @@ Layers and shapes for the default architecture (CHW, flat row-major lists of flo
 
 With one conv layer the flattened features are kept as x = base + xd, where base is the constant
 ReLU(b_c) every background window gives (see first_conv.py) and xd is non-zero only where the image
-has ink, so W1·x = W1·base + W1·xd costs only the non-zero entries of xd.
-The weights are fixed while a Network exists: the engine builds a new one after every update.
+has ink (≈ 44 % of the windows), so W1·x = W1·base + W1·xd, with W1·base computed once per batch;
+∂L/∂x is needed only at the inked windows (plus one per-channel total for the background's share
+of ∂L/∂b_c); and ∂L/∂W1 = Σ_n g_n ⊗ xd_n + (Σ_n g_n) ⊗ base is built once per batch from sparse
+records (``dense1_weight_grad``, in the fixed-point lanes of lanes.py).
+The weights are fixed while a Network exists: the engine builds a new one after every update
+(once per batch), with W1 both as rows and as contiguous columns for the products.
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
