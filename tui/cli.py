@@ -97,15 +97,22 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data_flag(train)
     net = train.add_argument_group("network (default: the report's conv 3×3×8 → dense 128 → 10)")
     net.add_argument(
-        "--filters", type=_bounded_int("filters", *FILTERS_RANGE), help="first conv layer (8)"
+        "--filters",
+        metavar="N",
+        type=_bounded_int("filters", *FILTERS_RANGE),
+        help="first conv layer (8)",
     )
     net.add_argument(
         "--filters2",
+        metavar="N",
         type=_bounded_int("second-layer filters", 0, FILTERS_RANGE[1]),
         help="a second conv layer with this many filters (0 = none, the default)",
     )
     net.add_argument(
-        "--hidden", type=_bounded_int("hidden units", *HIDDEN_RANGE), help="dense units (128)"
+        "--hidden",
+        metavar="N",
+        type=_bounded_int("hidden units", *HIDDEN_RANGE),
+        help="dense units (128)",
     )
     opt = train.add_argument_group("training")
     opt.add_argument("--engine", choices=ENGINES, help="numpy (default, fast) or python (pure)")
@@ -114,25 +121,37 @@ def build_parser() -> argparse.ArgumentParser:
         choices=("float32", "float64"),
         help="the NumPy engine's float type (float32)",
     )
-    opt.add_argument("--epochs", type=_bounded_int("epochs", *EPOCHS_RANGE), help="(5)")
     opt.add_argument(
-        "--batch-size", type=_bounded_int("batch size", 1, BATCH_SIZE_MAX), help="(32)"
+        "--epochs", metavar="N", type=_bounded_int("epochs", *EPOCHS_RANGE), help="(5)"
     )
-    opt.add_argument("--lr", type=_bounded_float("learning rate", *LR_RANGE), help="(0.01)")
     opt.add_argument(
-        "--momentum", type=_bounded_float("momentum", *MOMENTUM_RANGE), help="SGD momentum (0)"
+        "--batch-size", metavar="N", type=_bounded_int("batch size", 1, BATCH_SIZE_MAX), help="(32)"
+    )
+    opt.add_argument(
+        "--lr", metavar="X", type=_bounded_float("learning rate", *LR_RANGE), help="(0.01)"
+    )
+    opt.add_argument(
+        "--momentum",
+        metavar="X",
+        type=_bounded_float("momentum", *MOMENTUM_RANGE),
+        help="SGD momentum (0)",
     )
     opt.add_argument(
         "--weight-decay",
+        metavar="X",
         type=_bounded_float("weight decay", *WEIGHT_DECAY_RANGE),
         help="L2 weight decay (0)",
     )
-    opt.add_argument("--seed", type=_bounded_int("seed", 0, 2**32 - 1), help="(0)")
+    opt.add_argument("--seed", metavar="N", type=_bounded_int("seed", 0, 2**32 - 1), help="(0)")
     opt.add_argument(
-        "--limit", type=_bounded_int("limit", 1, 60_000), help="train on the first N images"
+        "--limit",
+        metavar="N",
+        type=_bounded_int("limit", 1, 60_000),
+        help="train on the first N images",
     )
     opt.add_argument(
         "--test-limit",
+        metavar="N",
         type=_bounded_int("test limit", 1, 10_000),
         help="evaluate on the first N test images",
     )
@@ -168,7 +187,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--engine", choices=ENGINES, help="engine to evaluate with (default: numpy)"
     )
     inspect.add_argument(
-        "--test-limit", type=_bounded_int("test limit", 1, 10_000), help="first N test images"
+        "--test-limit",
+        metavar="N",
+        type=_bounded_int("test limit", 1, 10_000),
+        help="first N test images",
     )
 
     download = sub.add_parser(
@@ -183,7 +205,11 @@ def build_parser() -> argparse.ArgumentParser:
         "else ~/.cache/cnn-tui/mnist)",
     )
     download.add_argument(
-        "--timeout", type=_bounded_float("timeout", 0.1, 600), default=30.0, help="seconds (30)"
+        "--timeout",
+        metavar="SECONDS",
+        type=_bounded_float("timeout", 0.1, 600),
+        default=30.0,
+        help="seconds (30)",
     )
     return parser
 
