@@ -338,3 +338,18 @@ def test_default_network_gradient_with_trained_like_biases() -> None:
             return batch_loss(PythonEngine(arch, moved), data, [0, 1])
 
         assert_matches_differences(grads[name][k], loss_at, (name, k))
+
+
+@pytest.mark.parametrize("where", ["dense2.bias", "conv1.bias"])
+def test_a_diverged_network_reports_a_non_finite_loss(where: str) -> None:
+    """inf/nan weights (after an overflow) give a non-finite loss, never an exception: the
+    fixed-point lanes and the math.dist products fall back to plain floats."""
+    arch = Architecture(filters=2, hidden=5)
+    params = init_params(arch, 0)
+    params[where][:2] = [math.inf, -math.inf]
+    engine = PythonEngine(arch, params)
+    data = make_images(4, seed=25)
+    result = engine.train_batch(data, [0, 1, 2, 3], Hyperparameters())
+    assert not math.isfinite(result.loss)
+    assert not math.isfinite(engine.predict(data).loss)
+    engine.train_batch(data, [0, 1, 2, 3], Hyperparameters())  # and again, on nan weights

@@ -45,7 +45,8 @@ class RowProducts:
         """``rows``: R rows of equal length N (lists or tuples of floats)."""
         self.rows = rows
         if not HAS_SUMPROD:
-            self.norms2 = [math.hypot(*row) ** 2 for row in rows]  # ‖row‖²
+            # ‖row‖² (h·h rather than h**2: float ** raises on overflow, · gives inf)
+            self.norms2 = [h * h for h in (math.hypot(*row) for row in rows)]
             self.typical = math.sqrt(sum(self.norms2) / len(rows)) if rows else 0.0
 
     def times(self, x: Sequence[float], which: Sequence[int] | None = None) -> list[float]:
@@ -56,6 +57,8 @@ class RowProducts:
         x_norm = math.hypot(*x)
         if x_norm == 0.0 or self.typical == 0.0:
             return [0.0] * len(rows)
+        if not math.isfinite(x_norm):  # a diverged network: let inf/nan propagate as floats do
+            return [sum(map(mul, row, x)) for row in rows]
         alpha = self.typical / x_norm
         # αx, ‖αx‖ ≈ typical ‖row‖; a tuple, because math.dist copies any other sequence into
         # one on every call
@@ -63,7 +66,8 @@ class RowProducts:
         norms2 = self.norms2 if which is None else gatherer(which)(self.norms2)
         # row·x = (‖row‖² + ‖αx‖² − ‖row − αx‖²) / (2α)
         half = 0.5 / alpha
-        ax_norm2 = math.hypot(*ax) ** 2
+        ax_norm = math.hypot(*ax)
+        ax_norm2 = ax_norm * ax_norm
         return [
             (n + ax_norm2 - d * d) * half for n, d in zip(norms2, map(math.dist, rows, repeat(ax)))
         ]

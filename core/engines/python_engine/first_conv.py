@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import gt, itemgetter, mul
+from operator import and_, gt, itemgetter
 
 from .fastmath import dot
 
@@ -147,8 +147,10 @@ class FirstConvPool:
         for c in range(self.channels):
             g_c = grad_pooled[c]
             pooled_c = pooled[c]
-            # Windows with an open ReLU and a non-zero gradient: g·(pooled > 0) ≠ 0.
-            live = list(compress(range(len(g_c)), map(mul, g_c, map(gt, pooled_c, repeat(0.0)))))
+            # Windows with an open ReLU (pooled > 0) and a non-zero gradient. (Not g·(pooled > 0)
+            # ≠ 0: a nan gradient from a diverged network would make closed windows look live.)
+            open_ = map(gt, pooled_c, repeat(0.0))
+            live = list(compress(range(len(g_c)), map(and_, open_, map(bool, g_c))))
             if not live:
                 continue
             z0, z1, z2, z3 = zs[c]

@@ -17,6 +17,7 @@ the only place where the pure-Python engine is not float64-exact.
 
 from __future__ import annotations
 
+import math
 import sys
 from array import array
 from collections.abc import Sequence
@@ -78,6 +79,9 @@ def outer_product_sum(
     then Σ_i d_ij·B_i ≈ A_j·Σ_i a_i[j]·b_i with every lane inside ±2^62, and row j is that
     divided by A_j. Error per entry ≲ m·2^-30 of Σ_i |a_i[j]|·max|b_i|.
     """
+    if not math.isfinite(sum(map(sum, lefts)) + sum(sum(values) for _, values in rights)):
+        # inf or nan (a diverged network) has no fixed-point form: floats propagate it
+        return outer_product_sum_float(lefts, rights, size)
     top = lane_top_bits(size)
     packed: list[int] = []
     peaks: list[float] = []  # max|b_i|
