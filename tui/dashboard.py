@@ -120,13 +120,20 @@ class DashboardScreen(Screen[None]):
         self.dirty |= changed - {"status"}
 
     def repaint_dirty(self) -> None:
-        """Repaint the visible panels whose data changed (hidden ones repaint when shown)."""
+        """Repaint the visible panels whose data changed (hidden ones repaint when shown); a
+        panel that is not due yet (the charts: ≤ 2 Hz) stays marked for a later tick."""
+        if not self.is_current:
+            return  # under a pushed screen (help, inspector): nothing of ours is seen
         dirty, self.dirty = self.dirty, set()
         for name in dirty:
             panel = self.panels.get(name)
             if panel is not None and panel.display:
                 # one message per panel, so a key press waits for one panel, not for all
-                self.call_later(panel.repaint)
+                self.call_later(self._refresh_panel, name, panel)
+
+    def _refresh_panel(self, name: str, panel: Panel) -> None:
+        if not panel.refresh_data():
+            self.dirty.add(name)
 
     def repaint_all(self) -> None:
         for panel in self.panels.values():

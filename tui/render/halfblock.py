@@ -19,6 +19,24 @@ from rich.style import Style
 Line = list[Segment]
 """One text row: segments whose cell lengths add up to the row's width."""
 
+
+class SizedLine(list):  # type: ignore[type-arg]
+    """A ``Line`` that knows its width in cells, so padding and cropping need not measure it
+    (measuring calls ``cell_len`` once per segment: most of a feature-map panel's cost)."""
+
+    __slots__ = ("cells",)
+
+    def __init__(self, segments: Iterable[Segment], cells: int) -> None:
+        super().__init__(segments)
+        self.cells = cells
+
+
+def line_length(line: Line) -> int:
+    """The width of a line in cells (known for a ``SizedLine``, measured otherwise)."""
+    cells = getattr(line, "cells", None)
+    return Segment.get_line_length(line) if cells is None else cells
+
+
 LEVELS = 64  # colours are quantised to this many steps (and cached)
 ASCII_SHADES = " .:-=+*#%@"
 UPPER_HALF, LOWER_HALF = "▀", "▄"
@@ -72,24 +90,49 @@ def normaliser(lo: float, hi: float) -> Callable[[float], float]:
     return lambda v: (v - lo) / span
 
 
+@lru_cache(maxsize=64)
+def _resample_plan(side: int, new_side: int) -> tuple[tuple[tuple[int, ...], float], ...]:
+    """For each output cell (row-major): the source indices it averages and 1 / their count."""
+    spans = []
+    for i in range(new_side):
+        a = i * side // new_side
+        spans.append(range(a, max(a + 1, (i + 1) * side // new_side)))
+    plan = []
+    for rows in spans:
+        for cols in spans:
+            idx = tuple(r * side + c for r in rows for c in cols)
+            plan.append((idx, 1.0 / len(idx)))
+    return tuple(plan)
+
+
 def resample(values: Sequence[float], side: int, new_side: int) -> list[float]:
     """Scale a side×side grid to new_side×new_side: area average when shrinking, nearest
     neighbour when growing."""
     if new_side == side:
         return list(values)
+    # the index plan depends only on the sizes: computed once, then one sum per output cell
+    return [sum([values[k] for k in idx]) * inv for idx, inv in _resample_plan(side, new_side)]
+
+
+@lru_cache(maxsize=8)
+def _pair_segments(name: str) -> tuple[Segment, ...]:
+    """Every (upper level, lower level) cell of map ``name`` as a ready segment, at index
+    upper·LEVELS + lower (LEVELS² = 4,096 per map, built once)."""
+    return tuple(
+        Segment(LOWER_HALF, _pair_style(name, top, bottom))
+        for top in range(LEVELS)
+        for bottom in range(LEVELS)
+    )
+
+
+def _levels(values: Sequence[float], norm: Callable[[float], float]) -> list[int]:
+    """Each value normalised, clamped to [0, 1] (non-finite → 0) and quantised to 0…LEVELS−1."""
+    top = LEVELS - 1
     out = []
-    for i in range(new_side):
-        r0 = i * side // new_side
-        r1 = max(r0 + 1, (i + 1) * side // new_side)
-        for j in range(new_side):
-            c0 = j * side // new_side
-            c1 = max(c0 + 1, (j + 1) * side // new_side)
-            total = 0.0
-            for r in range(r0, r1):
-                base = r * side
-                for c in range(c0, c1):
-                    total += values[base + c]
-            out.append(total / ((r1 - r0) * (c1 - c0)))
+    for v in values:
+        t = norm(v)
+        # t == t is False only for NaN; ±inf is clamped like any other out-of-range value
+        out.append(round((t if t < 1.0 else 1.0) * top) if t > 0.0 and t < math.inf else 0)
     return out
 
 
@@ -104,16 +147,16 @@ def halfblock_lines(
     Row pairs (2r, 2r+1) share a text row: upper pixel = background, lower = ``▄`` foreground.
     An odd last row leaves the lower half at the map's 0 colour.
     """
+    levels = _levels(values[: side * side], norm)
+    if side % 2:
+        levels.extend([0] * side)  # the missing lower half of the last row
+    table = _pair_segments(cmap)
     lines: list[Line] = []
     for r in range(0, side, 2):
-        line: Line = []
-        for c in range(side):
-            top = norm(values[r * side + c])
-            bottom = norm(values[(r + 1) * side + c]) if r + 1 < side else 0.0
-            lt = round(min(1.0, max(0.0, top if math.isfinite(top) else 0.0)) * (LEVELS - 1))
-            lb = round(min(1.0, max(0.0, bottom if math.isfinite(bottom) else 0.0)) * (LEVELS - 1))
-            line.append(Segment(LOWER_HALF, _pair_style(cmap, lt, lb)))
-        lines.append(line)
+        upper = levels[r * side : (r + 1) * side]
+        lower = levels[(r + 1) * side : (r + 2) * side]
+        cells = [table[t * LEVELS + b] for t, b in zip(upper, lower, strict=True)]
+        lines.append(SizedLine(cells, side))
     return lines
 
 
@@ -151,11 +194,11 @@ def grid_lines(
 
 def pad(line: Line, width: int, style: Style | None = None) -> Line:
     """Right-pad (or crop) a line to exactly ``width`` cells."""
-    length = Segment.get_line_length(line)
+    length = line_length(line)
     if length < width:
-        return [*line, Segment(" " * (width - length), style)]
+        return SizedLine([*line, Segment(" " * (width - length), style)], width)
     if length > width:
-        return Segment.adjust_line_length(line, width)
+        return SizedLine(Segment.adjust_line_length(line, width), width)
     return line
 
 
@@ -164,13 +207,15 @@ def beside(blocks: Iterable[list[Line]], widths: Sequence[int], gap: int = 1) ->
     blocks = list(blocks)
     height = max((len(b) for b in blocks), default=0)
     out: list[Line] = []
+    total = sum(widths) + gap * max(0, len(widths) - 1)
+    space = Segment(" " * gap)
     for row in range(height):
         line: Line = []
         for i, (block, width) in enumerate(zip(blocks, widths, strict=True)):
             if i:
-                line.append(Segment(" " * gap))
+                line.append(space)
             line.extend(pad(block[row] if row < len(block) else [], width))
-        out.append(line)
+        out.append(SizedLine(line, total))
     return out
 
 
@@ -182,6 +227,12 @@ class SegmentLines:
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         width = options.max_width
+        newline = Segment.line()
         for line in self.lines:
-            yield from Segment.adjust_line_length(line, width) if width else line
-            yield Segment.line()
+            if not width:
+                yield from line
+            elif getattr(line, "cells", None) == width:
+                yield from line  # already exactly as wide: no measuring
+            else:
+                yield from pad(line, width)
+            yield newline

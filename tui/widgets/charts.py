@@ -1,9 +1,13 @@
 """Provides the loss chart and the accuracy chart (plotext, drawn into a ``Static``: the Dolphie
 way, measured cheaper than textual-plotext's widget).
 
-plotext keeps one module-global figure; both charts use it only from the UI thread, one after the
-other (clear, draw, build), so they never share state. Every series is decimated to about the
-chart's width before plotting, so a two-hour run costs what a two-minute run does.
+A chart repaint has two halves: ``plan`` (UI thread) copies what is to be drawn out of the state
+and returns a ``draw`` function; ``draw`` builds the picture with plotext on its own figure (no
+module-global figure), so it can run in a worker thread: a plotext build (≈ 15–40 ms) then never
+blocks the event loop, and a key press shows at once. Data-driven repaints come at ≤ 2 Hz
+(``MIN_INTERVAL``) and off the UI thread; ``repaint()`` (resize, log/smoothing keys, tests) draws
+synchronously. Every series is decimated to about the chart's width before plotting, so a two-hour
+run costs what a two-minute run does.
 
 Glyphs carry the meaning (so NO_COLOR still reads): batch losses "·", the smoothed loss a braille
 line, test results "●", hyperparameter changes "▼", pauses "‖", divergence "✕", epochs "┊".
@@ -12,10 +16,15 @@ line, test results "●", hyperparameter changes "▼", pauses "‖", divergence
 from __future__ import annotations
 
 import math
+import threading
+from collections.abc import Callable
+from functools import partial
+from time import perf_counter
 
-import plotext as plt
+from plotext._figure import _figure_class as Figure
 from rich.console import RenderableType
 from rich.text import Text
+from textual.message import Message
 from textual.reactive import reactive
 
 from ..series import ema
@@ -24,28 +33,34 @@ from .panel import Panel
 
 SMOOTHING_STEPS = (0.0, 0.6, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
 """EMA strengths offered by the smoothing keys."""
+CHART_INTERVAL = 0.5
+"""Seconds between data-driven chart repaints (≤ 2 Hz: a chart gains about a column a second)."""
 
 _MARKER_GLYPH = {"paused": "‖", "resumed": "▶", "diverged": "✕"}
 _MARKER_COLOUR = {"paused": "yellow", "resumed": "green", "diverged": "red"}
+_PLOTEXT = threading.Lock()  # one plotext build at a time: its modules keep some shared state
+
+Draw = Callable[[], RenderableType]
 
 
-def _begin(width: int, height: int) -> None:
-    plt.clf()
-    plt.plotsize(max(10, width), max(4, height))
-    plt.theme("clear")  # no colours of its own: the widget's foreground and background show
-    plt.frame(True)
+def _figure(width: int, height: int) -> Figure:
+    fig = Figure()
+    fig.plotsize(max(10, width), max(4, height))
+    fig.theme("clear")  # no colours of its own: the widget's foreground and background show
+    fig.frame(True)
+    return fig
 
 
-def _step_ticks(lo: float, hi: float, count: int = 5) -> None:
+def _step_ticks(fig: Figure, lo: float, hi: float, count: int = 5) -> None:
     """Whole-number step ticks on the x axis (plotext would label 227.5)."""
     if hi - lo < 1:
         return
     ticks = sorted({round(lo + (hi - lo) * i / (count - 1)) for i in range(count)})
-    plt.xticks(ticks, [f"{t:,}" for t in ticks])
+    fig.xticks(ticks, [f"{t:,}" for t in ticks])
 
 
-def _finish() -> Text:
-    text = Text.from_ansi(plt.build())
+def _finish(fig: Figure) -> Text:
+    text = Text.from_ansi(fig.build())
     text.no_wrap = True
     return text
 
@@ -54,7 +69,75 @@ def _empty(message: str) -> Text:
     return Text(message, style="dim")
 
 
-class LossChart(Panel):
+def _constant(picture: RenderableType) -> Draw:
+    return lambda: picture
+
+
+class ChartPanel(Panel):
+    """A panel whose picture is planned on the UI thread and drawn (maybe) in a worker thread."""
+
+    MIN_INTERVAL = CHART_INTERVAL
+    off_thread = True
+    """Draw data-driven repaints in a worker thread (False: on the UI thread, as ``repaint``)."""
+
+    class Drawn(Message):
+        """A worker thread finished a picture (for repaint number ``generation``)."""
+
+        def __init__(self, picture: RenderableType, generation: int) -> None:
+            super().__init__()
+            self.picture = picture
+            self.generation = generation
+
+    def __init__(self, state: TrainingState, *, id: str | None = None) -> None:
+        super().__init__(state, id=id)
+        self._generation = 0  # bumped by every repaint: a late thread result is dropped
+        self._drawing = False
+
+    def plan(self, width: int, height: int) -> Draw:
+        """Copy what is to be drawn out of the state (UI thread); return the drawing function."""
+        raise NotImplementedError
+
+    def build(self, width: int, height: int) -> RenderableType:
+        return self.plan(width, height)()
+
+    def repaint(self) -> None:
+        self._generation += 1
+        super().repaint()
+
+    def refresh_data(self) -> bool:
+        if not self.off_thread:
+            return super().refresh_data()
+        if not self.is_mounted or self.size.width <= 0 or self.size.height <= 0:
+            return True  # nothing to draw into; a resize repaints
+        if self._drawing or perf_counter() - self.painted_at < self.MIN_INTERVAL:
+            return False  # stay marked: the next tick tries again
+        self.painted_at = perf_counter()
+        self._generation += 1
+        draw = self.plan(self.size.width, self.size.height)
+        self._drawing = True
+        self.run_worker(partial(self._draw, draw, self._generation), thread=True,
+                        group=f"chart-{self.id}", exit_on_error=False)  # fmt: skip
+        return True
+
+    def _draw(self, draw: Draw, generation: int) -> None:
+        """Worker thread: build the picture, hand it to the UI thread (post_message is
+        thread-safe and never blocks, even while the app closes)."""
+        try:
+            with _PLOTEXT:
+                picture = draw()
+        except Exception as error:  # a chart must never take the dashboard down
+            picture = Text(f"chart failed: {error}", style="red")
+        self.post_message(self.Drawn(picture, generation))
+
+    def on_chart_panel_drawn(self, message: Drawn) -> None:
+        message.stop()
+        self._drawing = False
+        if message.generation == self._generation:
+            self.update(message.picture)
+            self.last_paint_ms = 0.0
+
+
+class LossChart(ChartPanel):
     """Per-batch loss (faint), its EMA, test loss per evaluation, epoch boundaries and markers."""
 
     TITLE = "Loss"
@@ -79,7 +162,7 @@ class LossChart(Panel):
         self._retitle()
         super().on_mount()
 
-    def build(self, width: int, height: int) -> RenderableType:
+    def plan(self, width: int, height: int) -> Draw:
         state: TrainingState = self.state
         self.border_subtitle = (
             "· batch  ─ EMA  ● test  ▼ change  ‖ pause  ┊ epoch"
@@ -90,39 +173,49 @@ class LossChart(Panel):
         # ≈14 ms at 1× on this machine) and the braille line interpolates between them anyway
         xs, ys, ns = state.losses.points(width)
         if not xs:
-            return _empty("waiting for the first batches…")
-        _begin(width, height)
+            return _constant(_empty("waiting for the first batches…"))
         smooth = ema(ys, ns, self.smoothing)
         # one raw point per column is enough for the faint cloud; the EMA gets 2× width
         stride = max(1, len(xs) // max(1, width - 8))
-        plt.scatter(xs[::stride], ys[::stride], marker="·", color="gray")
-        plt.plot(xs, smooth, marker="braille", color="cyan")
         lo, hi = xs[0], xs[-1]
         top = max(ys)
         starts = [s for s in state.epoch_starts if lo <= s <= hi]
         # each vline costs a pass over the canvas: past ~12 epochs, mark every k-th
-        for start in starts[:: max(1, len(starts) // 12)]:
-            plt.vline(start, "gray")
+        starts = starts[:: max(1, len(starts) // 12)]
         changes_x = [m.step for m in state.markers if lo <= m.step <= hi and m.kind not in
                      _MARKER_GLYPH]  # fmt: skip
-        if changes_x:
-            plt.scatter(changes_x, [top] * len(changes_x), marker="▼", color="orange")
-        for kind, glyph in _MARKER_GLYPH.items():
-            steps = [m.step for m in state.markers if m.kind == kind and lo <= m.step <= hi]
-            if steps:
-                plt.scatter(steps, [top] * len(steps), marker=glyph, color=_MARKER_COLOUR[kind])
+        marks = {
+            kind: [m.step for m in state.markers if m.kind == kind and lo <= m.step <= hi]
+            for kind in _MARKER_GLYPH
+        }
         evals = [e for e in state.evaluations if lo <= e.step <= hi and math.isfinite(e.loss)]
         evals = evals[:: max(1, len(evals) // width)]  # long runs: at most ~1 per column
-        if evals:
-            plt.scatter([e.step for e in evals], [e.loss for e in evals], marker="●",
-                        color="magenta")  # fmt: skip
-        if self.log_scale:
-            plt.yscale("log")
-        _step_ticks(lo, hi, 5 if width >= 60 else 3)
-        return _finish()
+        eval_x, eval_y = [e.step for e in evals], [e.loss for e in evals]
+        log_scale = self.log_scale
+
+        def draw() -> Text:
+            fig = _figure(width, height)
+            fig.scatter(xs[::stride], ys[::stride], marker="·", color="gray")
+            fig.plot(xs, smooth, marker="braille", color="cyan")
+            for start in starts:
+                fig.vline(start, "gray")
+            if changes_x:
+                fig.scatter(changes_x, [top] * len(changes_x), marker="▼", color="orange")
+            for kind, steps in marks.items():
+                if steps:
+                    fig.scatter(steps, [top] * len(steps), marker=_MARKER_GLYPH[kind],
+                                color=_MARKER_COLOUR[kind])  # fmt: skip
+            if eval_x:
+                fig.scatter(eval_x, eval_y, marker="●", color="magenta")
+            if log_scale:
+                fig.yscale("log")
+            _step_ticks(fig, lo, hi, 5 if width >= 60 else 3)
+            return _finish(fig)
+
+        return draw
 
 
-class AccuracyChart(Panel):
+class AccuracyChart(ChartPanel):
     """Running training accuracy (EMA of batch accuracy) and test accuracy per evaluation, in %."""
 
     TITLE = "Accuracy %"
@@ -131,25 +224,28 @@ class AccuracyChart(Panel):
         self.border_subtitle = "─ train (EMA)  ● test"
         super().on_mount()
 
-    def build(self, width: int, height: int) -> RenderableType:
+    def plan(self, width: int, height: int) -> Draw:
         state = self.state
         xs, ys, ns = state.accuracies.points(width)
         if not xs:
-            return _empty("waiting for the first batches…")
+            return _constant(_empty("waiting for the first batches…"))
         header = self._header()
-        _begin(width, height - 1)
         smooth = [100 * v for v in ema(ys, ns, 0.98)]
-        plt.plot(xs, smooth, marker="braille", color="green")
         evals = [e for e in state.evaluations if xs[0] <= e.step <= xs[-1]]
         evals = evals[:: max(1, len(evals) // width)]
-        if evals:
-            plt.scatter([e.step for e in evals], [100 * e.accuracy for e in evals], marker="●",
-                        color="magenta")  # fmt: skip
-        low = min(smooth + [100 * e.accuracy for e in evals])
-        plt.ylim(max(0.0, math.floor(low / 5) * 5), 100)
-        _step_ticks(xs[0], xs[-1], 3 if width < 60 else 5)
-        chart = _finish()
-        return Text("\n").join([header, chart])
+        eval_x, eval_y = [e.step for e in evals], [100 * e.accuracy for e in evals]
+        low = min(smooth + eval_y)
+
+        def draw() -> Text:
+            fig = _figure(width, height - 1)
+            fig.plot(xs, smooth, marker="braille", color="green")
+            if eval_x:
+                fig.scatter(eval_x, eval_y, marker="●", color="magenta")
+            fig.ylim(max(0.0, math.floor(low / 5) * 5), 100)
+            _step_ticks(fig, xs[0], xs[-1], 3 if width < 60 else 5)
+            return Text("\n").join([header, _finish(fig)])
+
+        return draw
 
     def _header(self) -> Text:
         """One line with the numbers: latest running accuracy and the last test result."""
