@@ -225,7 +225,7 @@ def test_headless_on_real_mnist_learns(tmp_path, capsys) -> None:
             "--epochs",
             "1",
             "--limit",
-            "6000",
+            "12000",
             "--test-limit",
             "2000",
             "--no-snapshots",
