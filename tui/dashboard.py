@@ -78,6 +78,7 @@ class DashboardScreen(Screen[None]):
         self.dirty: set[str] = set()
         self.view_index = 0
         self.panels: dict[str, Panel] = {}
+        self._status_headline: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         s = self.state
@@ -114,10 +115,18 @@ class DashboardScreen(Screen[None]):
     # ---- repainting -----------------------------------------------------------------------
 
     def mark(self, changed: set[str]) -> None:
-        """Note panels whose data changed; the status repaints now, the rest on the next tick."""
+        """Note panels whose data changed. The status repaints now when the run state, what is
+        pending or the message changed (a key's effect shows at once); counters (step, img/s)
+        wait for the next tick, like the other panels."""
         if "status" in changed and self.panels:
-            self.panels["status"].repaint()
-        self.dirty |= changed - {"status"}
+            s = self.state
+            headline = (s.run_state, tuple(s.pending.items()), s.message, s.lr, s.batch_size,
+                        s.momentum)  # fmt: skip
+            if headline != self._status_headline:
+                self._status_headline = headline
+                self.panels["status"].repaint()
+                changed = changed - {"status"}
+        self.dirty |= changed
 
     def repaint_dirty(self) -> None:
         """Repaint the visible panels whose data changed (hidden ones repaint when shown); a

@@ -22,11 +22,12 @@ from functools import partial
 from time import perf_counter
 
 from plotext._figure import _figure_class as Figure
-from rich.console import RenderableType
+from rich.console import Console, RenderableType
 from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive
 
+from ..render.halfblock import SegmentLines, SizedLine
 from ..series import ema
 from ..state import TrainingState
 from .panel import Panel
@@ -65,6 +66,20 @@ def _finish(fig: Figure) -> Text:
     return text
 
 
+_CONSOLE = Console(color_system="truecolor", force_terminal=True, legacy_windows=False)
+
+
+def _to_lines(picture: RenderableType, width: int) -> RenderableType:
+    """Render a chart's Text into ready lines of ``width`` cells (any thread; under _PLOTEXT),
+    so the UI thread's compositor only copies segments: laying out a Text with a span per
+    braille cell costs about as much as the plotext build itself."""
+    if not isinstance(picture, Text):
+        return picture
+    options = _CONSOLE.options.update(width=width, max_width=width, height=None)
+    lines = _CONSOLE.render_lines(picture, options, pad=True, new_lines=False)
+    return SegmentLines([SizedLine(line, width) for line in lines])
+
+
 def _empty(message: str) -> Text:
     return Text(message, style="dim")
 
@@ -98,7 +113,9 @@ class ChartPanel(Panel):
         raise NotImplementedError
 
     def build(self, width: int, height: int) -> RenderableType:
-        return self.plan(width, height)()
+        draw = self.plan(width, height)
+        with _PLOTEXT:
+            return _to_lines(draw(), width)
 
     def repaint(self) -> None:
         self._generation += 1
@@ -115,16 +132,16 @@ class ChartPanel(Panel):
         self._generation += 1
         draw = self.plan(self.size.width, self.size.height)
         self._drawing = True
-        self.run_worker(partial(self._draw, draw, self._generation), thread=True,
+        self.run_worker(partial(self._draw, draw, self.size.width, self._generation), thread=True,
                         group=f"chart-{self.id}", exit_on_error=False)  # fmt: skip
         return True
 
-    def _draw(self, draw: Draw, generation: int) -> None:
+    def _draw(self, draw: Draw, width: int, generation: int) -> None:
         """Worker thread: build the picture, hand it to the UI thread (post_message is
         thread-safe and never blocks, even while the app closes)."""
         try:
             with _PLOTEXT:
-                picture = draw()
+                picture = _to_lines(draw(), width)
         except Exception as error:  # a chart must never take the dashboard down
             picture = Text(f"chart failed: {error}", style="red")
         self.post_message(self.Drawn(picture, generation))

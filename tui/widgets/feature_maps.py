@@ -16,6 +16,7 @@ class FeatureMapsView(Panel):
     """Feature maps and kernels of the sampled digit, scaled to fit the panel."""
 
     TITLE = "Feature maps"
+    MIN_INTERVAL = 0.5  # samples come ~3/s; ≤ 2 repaints a second read as live
 
     def on_mount(self) -> None:
         self.border_subtitle = "dark → bright: activation · kernel blue − / red +"

@@ -77,6 +77,7 @@ class StatusBar(Panel):
     """The run at a glance, from acknowledged values only."""
 
     can_focus = False
+    MIN_INTERVAL = 0.25  # counters (step, img/s) at ≤ 4 Hz; a key's effect repaints at once
     plain = ""
     """The text last shown (for tests and benchmarks)."""
 
