@@ -60,6 +60,32 @@ def _step_ticks(fig: Figure, lo: float, hi: float, count: int = 5) -> None:
     fig.xticks(ticks, [f"{t:,}" for t in ticks])
 
 
+def nice_ticks(lo: float, hi: float, rows: int) -> list[float]:
+    """Evenly spaced round y ticks (step 1, 2, 2.5 or 5 × 10ᵏ) inside [lo, hi], at most one per
+    two plot rows — plotext's own ticks land on odd values and drop some where rows collide."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return []
+    most = max(2, rows // 2 + 1)
+    raw = (hi - lo) / (most - 1)
+    base = 10 ** math.floor(math.log10(raw))
+    step = next(m * base for m in (1, 2, 2.5, 5, 10) if m * base >= raw)
+    first = math.ceil(lo / step - 1e-9)
+    return [k * step for k in range(first, math.floor(hi / step + 1e-9) + 1)]
+
+
+def _yticks(fig: Figure, lo: float, hi: float, rows: int) -> None:
+    """Fix the y range to [lo, hi] and label it with ``nice_ticks``."""
+    ticks = nice_ticks(lo, hi, rows)
+    if len(ticks) < 2:
+        return
+    step = ticks[1] - ticks[0]
+    power = math.floor(math.log10(step) + 1e-9)
+    # decimals the step needs: 0.5 → 1, 0.25 → 2, 2.5 → 1, 25 → 0
+    decimals = max(0, -power) + (1 if power <= 0 and round(step / 10**power, 3) == 2.5 else 0)
+    fig.ylim(lo, hi)
+    fig.yticks(ticks, [f"{t:.{decimals}f}" for t in ticks])
+
+
 def _finish(fig: Figure) -> Text:
     text = Text.from_ansi(fig.build())
     text.no_wrap = True
@@ -209,6 +235,8 @@ class LossChart(ChartPanel):
         evals = evals[:: max(1, len(evals) // width)]  # long runs: at most ~1 per column
         eval_x, eval_y = [e.step for e in evals], [e.loss for e in evals]
         log_scale = self.log_scale
+        y_lo = min(min(ys), min(smooth), *eval_y) if eval_y else min(min(ys), min(smooth))
+        y_hi = max(top, max(smooth), *eval_y) if eval_y else max(top, max(smooth))
 
         def draw() -> Text:
             fig = _figure(width, height)
@@ -226,6 +254,8 @@ class LossChart(ChartPanel):
                 fig.scatter(eval_x, eval_y, marker="●", color="magenta")
             if log_scale:
                 fig.yscale("log")
+            else:
+                _yticks(fig, y_lo, y_hi, height - 3)
             _step_ticks(fig, lo, hi, 5 if width >= 60 else 3)
             return _finish(fig)
 
@@ -258,7 +288,7 @@ class AccuracyChart(ChartPanel):
             fig.plot(xs, smooth, marker="braille", color="green")
             if eval_x:
                 fig.scatter(eval_x, eval_y, marker="●", color="magenta")
-            fig.ylim(max(0.0, math.floor(low / 5) * 5), 100)
+            _yticks(fig, max(0.0, math.floor(low / 5) * 5), 100, height - 4)
             _step_ticks(fig, xs[0], xs[-1], 3 if width < 60 else 5)
             return Text("\n").join([header, _finish(fig)])
 

@@ -36,7 +36,7 @@ class ClassAccuracy(Panel):
     def build(self, width: int, height: int) -> RenderableType:
         latest = self.state.latest_eval
         if latest is None:
-            return Text("no evaluation yet — press e to evaluate now", style="dim")
+            return self._waiting(width)
         self.border_title = (
             f"{self.TITLE} · {100 * latest.accuracy:.2f}% at step {latest.step:,}"
             if width >= 60
@@ -56,6 +56,23 @@ class ClassAccuracy(Panel):
             return SegmentLines(confusion)
         self.border_subtitle = "c: confusion matrix"
         return SegmentLines(self._bar_lines(width))
+
+    def _waiting(self, width: int) -> Text:
+        """Before the first evaluation: what will be here, when, and the key for it now."""
+        text = Text(no_wrap=False)
+        text.append("No test evaluation yet.", style="bold")
+        text.append(" One runs at the end of every epoch; press ")
+        text.append("e", style="bold reverse")
+        text.append(" to evaluate now.\n\n")
+        both = width >= LABEL_WIDTH + MIN_BAR + VALUE_WIDTH + 2 + CONFUSION_WIDTH
+        text.append(
+            "Then it shows, for each digit 0–9, the share of its test images classified right "
+            "(bars; the worst digit in red; ▲ ▼ the change since the previous evaluation) and "
+            "the confusion matrix: which digit was taken for which (true ↓, predicted →)"
+            + ("." if both else "; c switches between the two."),
+            style="dim",
+        )
+        return text
 
     def _bar_lines(self, width: int) -> list[list[Segment]]:
         """A header line, then one line per digit: label, bar, value, change."""
