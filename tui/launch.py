@@ -7,9 +7,12 @@ and it keeps ~90 % of headless speed on two cores (design.md).
 from __future__ import annotations
 
 import multiprocessing.resource_tracker
+import os
 import signal
 import sys
 import tempfile
+import threading
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -17,6 +20,8 @@ from cnn_tui.core.config import RunConfig
 from cnn_tui.core.run_state import RunState
 
 if TYPE_CHECKING:
+    from cnn_tui.core.link import TrainerLink
+
     from .app import DashboardApp
 
 EXIT_DATA, EXIT_SNAPSHOT, EXIT_ENVIRONMENT, EXIT_TERMINATED = 3, 4, 6, 143
@@ -86,8 +91,12 @@ def run_dashboard(
 
     def on_sigterm(signum: int, _frame: object) -> None:
         # SIGTERM and SIGHUP: stop at the next batch, save, exit 143 — as a quit would.
+        if terminated:
+            return
         terminated.append(signum)
         app.call_later(app.action_quit)
+        deadline = app.quit_timeout + app.stop_timeout + 2.0
+        threading.Thread(target=_leave_after, args=(link, deadline), daemon=True).start()
 
     previous = {s: signal.signal(s, on_sigterm) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
@@ -99,6 +108,15 @@ def run_dashboard(
     if terminated:
         return EXIT_TERMINATED
     return app.return_code or 0
+
+
+def _leave_after(link: TrainerLink, seconds: float) -> None:
+    """The last resort after SIGTERM/SIGHUP: if the app has not exited in ``seconds`` (after a
+    hang-up, Textual's final write to a terminal that is gone can block for ever), make sure the
+    trainer is stopped and leave, so that no process is left behind."""
+    time.sleep(seconds)
+    link.stop(2.0)
+    os._exit(EXIT_TERMINATED)
 
 
 def _mistakes_factory(app: DashboardApp, data_dir: Path, test_limit: int | None):  # noqa: ANN202
