@@ -30,7 +30,7 @@ from .commands import (
 )
 from .config import ConfigError, Hyperparameters, RunConfig
 from .dataset import Dataset
-from .engines import Engine, make_engine
+from .engines import Engine, Predictions, make_engine
 from .evaluation import record, summarise
 from .events import (
     BatchesEnded,
@@ -52,6 +52,8 @@ from .params import FlatParams
 from .run_state import Change, History, RunState
 
 Emit = Callable[[Event], None]
+EVAL_CHUNK_PYTHON = 250
+"""Test images per evaluation chunk with the pure-Python engine (about two seconds)."""
 GOOD_COPY_SECONDS = 2.0
 """How often the trainer keeps a copy of the weights to fall back on if the loss diverges."""
 
@@ -335,8 +337,20 @@ class Trainer:
         self.emit(Paused(self.step, "diverged"))
 
     def _evaluate(self) -> None:
+        """Evaluate on the test set, in chunks so that a stop request (Ctrl+C, quit) is heard
+        within one chunk even when the pure-Python engine needs a minute for 10,000 images."""
         started = time.perf_counter()
-        predictions = self.engine.predict(self.test_data)
+        size = len(self.test_data)
+        chunk = EVAL_CHUNK_PYTHON if self.config.engine == "python" else size
+        loss_sum, predicted, probabilities = 0.0, [], []
+        for start in range(0, size, chunk):
+            if self._stop.is_set():
+                return  # abandoned: no half evaluation is reported
+            part = self.engine.predict(self.test_data, start, min(start + chunk, size))
+            loss_sum += part.loss * len(part.predicted)
+            predicted += part.predicted
+            probabilities += part.probabilities
+        predictions = Predictions(loss_sum / size, predicted, probabilities)
         evaluated = summarise(
             predictions,
             self.test_data,

@@ -246,3 +246,15 @@ def test_resume_command_after_pause() -> None:
 def test_a_batch_larger_than_the_data_is_refused_up_front() -> None:
     with pytest.raises(ConfigError, match="larger than"):
         Trainer(config(batch_size=64), blobs(10), blobs(5), emit=lambda e: None)
+
+
+def test_python_engine_evaluates_in_chunks_that_add_up() -> None:
+    train, test = blobs(20, seed=1), blobs(600, seed=2)  # 600 test images: three chunks
+    run = RunConfig(arch=SMALL, hyper=Hyperparameters(batch_size=10), epochs=1, engine="python")
+    trainer, events = collect(dict(config=run, train=train, test=test))
+    [evaluated] = [e for e in events if isinstance(e, Evaluated)]
+    whole = trainer.engine.predict(test)
+    assert evaluated.size == 600
+    assert evaluated.loss == pytest.approx(whole.loss, rel=1e-12)
+    wrong = [i for i, (p, y) in enumerate(zip(whole.predicted, test.labels)) if p != y]
+    assert [m.index for m in evaluated.mistakes] == wrong
