@@ -256,5 +256,5 @@ def test_python_engine_evaluates_in_chunks_that_add_up() -> None:
     whole = trainer.engine.predict(test)
     assert evaluated.size == 600
     assert evaluated.loss == pytest.approx(whole.loss, rel=1e-12)
-    wrong = [i for i, (p, y) in enumerate(zip(whole.predicted, test.labels)) if p != y]
+    wrong = [i for i, (p, y) in enumerate(zip(whole.predicted, test.labels, strict=True)) if p != y]
     assert [m.index for m in evaluated.mistakes] == wrong
