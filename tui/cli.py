@@ -91,6 +91,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser(
         "train",
+        usage="%(prog)s [flags]",
         help="train with the live dashboard (or --headless)",
         description="Train the CNN. Opens the live dashboard unless --headless is given.",
     )
@@ -296,6 +297,7 @@ def resumed_config(args: argparse.Namespace, state: RunState) -> RunConfig:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``cnn-tui`` entry point; returns the exit code."""
+    getattr(sys.stdout, "reconfigure", lambda **_: None)(errors="backslashreplace")  # LC_ALL=C
     parser = build_parser()
     args = parser.parse_args(_normalise(sys.argv[1:] if argv is None else argv))
     try:

@@ -161,7 +161,7 @@ def run_headless(
     metrics_file: IO[str] | None = None
     if metrics_path is not None:
         try:
-            metrics_file = open(metrics_path, "w", encoding="utf-8")  # noqa: SIM115
+            metrics_file = open(metrics_path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
         except OSError as error:
             err.write(f"cnn-tui: cannot write metrics file {metrics_path}: {error.strerror}\n")
             return EXIT_USAGE
@@ -224,7 +224,9 @@ def run_headless(
         received.append(signum)
         trainer.request_stop(save=True)
 
-    previous = {sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM)}
+    previous = {
+        sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
     try:
         finished = trainer.run()
     except KeyboardInterrupt:
@@ -242,7 +244,7 @@ def run_headless(
         return EXIT_FAILED
     finally:
         for sig, handler in previous.items():
-            signal.signal(sig, handler)
+            signal.signal(sig, signal.SIG_IGN if received and sig != signal.SIGINT else handler)
         if metrics_file is not None:
             metrics_file.close()
 
@@ -251,7 +253,7 @@ def run_headless(
         err.write(f"cnn-tui: {diverged[-1].message}\n")
         return EXIT_FAILED
     if received:
-        return EXIT_TERMINATED if received[0] == signal.SIGTERM else EXIT_INTERRUPTED
+        return EXIT_INTERRUPTED if received[0] == signal.SIGINT else EXIT_TERMINATED
     return EXIT_OK
 
 
