@@ -913,7 +913,12 @@ def _start_training(data: Path, snaps: Path, metrics: Path) -> subprocess.Popen[
 
 
 def _finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
-    out, err = proc.communicate(timeout=60)
+    try:
+        _, err = proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()  # never leave a hung child behind
+        proc.communicate()
+        pytest.fail("cnn-tui hung after the signal(s)")
     return proc.returncode, err
 
 

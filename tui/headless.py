@@ -222,7 +222,8 @@ def run_headless(
         elif signum == signal.SIGINT:
             raise KeyboardInterrupt
         received.append(signum)
-        trainer.request_stop(save=True)
+        if len(received) == 1:  # a nested call would deadlock in Event.set (5 SIGTERMs, E6)
+            trainer.request_stop(save=True)
 
     previous = {
         sig: signal.signal(sig, on_signal) for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
