@@ -118,6 +118,16 @@ async def test_typed_lr_is_sent_and_shown_after_ack() -> None:
         assert "lr 0.05" in status(app)
 
 
+async def test_enter_pressed_twice_closes_only_the_prompt() -> None:
+    app, link = make()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l", *"0.5", "enter", "enter", "l", "escape", "escape")
+        await settle(pilot)
+        assert link.sent == [cmd.SetHyperparameters(lr=0.5)]
+        assert app.screen is app.dashboard  # the dashboard is still there
+
+
 @pytest.mark.parametrize(
     ("typed", "reason"),
     [("nan", "finite"), ("abc", "not a number"), ("0", "outside"), ("1e400", "finite")],

@@ -49,6 +49,7 @@ class ValuePrompt(ModalScreen[float | int | None]):
         self.current = current
         self.rule = rule
         self.parse = parse
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(id="prompt"):
@@ -84,10 +85,18 @@ class ValuePrompt(ModalScreen[float | int | None]):
 
     @on(Button.Pressed, "#prompt-cancel")
     def _cancel_button(self) -> None:
-        self.dismiss(None)
+        self._close(None)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        self._close(None)
+
+    def _close(self, value: float | int | None) -> None:
+        """Dismiss once: a second Enter (or Escape) queued before the screen is gone must not
+        pop the dashboard underneath."""
+        if self._answered:
+            return
+        self._answered = True
+        self.dismiss(value)
 
     def _show(self, result: ValidationResult | None) -> None:
         error = self.query_one("#prompt-error", Static)
@@ -103,4 +112,4 @@ class ValuePrompt(ModalScreen[float | int | None]):
         except ConfigError as err:
             self.query_one("#prompt-error", Static).update(f"✗ {err}")
             return
-        self.dismiss(value)
+        self._close(value)
