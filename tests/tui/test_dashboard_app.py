@@ -4,6 +4,7 @@ only after the trainer's answer."""
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from cnn_tui.core import commands as cmd
 from cnn_tui.core import events as ev
@@ -122,7 +123,12 @@ async def test_enter_pressed_twice_closes_only_the_prompt() -> None:
     app, link = make()
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("l", *"0.5", "enter", "enter", "l", "escape", "escape")
+        await pilot.press("l", *"0.5")
+        prompt = app.screen
+        assert isinstance(prompt, ValuePrompt)
+        # two Enters queued before the prompt is gone (tmux send-keys Enter Enter)
+        prompt.post_message(Input.Submitted(prompt.query_one(Input), "0.5"))
+        prompt.post_message(Input.Submitted(prompt.query_one(Input), "0.5"))
         await settle(pilot)
         assert link.sent == [cmd.SetHyperparameters(lr=0.5)]
         assert app.screen is app.dashboard  # the dashboard is still there
