@@ -263,7 +263,11 @@ class Trainer:
             self._good = (self.step, self.engine.get_params(), self.engine.get_velocity())
             self._good_time = now
         indices = self._order[self.position : self.position + self.hyper.batch_size]
-        result = self.engine.train_batch(self.train_data, indices, self.hyper)
+        try:
+            result = self.engine.train_batch(self.train_data, indices, self.hyper)
+        except MemoryError:
+            self._out_of_memory()
+            return
         if not math.isfinite(result.loss):
             self._diverged(result.loss)
             return
@@ -335,6 +339,32 @@ class Trainer:
         self._steps_left = 0
         self.paused = True
         self.emit(Paused(self.step, "diverged"))
+
+    def _out_of_memory(self) -> None:
+        """A batch that does not fit: go back to the last batch size that did (a mid-run
+        change), or refuse the run's own batch size in one line."""
+        fitting = next(
+            (c.old for c in reversed(self.history.changes) if c.kind == "batch_size"), None
+        )
+        too_big = self.hyper.batch_size
+        if fitting is None or fitting >= too_big:
+            raise ConfigError(f"batch size {too_big} does not fit in memory; try a smaller one")
+        self.hyper = replace(self.hyper, batch_size=int(fitting))
+        self.history.changes.append(Change(self.step, "batch_size", too_big, fitting))
+        self._refuse(
+            SetHyperparameters(batch_size=too_big),
+            f"batch size {too_big} does not fit in memory; back to {int(fitting)}",
+        )
+        self.emit(
+            HyperparametersChanged(
+                step=self.step,
+                lr=self.hyper.lr,
+                momentum=self.hyper.momentum,
+                batch_size=self.hyper.batch_size,
+                weight_decay=self.hyper.weight_decay,
+                changed=("batch_size",),
+            )
+        )
 
     def _evaluate(self) -> None:
         """Evaluate on the test set, in chunks so that a stop request (Ctrl+C, quit) is heard

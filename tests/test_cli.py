@@ -297,7 +297,7 @@ def test_resume_refuses_what_cannot_continue(tmp_path, capsys) -> None:
     assert exit_info.value.code == 2
     assert "pass --epochs N with N > 1" in capsys.readouterr().err
     # a different slice of the data would change the batches: refused
-    assert main([*resume, "--epochs", "2", "--limit", "50"]) == 2
+    assert main([*resume, "--epochs", "2", "--limit", "50"]) == 4
     assert "same --limit" in capsys.readouterr().err
     # garbage under a snapshot's name: exit 4, one line
     bad = tmp_path / "bad.npz"

@@ -9,6 +9,7 @@ and an exit code from design.md — never a traceback.
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -278,7 +279,12 @@ def resumed_config(args: argparse.Namespace, state: RunState) -> RunConfig:
             f"the snapshot is {saved.arch.describe()}; the flags ask for {asked.describe()}"
         )
     if args.seed is not None and args.seed != saved.seed:
-        raise UsageError("--seed cannot change on --resume (the data order depends on it)")
+        from cnn_tui.core.snapshot import SnapshotError
+
+        raise SnapshotError(
+            f"the snapshot's seed is {saved.seed}; --seed {args.seed} cannot change on --resume "
+            "(the data order depends on it)"
+        )
     epochs = args.epochs if args.epochs is not None else saved.epochs
     done = state.epoch - 1  # epochs already complete
     if epochs < done or (args.epochs is None and done >= epochs):
@@ -308,6 +314,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _train(args, parser)
     except UsageError as error:
         parser.error(str(error))  # exits 2
+    except KeyboardInterrupt:  # Ctrl+C before training began (loading, start-up)
+        return _fail("interrupted before training started; nothing to save", EXIT_INTERRUPTED)
     return EXIT_USAGE  # not reached
 
 
@@ -407,12 +415,21 @@ def _download(args: argparse.Namespace) -> int:
     from cnn_tui.core.download import DownloadError, download_mnist, stderr_progress
 
     folder = download_dir(args.data)
+    terminated: list[int] = []
+
+    def on_terminate(signum: int, _frame: object) -> None:
+        terminated.append(signum)
+        raise KeyboardInterrupt  # the download deletes its partial file on the way out
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_terminate)
     try:
         paths = download_mnist(folder, timeout=args.timeout, progress=stderr_progress())
     except DownloadError as error:
         return _fail(str(error), EXIT_NETWORK)
     except KeyboardInterrupt:
-        return _fail("download interrupted; verified files were kept", EXIT_INTERRUPTED)
+        code = EXIT_TERMINATED if terminated else EXIT_INTERRUPTED
+        return _fail("download interrupted; verified files were kept", code)
     print(f"MNIST is ready in {folder} ({len(paths)} files verified)")
     return EXIT_OK
 

@@ -6,6 +6,7 @@ boundary, save a snapshot and exit 130 / 143. Imports no Textual.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -29,7 +30,7 @@ from cnn_tui.core.events import (
 )
 from cnn_tui.core.run_state import RunState
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATA = 0, 1, 2, 3
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_SNAPSHOT = 0, 1, 2, 3, 4
 EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
@@ -60,6 +61,7 @@ class Progress:
         self.epochs = 1
         self.last_draw = time.perf_counter()  # the first line after one interval
         self.line_open = False
+        self.silenced = False
         self.rate = 0.0  # smoothed images/s
         self.loss_ema: float | None = None
         self.acc_ema: float | None = None
@@ -111,11 +113,10 @@ class Progress:
             f"{self.rate:,.0f} img/s  ETA {eta}"
         )
         if self.tty:
-            self.stream.write("\r\x1b[2K" + line)
+            self._write("\r\x1b[2K" + line)
             self.line_open = True
         else:
-            self.stream.write(line + "\n")
-        self.stream.flush()
+            self._write(line + "\n")
 
     def evaluated(self, event: Evaluated) -> None:
         self.evaluation = event
@@ -126,10 +127,19 @@ class Progress:
 
     def say(self, text: str) -> None:
         if self.line_open:
-            self.stream.write("\r\x1b[2K")
+            self._write("\r\x1b[2K")
             self.line_open = False
-        self.stream.write(text + "\n")
-        self.stream.flush()
+        self._write(text + "\n")
+
+    def _write(self, text: str) -> None:
+        """Write and flush; a closed pipe (``| head``) silences progress, not the training."""
+        if self.silenced:
+            return
+        try:
+            self.stream.write(text)
+            self.stream.flush()
+        except (OSError, ValueError):
+            self.silenced = True
 
 
 def run_headless(
@@ -158,10 +168,19 @@ def run_headless(
     except DataError as error:
         err.write(f"cnn-tui: {error}\n")
         return EXIT_DATA
+    if state is not None and (state.train_size, state.test_size) != (len(train), len(test)):
+        err.write(
+            f"cnn-tui: the snapshot was trained on {state.train_size:,} images and tested on "
+            f"{state.test_size:,}; these flags give {len(train):,} and {len(test):,} "
+            "(use the same --limit and --test-limit)\n"
+        )
+        return EXIT_SNAPSHOT
     metrics_file: IO[str] | None = None
     if metrics_path is not None:
         try:
-            metrics_file = open(metrics_path, "w", encoding="utf-8", errors="backslashreplace")  # noqa: SIM115
+            metrics_file = open(  # noqa: SIM115 - closed in the finally below
+                metrics_path, "w", encoding="utf-8", errors="backslashreplace"
+            )
         except OSError as error:
             err.write(f"cnn-tui: cannot write metrics file {metrics_path}: {error.strerror}\n")
             return EXIT_USAGE
@@ -172,8 +191,16 @@ def run_headless(
     trainer: Trainer | None = None
 
     def on_event(event: Event) -> None:
+        nonlocal writer
         if writer is not None:
-            writer.write(event)
+            try:
+                writer.write(event)
+            except OSError as error:  # a full disk must not end the run: warn once, go on
+                writer = None
+                progress.say(
+                    f"cnn-tui: metrics file {metrics_path}: {error.strerror or error}; "
+                    "no more metrics are written, training goes on"
+                )
         match event:
             case TrainingStarted():
                 progress.started(event)
@@ -190,7 +217,7 @@ def run_headless(
                 snapshots.append(event.path)
                 progress.say(f"snapshot saved: {event.path}")
             case SnapshotFailed():
-                progress.say(f"snapshot NOT saved: {event.reason}")
+                progress.say(f"snapshot failed: {event.reason}")
             case CommandRefused():
                 progress.say(f"refused: {event.reason}")
 
@@ -233,6 +260,9 @@ def run_headless(
     except KeyboardInterrupt:
         progress.say(f"interrupted at step {trainer.step:,} (epoch {trainer.epoch}); not saved")
         return EXIT_INTERRUPTED
+    except ConfigError as error:  # e.g. a batch that does not fit in memory
+        progress.say(f"cnn-tui: {error}")
+        return EXIT_USAGE
     except Exception:
         log = Path(tempfile.gettempdir()) / "cnn-tui.log"
         with open(log, "a", encoding="utf-8") as file:
@@ -247,7 +277,8 @@ def run_headless(
         for sig, handler in previous.items():
             signal.signal(sig, signal.SIG_IGN if received and sig != signal.SIGINT else handler)
         if metrics_file is not None:
-            metrics_file.close()
+            with contextlib.suppress(OSError):  # already reported when a write failed
+                metrics_file.close()
 
     _summarise(progress, finished, snapshots, sys.stdout)
     if diverged:
@@ -275,5 +306,6 @@ def _summarise(progress: Progress, finished: Finished, snapshots: list[str], out
         lines.append(f"test accuracy {e.accuracy:.2%}, test loss {e.loss:.4f} (step {e.step:,})")
     if snapshots:
         lines.append(f"last snapshot: {snapshots[-1]}")
-    out.write("\n".join(lines) + "\n")
-    out.flush()
+    with contextlib.suppress(OSError):  # stdout closed early (| head): the run still counts
+        out.write("\n".join(lines) + "\n")
+        out.flush()

@@ -64,9 +64,16 @@ def run_dashboard(
     from cnn_tui.core.link import ProcessLink, ThreadLink, TrainerSpec
 
     try:  # fail here, before the screen changes, if the data is missing or corrupt
-        check_mnist(data_dir, limit=limit, test_limit=test_limit)
+        sizes = check_mnist(data_dir, limit=limit, test_limit=test_limit)
     except DataError as error:
         return _fail(str(error), EXIT_DATA)
+    if state is not None and (state.train_size, state.test_size) != sizes:
+        return _fail(
+            f"the snapshot was trained on {state.train_size:,} images and tested on "
+            f"{state.test_size:,}; these flags give {sizes[0]:,} and {sizes[1]:,} "
+            "(use the same --limit and --test-limit)",
+            EXIT_SNAPSHOT,
+        )
     spec = TrainerSpec(
         config=config,
         data_dir=str(data_dir),

@@ -258,3 +258,42 @@ def test_python_engine_evaluates_in_chunks_that_add_up() -> None:
     assert evaluated.loss == pytest.approx(whole.loss, rel=1e-12)
     wrong = [i for i, (p, y) in enumerate(zip(whole.predicted, test.labels, strict=True)) if p != y]
     assert [m.index for m in evaluated.mistakes] == wrong
+
+
+def fit_at_most(trainer: Trainer, images: int) -> None:
+    """Make the engine run out of memory on batches larger than ``images``."""
+    real_step = trainer.engine.train_batch
+
+    def step(data, indices, hyper):
+        if len(indices) > images:
+            raise MemoryError
+        return real_step(data, indices, hyper)
+
+    trainer.engine.train_batch = step
+
+
+def test_a_batch_size_that_does_not_fit_goes_back_to_the_last_that_did() -> None:
+    train, test = blobs(64, seed=1), blobs(10, seed=2)
+    events: list = []
+    commands: queue.Queue = queue.Queue()
+    commands.put(SetHyperparameters(batch_size=32))
+    trainer = Trainer(
+        config(batch_size=8), train, test, emit=events.append, commands=commands,
+        batch_interval=0, sample_interval=None,
+    )  # fmt: skip
+    fit_at_most(trainer, 16)
+    trainer.run()
+    refused = [e for e in events if isinstance(e, CommandRefused)]
+    assert [r.reason for r in refused] == ["batch size 32 does not fit in memory; back to 8"]
+    assert [e.batch_size for e in events if isinstance(e, HyperparametersChanged)] == [32, 8]
+    assert trainer.hyper.batch_size == 8 and trainer.step == 8  # the epoch went on at 8
+
+
+def test_a_first_batch_size_that_does_not_fit_is_refused_in_one_line() -> None:
+    train, test = blobs(64, seed=1), blobs(10, seed=2)
+    events: list = []
+    trainer = Trainer(config(batch_size=32), train, test, emit=events.append)
+    fit_at_most(trainer, 16)
+    with pytest.raises(ConfigError, match="batch size 32 does not fit in memory"):
+        trainer.run()
+    assert events[-1].reason == "failed"
