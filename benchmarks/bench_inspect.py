@@ -29,7 +29,7 @@ import asyncio, json, sys, time
 t_parent = float(sys.argv[1])
 t_start = time.time() - t_parent
 from pathlib import Path
-from cnn_tui.core.data import load_mnist
+from cnn_tui.core.data import load_test_set
 from cnn_tui.core.snapshot import load_snapshot
 from cnn_tui.tui.inspect_app import InspectorApp
 from cnn_tui.tui.inspector.detail_screen import DetailScreen
@@ -40,7 +40,7 @@ async def main():
     state = load_snapshot(Path(sys.argv[2]))
     t_snapshot = time.perf_counter() - t
     t = time.perf_counter()
-    _, test = load_mnist(sys.argv[3], limit=1)
+    test = load_test_set(sys.argv[3])  # what `cnn-tui inspect` reads
     t_data = time.perf_counter() - t
     app = InspectorApp(state, test, sys.argv[4] or None)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -121,7 +121,7 @@ def main() -> None:
         ("  interpreter start", col("start_s"), "s"),
         ("  imports (textual, numpy, cnn_tui)", col("imports_s"), "s"),
         ("  load_snapshot", col("snapshot_s"), "s"),
-        ("  load_mnist(limit=1) (reads the train file too)", col("data_s"), "s"),
+        ("  load_test_set (the test files only)", col("data_s"), "s"),
         ("  in the app: engine + evaluation of every digit + screen", col("in_app_s"), "s"),
         ("next digit in the detail view, key → repainted (median of 20)", col("move_ms"), "ms"),
         ("  the same Pilot round trip with nothing to do", col("idle_ms"), "ms"),
