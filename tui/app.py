@@ -282,8 +282,7 @@ class DashboardApp(App[None]):
         evaluation; until it exists, say so."""
         latest = self.state.latest_eval
         if self.inspector_factory is None:
-            self.notify("the misclassified-digit browser is not part of this build yet",
-                        severity="warning")  # fmt: skip
+            self.notify("no misclassified-digit browser in this app", severity="warning")
             return
         if latest is None:
             self.notify("no evaluation yet · press e to evaluate now", severity="warning")

@@ -17,7 +17,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("e", "evaluate on the test set now"),
     ("r", "show a new input sample now"),
     ("s", "save a snapshot (the answer — path or reason — is shown)"),
-    ("m", "open the misclassified digits (once the inspector exists)"),
+    ("m", "open the misclassified digits of the latest evaluation"),
     ("g", "loss chart: toggle log scale"),
     ("[  ]", "loss chart: less / more smoothing (EMA strength shown in its title)"),
     ("c", "per-class panel: bars ↔ confusion matrix (when only one fits)"),

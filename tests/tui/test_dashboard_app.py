@@ -234,7 +234,7 @@ async def test_mistakes_hook_notifies_until_inspector_exists() -> None:
         await settle(pilot)
         await pilot.press("m")
         await settle(pilot)
-        assert "not part of this build" in notes(app)
+        assert "no misclassified-digit browser" in notes(app)
         assert link.sent == []
         opened = []
 
