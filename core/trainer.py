@@ -260,7 +260,10 @@ class Trainer:
             self._order_epoch = self.epoch
         now = time.perf_counter()
         if self._good is None or now - self._good_time >= GOOD_COPY_SECONDS:
-            self._good = (self.step, self.engine.get_params(), self.engine.get_velocity())
+            params = self.engine.get_params()
+            # One update can leave inf weights behind a finite (ε-capped) loss: never keep those.
+            if self._good is None or all(math.isfinite(sum(v)) for v in params.values()):
+                self._good = (self.step, params, self.engine.get_velocity())
             self._good_time = now
         indices = self._order[self.position : self.position + self.hyper.batch_size]
         try:
@@ -317,7 +320,8 @@ class Trainer:
 
     def _end_epoch(self) -> None:
         self._flush()
-        self._evaluate()
+        if not self._evaluate():
+            return  # stopped mid-evaluation: the epoch stays unfinished, a resume evaluates it
         self._save_snapshot_if_enabled(at_epoch_end=True)
         self.epoch += 1
         self.position = 0
@@ -366,16 +370,17 @@ class Trainer:
             )
         )
 
-    def _evaluate(self) -> None:
+    def _evaluate(self) -> bool:
         """Evaluate on the test set, in chunks so that a stop request (Ctrl+C, quit) is heard
-        within one chunk even when the pure-Python engine needs a minute for 10,000 images."""
+        within one chunk even when the pure-Python engine needs a minute for 10,000 images.
+        Returns False when a stop cut it short (nothing is reported then)."""
         started = time.perf_counter()
         size = len(self.test_data)
         chunk = EVAL_CHUNK_PYTHON if self.config.engine == "python" else size
         loss_sum, predicted, probabilities = 0.0, [], []
         for start in range(0, size, chunk):
             if self._stop.is_set():
-                return  # abandoned: no half evaluation is reported
+                return False  # abandoned: no half evaluation is reported
             part = self.engine.predict(self.test_data, start, min(start + chunk, size))
             loss_sum += part.loss * len(part.predicted)
             predicted += part.predicted
@@ -390,6 +395,7 @@ class Trainer:
         )
         self.history.evaluations.append(record(evaluated))
         self.emit(evaluated)
+        return True
 
     # ----------------------------------------------------------------- sample views
     def _maybe_sample(self, train_index: int) -> None:

@@ -296,6 +296,10 @@ def test_resume_refuses_what_cannot_continue(tmp_path, capsys) -> None:
         main(resume)
     assert exit_info.value.code == 2
     assert "pass --epochs N with N > 1" in capsys.readouterr().err
+    # --epochs no larger than what is done would train nothing: refused the same way
+    with pytest.raises(SystemExit) as exit_info:
+        main([*resume, "--epochs", "1"])
+    assert exit_info.value.code == 2
     # a different slice of the data would change the batches: refused
     assert main([*resume, "--epochs", "2", "--limit", "50"]) == 4
     assert "same --limit" in capsys.readouterr().err

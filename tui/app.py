@@ -65,7 +65,7 @@ class DashboardApp(App[None]):
 
     CSS_PATH = "app.tcss"
     BINDINGS = [
-        Binding("ctrl+c", "quit", "Quit", id="quit-ctrl-c", show=False, priority=True),
+        Binding("ctrl+c", "interrupt", "Quit", id="quit-ctrl-c", show=False, priority=True),
         Binding("ctrl+q", "quit", "Quit", id="quit-ctrl-q", show=False, priority=True),
     ]
 
@@ -92,6 +92,8 @@ class DashboardApp(App[None]):
         self._quit_deadline: float | None = None
         self._quit_started = False
         self._link_stopped = False
+        self.interrupted = False
+        """Set when the user quit with Ctrl+C (the command exits 130 then)."""
         self._asked: dict[str, float] = {}  # lr asked for and not yet answered, for + and −
 
     # ---- life cycle -----------------------------------------------------------------------
@@ -298,6 +300,11 @@ class DashboardApp(App[None]):
         self.push_screen(HelpScreen())
 
     # ---- quitting -------------------------------------------------------------------------
+
+    async def action_interrupt(self) -> None:
+        """Ctrl+C: quit like ``q`` (stop, save, exit), with the exit code of an interrupt."""
+        self.interrupted = True
+        await self.action_quit()
 
     async def action_quit(self) -> None:
         """Stop the trainer at the next batch (it saves a snapshot), wait for it briefly,

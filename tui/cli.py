@@ -287,7 +287,7 @@ def resumed_config(args: argparse.Namespace, state: RunState) -> RunConfig:
         )
     epochs = args.epochs if args.epochs is not None else saved.epochs
     done = state.epoch - 1  # epochs already complete
-    if epochs < done or (args.epochs is None and done >= epochs):
+    if epochs <= done:
         raise UsageError(
             f"the snapshot has finished {done} epoch(s); pass --epochs N with N > {done} "
             "to train further"

@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 
     from .app import DashboardApp
 
-EXIT_DATA, EXIT_SNAPSHOT, EXIT_ENVIRONMENT, EXIT_TERMINATED = 3, 4, 6, 143
+EXIT_FAILED, EXIT_DATA, EXIT_SNAPSHOT, EXIT_ENVIRONMENT = 1, 3, 4, 6
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
 
 
 def _fail(message: str, code: int) -> int:
@@ -114,6 +115,11 @@ def run_dashboard(
             signal.signal(s, handler)
     if terminated:
         return EXIT_TERMINATED
+    if app.interrupted:
+        return EXIT_INTERRUPTED
+    if app.state.run_state == "failed":
+        sys.stderr.write(f"cnn-tui: training failed: {app.state.message or 'see the log'}\n")
+        return EXIT_FAILED
     return app.return_code or 0
 
 

@@ -297,3 +297,24 @@ def test_a_first_batch_size_that_does_not_fit_is_refused_in_one_line() -> None:
     with pytest.raises(ConfigError, match="batch size 32 does not fit in memory"):
         trainer.run()
     assert events[-1].reason == "failed"
+
+
+def test_a_stop_during_the_epoch_end_evaluation_leaves_the_epoch_to_finish() -> None:
+    train, test = blobs(20, seed=1), blobs(600, seed=2)
+    run = RunConfig(arch=SMALL, hyper=Hyperparameters(batch_size=10), epochs=2, engine="python")
+    events: list = []
+    trainer = Trainer(run, train, test, emit=events.append, batch_interval=0, sample_interval=None)
+    real_predict = trainer.engine.predict
+
+    def predict_then_stop(data, start=0, stop=None):
+        trainer.request_stop()  # Ctrl+C arrives during the first chunk
+        return real_predict(data, start, stop)
+
+    trainer.engine.predict = predict_then_stop
+    trainer.run()
+    assert not [e for e in events if isinstance(e, Evaluated)]
+    assert (trainer.epoch, trainer.position, trainer.step) == (1, 20, 2)  # epoch 1 unfinished
+    state = trainer.capture_state()
+    resumed = Trainer(run, train, test, emit=events.append, state=state, sample_interval=None)
+    resumed.run()
+    assert [e.epoch for e in events if isinstance(e, Evaluated)] == [1, 2]  # epoch 1 evaluated

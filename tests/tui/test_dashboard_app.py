@@ -226,6 +226,7 @@ async def test_ctrl_c_quits_even_if_trainer_never_answers() -> None:
         await pilot.pause(0.8)  # quit_timeout is 0.5 s
     assert link.sent == [cmd.Stop(save=True)]
     assert link.stop_calls
+    assert app.interrupted  # cnn-tui exits 130, as after Ctrl+C in a headless run
 
 
 async def test_mistakes_hook_notifies_until_inspector_exists() -> None:
