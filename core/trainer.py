@@ -359,16 +359,7 @@ class Trainer:
             SetHyperparameters(batch_size=too_big),
             f"batch size {too_big} does not fit in memory; back to {int(fitting)}",
         )
-        self.emit(
-            HyperparametersChanged(
-                step=self.step,
-                lr=self.hyper.lr,
-                momentum=self.hyper.momentum,
-                batch_size=self.hyper.batch_size,
-                weight_decay=self.hyper.weight_decay,
-                changed=("batch_size",),
-            )
-        )
+        self._hyperparameters_changed(("batch_size",))
 
     def _evaluate(self) -> bool:
         """Evaluate on the test set, in chunks so that a stop request (Ctrl+C, quit) is heard
@@ -534,13 +525,18 @@ class Trainer:
                 Change(self.step, name, getattr(self.hyper, name), getattr(new, name))
             )
         self.hyper = new
+        self._hyperparameters_changed(changed)
+
+    def _hyperparameters_changed(self, changed: tuple[str, ...]) -> None:
+        """Say which values are in force from the next batch on."""
+        hyper = self.hyper
         self.emit(
             HyperparametersChanged(
                 step=self.step,
-                lr=new.lr,
-                momentum=new.momentum,
-                batch_size=new.batch_size,
-                weight_decay=new.weight_decay,
+                lr=hyper.lr,
+                momentum=hyper.momentum,
+                batch_size=hyper.batch_size,
+                weight_decay=hyper.weight_decay,
                 changed=changed,
             )
         )
