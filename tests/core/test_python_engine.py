@@ -144,7 +144,7 @@ def test_saliency_matches_finite_differences_on_the_input(arch: Architecture) ->
     target = 3
     saliency = engine.saliency(image, target)
     assert len(saliency) == 784
-    net = engine._net()
+    net = engine._exact_net()
     base = [b / 255 for b in image]
 
     def logit(pixel: int, delta: float) -> float:
@@ -198,11 +198,39 @@ def test_background_shortcut_equals_the_dense_computation() -> None:
     params = init_params(arch, seed=15)
     params["conv1.bias"] = [0.07, -0.03, 0.0]
     engine = PythonEngine(arch, params)
-    net = engine._net()
+    net = engine._exact_net()
     for i in range(3):
         sparse = net.forward(data.image(i)).logits
         dense = net.forward(data.image(i), dense=True).logits
         assert sparse == pytest.approx(dense, rel=1e-12, abs=1e-12)
+
+
+def test_training_network_in_lanes_matches_the_exact_one() -> None:
+    """The training network's fixed-point dense1 products agree with plain floats to ~1e-7,
+    forward (z1, logits) and backward (∂L/∂z1 and every accumulated gradient)."""
+    data = make_images(4, seed=21)
+    arch = Architecture(filters=4, hidden=24)
+    params = shift_biases(init_params(arch, seed=22), 0.02)
+    engine = PythonEngine(arch, params)
+    fast, exact = engine._net(), engine._exact_net()
+    assert type(fast.dense1).__name__ == "PackedMatrix"
+    assert type(exact.dense1).__name__ == "FloatMatrix"
+    for i in range(4):
+        image = data.image(i)
+        got, expected = fast.forward(image), exact.forward(image)
+        assert got.z1 == pytest.approx(expected.z1, rel=1e-6, abs=1e-7)
+        assert got.logits == pytest.approx(expected.logits, rel=1e-6, abs=1e-7)
+        grad_logits = [p - (k == i) for k, p in enumerate(expected.probabilities)]
+        grads_fast, grads_exact = engine._zero_grads(), engine._zero_grads()
+        g_fast = fast.backward(got, grad_logits, grads_fast)
+        g_exact = exact.backward(expected, grad_logits, grads_exact)
+        assert g_fast == pytest.approx(g_exact, rel=1e-6, abs=1e-8)
+        for name, values in grads_exact.items():
+            flat_got = [
+                v for row in grads_fast[name] for v in (row if isinstance(row, list) else [row])
+            ]
+            flat_expected = [v for row in values for v in (row if isinstance(row, list) else [row])]
+            assert flat_got == pytest.approx(flat_expected, rel=1e-5, abs=1e-8), name
 
 
 @pytest.mark.parametrize("arch", [TINY, TINY_TWO_CONV], ids=["one-conv", "two-conv"])

@@ -34,7 +34,11 @@ class PythonEngine:
         self._shapes = param_shapes(arch)
         self._params: Params = {}
         self._velocity: Params = {}
-        self._network: Network | None = None
+        # After a plain SGD step, dense1's velocity (= its gradient) as (step rows, lr): the
+        # step is −lr·gradient, and the velocity is formed from it only when someone reads it.
+        self._pending_velocity: tuple[list[list[float]], float] | None = None
+        self._network: Network | None = None  # for training: fixed-point dense1 products
+        self._exact_network: Network | None = None  # for prediction and inspection: floats
         self.set_params(params)
         self.set_velocity({n: [0.0] * math.prod(s) for n, s in self._shapes.items()})
 
@@ -66,25 +70,42 @@ class PythonEngine:
 
     def set_params(self, params: FlatParams) -> None:
         self._params = self._to_internal(params, "parameter")
-        self._network = None
+        self._network = self._exact_network = None
 
     def get_velocity(self) -> FlatParams:
+        self._form_pending_velocity()
         return self._to_flat(self._velocity)
 
     def set_velocity(self, velocity: FlatParams) -> None:
         self._velocity = self._to_internal(velocity, "velocity")
+        self._pending_velocity = None
+
+    def _form_pending_velocity(self) -> None:
+        if self._pending_velocity is not None:
+            steps, lr = self._pending_velocity
+            factor = -1.0 / lr  # v = g = step / (−lr)
+            self._velocity["dense1.weight"] = [list(map(mul, row, repeat(factor))) for row in steps]
+            self._pending_velocity = None
 
     def _net(self) -> Network:
         if self._network is None:
             self._network = Network(self._params, self.arch.filters2 > 0)
         return self._network
 
+    def _exact_net(self) -> Network:
+        if self._exact_network is None:
+            self._exact_network = Network(self._params, self.arch.filters2 > 0, exact=True)
+        return self._exact_network
+
     def _zero_grads(self) -> Params:
+        """Zeros for every gradient ``Network.backward`` accumulates (all but dense1.weight, which
+        ``dense1_weight_grad`` forms once per batch)."""
         return {
             name: [[0.0] * len(v[0]) for v in [values] for _ in v]
             if name in _ROWS
             else [0.0] * len(values)
             for name, values in self._params.items()
+            if name != "dense1.weight"
         }
 
     # ----------------------------------------------------------------------------- training
@@ -111,7 +132,11 @@ class PythonEngine:
             grad_logits[label] = (p[label] - 1.0) * scale
             grad_z1 = net.backward(trace, grad_logits, grads)
             records.append((trace.features, trace.values, grad_z1))
-        grads["dense1.weight"] = dense1_weight_grad(
+        # Plain SGD (no momentum, no weight decay) is w ← w − lr·g with v = g. For dense1's 173k
+        # weights the step −lr·g comes straight out of the gradient's unpacking (``scale``),
+        # so applying it is one pass over W1 instead of three.
+        plain = hyper.momentum == 0.0 and hyper.weight_decay == 0.0
+        w1_term = dense1_weight_grad(
             records,
             self.arch.flat_size,
             net.base,
@@ -119,31 +144,41 @@ class PythonEngine:
             # After a second conv layer the input is small and dense: lanes would buy nothing,
             # and float64 keeps the two-conv network exact to rounding.
             exact=self.arch.filters2 > 0,
+            scale=-hyper.lr if plain else 1.0,
         )
+        if plain:
+            w1 = self._params["dense1.weight"]
+            self._params["dense1.weight"] = [list(map(add, w, s)) for w, s in zip(w1, w1_term)]
+            self._pending_velocity = (w1_term, hyper.lr)
+        else:
+            self._form_pending_velocity()
+            grads["dense1.weight"] = w1_term
         self._sgd_step(grads, hyper)
         return BatchResult(loss=loss_sum * scale, correct=correct)
 
     def _sgd_step(self, grads: Params, hyper: Hyperparameters) -> None:
-        """For each parameter: g ← g + wd·w (weights only); v ← μ·v + g; w ← w − lr·v."""
+        """For each parameter in ``grads``: g ← g + wd·w (weights only); v ← μ·v + g;
+        w ← w − lr·v."""
         lr, mu, wd = hyper.lr, hyper.momentum, hyper.weight_decay
-        for name, w in self._params.items():
+        for name, g in grads.items():
+            w = self._params[name]
             decay = wd if name.endswith(".weight") else 0.0
             if name in _ROWS:
                 pairs = [
                     _sgd(wr, gr, vr, lr, mu, decay)
-                    for wr, gr, vr in zip(w, grads[name], self._velocity[name])
+                    for wr, gr, vr in zip(w, g, self._velocity[name])
                 ]
                 self._params[name] = [p[0] for p in pairs]
                 self._velocity[name] = [p[1] for p in pairs]
             else:
                 self._params[name], self._velocity[name] = _sgd(
-                    w, grads[name], self._velocity[name], lr, mu, decay
+                    w, g, self._velocity[name], lr, mu, decay
                 )
-        self._network = None
+        self._network = self._exact_network = None
 
     # ---------------------------------------------------------------------------- inference
     def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
-        net = self._net()
+        net = self._exact_net()
         stop = len(data) if stop is None else stop
         predicted: list[int] = []
         probabilities: list[list[float]] = []
@@ -157,7 +192,7 @@ class PythonEngine:
         return Predictions(loss_sum / count if count else 0.0, predicted, probabilities)
 
     def inspect(self, image: bytes) -> Inspection:
-        net = self._net()
+        net = self._exact_net()
         trace = net.forward(bytes(image), dense=True)
         conv1 = net.conv1
         layers = [
@@ -193,7 +228,7 @@ class PythonEngine:
         """∂ logit[target] / ∂x for the 784 pixels x in [0, 1]."""
         if not 0 <= target < NUM_CLASSES:
             raise ValueError(f"saliency target {target} is not a class 0–9")
-        net = self._net()
+        net = self._exact_net()
         trace = net.forward(bytes(image), dense=True)
         grad_logits = [0.0] * NUM_CLASSES
         grad_logits[target] = 1.0  # ∂logit_t/∂logits = onehot(t)

@@ -9,6 +9,7 @@ so no Python bytecode executes per element. Vectors are plain lists (or tuples) 
 from __future__ import annotations
 
 import math
+from array import array
 from collections.abc import Callable, Sequence
 from itertools import repeat
 from operator import add, itemgetter, mul, sub
@@ -71,6 +72,37 @@ class RowProducts:
         return [
             (n + ax_norm2 - d * d) * half for n, d in zip(norms2, map(math.dist, rows, repeat(ax)))
         ]
+
+
+class FloatMatrix:
+    """A fixed H×F matrix W for W·x (x sparse) and Wᵀ·g, in plain floats (float64-exact)."""
+
+    def __init__(self, rows: Sequence[Sequence[float]]) -> None:
+        """``rows``: H rows of F floats."""
+        self.height = len(rows)
+        self.width = width = len(rows[0])
+        # W·x: H rows of F, as tuples (math.dist copies any other sequence on every call)
+        self.by_rows = RowProducts([tuple(row) for row in rows])
+        # Wᵀ·g: F columns of H. Column k is the strided slice flat[k::F] of a flat row-major
+        # copy, made into a tuple of fresh floats that sit next to each other in memory (a column
+        # straight from zip(*rows) points into H different rows: ≈ 4× slower to read).
+        flat = array("d")
+        for row in rows:
+            flat.extend(row)
+        self.by_columns = RowProducts([tuple(flat[k::width]) for k in range(width)])
+
+    def times(self, indices: Sequence[int], values: Sequence[float]) -> list[float]:
+        """W·x for the F-vector x that is ``values`` at ``indices`` and 0 elsewhere (H floats)."""
+        x = [0.0] * self.width
+        for k, v in zip(indices, values):
+            x[k] = v
+        return self.by_rows.times(x)
+
+    def transpose_times(
+        self, g: Sequence[float], wanted: Sequence[int] | None = None
+    ) -> list[float]:
+        """(Wᵀ·g)_k = Σ_j W[j, k]·g_j for k in ``wanted`` (all F when None); g has H floats."""
+        return self.by_columns.times(g, wanted)
 
 
 def axpy(alpha: float, x: Sequence[float], y: Sequence[float]) -> list[float]:

@@ -1,5 +1,6 @@
-"""Provides ``outer_product_sum``: Σ_i a_i ⊗ b_i for many vectors, as fixed-point "lanes" packed
-into one Python int per vector, so the inner loops are big-integer multiply-adds in C.
+"""Provides fixed-point "lanes": many numbers packed into one Python int per vector, so the inner
+loops are big-integer multiply-adds in C. ``PackedMatrix`` multiplies a fixed matrix by vectors
+(dense1 forward and backward); ``outer_product_sum`` forms Σ_i a_i ⊗ b_i (dense1's weight gradient).
 
 Packing: a vector v of n integers, |v_k| < 2^62, is the signed int P(v) = Σ_k v_k·2^(64k).
 P is linear — P(d·u + e·v) = d·P(u) + e·P(v) for integers d, e — as long as every lane of the
@@ -8,9 +9,10 @@ result stays inside ±2^62 (then no lane carries into its neighbour). So a linea
 words, ≈ 2·n/8 ns) instead of n Python float operations, and one unpack at the end.
 
 Fixed point: the float vectors are scaled and rounded to integers first, so results carry a
-relative error of ≈ 1e-9 of the row's largest possible magnitude (see ``outer_product_sum``).
-That is far inside what the engines' parity test needs (losses within 1e-4 relative); it is
-the only place where the pure-Python engine is not float64-exact.
+relative error of ≈ 1e-9 of the row's largest possible magnitude (see ``outer_product_sum``), or
+≈ 1e-7 of a product's typical size (``PackedMatrix``). That is far inside what the engines' parity
+test needs (losses within 1e-4 relative); training is the only place where the pure-Python engine
+is not float64-exact (prediction, inspection and saliency use plain floats).
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
@@ -18,11 +20,14 @@ the only place where the pure-Python engine is not float64-exact.
 from __future__ import annotations
 
 import math
+import struct
 import sys
 from array import array
 from collections.abc import Sequence
 from itertools import repeat
-from operator import mul
+from operator import add, mul
+
+from .fastmath import FloatMatrix, gatherer
 
 LANE_BYTES = 8  # each lane is one signed 64-bit word ("q")
 VECTOR_BITS = 31  # |quantised b_i| ≤ 2^31
@@ -34,6 +39,35 @@ COEFFICIENT_BITS = 30  # |quantised a_i[j]| ≤ 2^30 (one CPython digit: the fas
 def lane_top_bits(n: int) -> int:
     """2^63 in every one of n lanes: XOR-ing it maps two's complement ↔ offset binary."""
     return int.from_bytes(b"\x80".rjust(LANE_BYTES, b"\0") * n, "little")
+
+
+def rounding_constant(scale: float) -> tuple[float, int]:
+    """(M, bits of M) with M = 1.5·2^52 / ``scale``, for a power-of-two ``scale`` s.
+
+    The doubles near M are spaced exactly 1/s apart, so w + M rounds w to the nearest multiple
+    n/s, and its bit pattern is bits(M) + n (for |n| < 2^51): float → integer at C speed, one
+    addition per number instead of a multiply, a round() and an int.
+    """
+    m = 1.5 * 2.0**52 / scale
+    return m, int.from_bytes(struct.pack("<d", m), "little")
+
+
+def pack_rounded(shifted: array, n: int, bits: int) -> int:
+    """P(n_k) from the n doubles w_k + M in ``shifted`` (see ``rounding_constant``; ``bits``:
+    M's bit pattern).
+
+    Each word reads as bits + n_k ≥ 0; read as one unsigned int that is P(n_k) + bits·Σ_k 2^(64k),
+    and subtracting the constant leaves P(n_k).
+    """
+    if sys.byteorder != "little":
+        shifted = array("d", shifted)
+        shifted.byteswap()
+    return int.from_bytes(shifted.tobytes(), "little") - bits * lane_ones(n)
+
+
+def lane_ones(n: int) -> int:
+    """1 in every one of n lanes: Σ_k 2^(64k)."""
+    return int.from_bytes(b"\1".ljust(LANE_BYTES, b"\0") * n, "little")
 
 
 def pack(values: Sequence[int], top: int) -> int:
@@ -62,12 +96,90 @@ def unpack(packed: int, n: int, top: int) -> array:
     return words
 
 
+WEIGHT_BITS = 31  # |quantised W[j, k]| ≤ 2^31 in a PackedMatrix
+SUM_BITS = 30  # Σ_k |quantised x_k| ≤ 2^30: every lane of Σ_k x_k·W[:, k] stays within 2^61
+
+
+class PackedMatrix:
+    """A fixed H×F matrix W (dense1's weights) for W·x and Wᵀ·g, in lanes.
+
+    W is rounded once to integers Q = round(W·s), s the power of two with max|W|·s < 2^31, and
+    packed twice: each of the F columns as an int of H lanes, each of the H rows as an int of F
+    lanes. Then
+
+        W·x  = Σ_k x_k·W[:, k]   (one int multiply-add per non-zero x_k, H lanes at a time)
+        Wᵀ·g = Σ_j g_j·W[j, :]   (one per non-zero g_j, F lanes at a time)
+
+    with the coefficients rounded too: d_k = round(x_k·A), A = 2^30 / Σ|x_k|, so that every lane
+    of Σ_k d_k·Q[:, k] is at most 2^30·2^31 = 2^61 in size. Dividing by A·s gives the product
+    with an error ≲ √n · 2^-30 · Σ|x_k| · max|W| for n terms: ≈ 1e-7 of a typical dense1 output.
+    Non-finite vectors fall back to plain floats (``FloatMatrix``), which propagate inf and nan.
+    """
+
+    def __init__(self, rows: Sequence[Sequence[float]]) -> None:
+        """``rows``: H rows of F finite floats."""
+        self.height = height = len(rows)
+        self.width = width = len(rows[0])
+        peak = max(max(max(row), -min(row)) for row in rows)  # max|W|
+        # s = 2^(31 − e) for max|W| < 2^e: then |round(W·s)| ≤ 2^31
+        self.scale = math.ldexp(1.0, WEIGHT_BITS - math.frexp(peak)[1]) if peak else 1.0
+        rounding, bits = rounding_constant(self.scale)
+        words = array("d")  # W + M, row-major: round(W·s) in disguise
+        for row in rows:
+            words.extend(map(add, row, repeat(rounding)))
+        self.rows = [
+            pack_rounded(words[j * width : (j + 1) * width], width, bits) for j in range(height)
+        ]
+        self.columns = [pack_rounded(words[k::width], height, bits) for k in range(width)]
+        self.top_rows = lane_top_bits(width)
+        self.top_columns = lane_top_bits(height)
+        self.float_rows = rows
+        self._floats: FloatMatrix | None = None
+
+    def floats(self) -> FloatMatrix:
+        """The same products in plain floats (for inputs that have no fixed-point form)."""
+        if self._floats is None:
+            self._floats = FloatMatrix(self.float_rows)
+        return self._floats
+
+    def times(self, indices: Sequence[int], values: Sequence[float]) -> list[float]:
+        """W·x for the F-vector x that is ``values`` at ``indices`` and 0 elsewhere (H floats)."""
+        total_abs = sum(map(abs, values))
+        if total_abs == 0.0:
+            return [0.0] * self.height
+        if not math.isfinite(total_abs):
+            return self.floats().times(indices, values)
+        a = (1 << SUM_BITS) / total_abs
+        coefficients = map(round, map(mul, values, repeat(a)))  # d_k = round(x_k·A)
+        total = sum(map(mul, coefficients, gatherer(indices)(self.columns)))  # Σ_k d_k·Q[:, k]
+        words = unpack(total, self.height, self.top_columns)
+        return list(map(mul, words, repeat(1 / (a * self.scale))))
+
+    def transpose_times(
+        self, g: Sequence[float], wanted: Sequence[int] | None = None
+    ) -> list[float]:
+        """(Wᵀ·g)_k for k in ``wanted`` (all F when None); g has H floats."""
+        total_abs = sum(map(abs, g))
+        if not math.isfinite(total_abs):
+            return self.floats().transpose_times(g, wanted)
+        if total_abs == 0.0:
+            return [0.0] * (self.width if wanted is None else len(wanted))
+        a = (1 << SUM_BITS) / total_abs
+        coefficients = map(round, map(mul, g, repeat(a)))  # d_j = round(g_j·A)
+        # Σ_j d_j·Q[j, :], skipping ReLU-closed units (d_j = 0)
+        total = sum([d * row for d, row in zip(coefficients, self.rows) if d])
+        words = unpack(total, self.width, self.top_rows)
+        picked = words if wanted is None else gatherer(wanted)(words)
+        return list(map(mul, picked, repeat(1 / (a * self.scale))))
+
+
 def outer_product_sum(
     lefts: Sequence[Sequence[float]],
     rights: Sequence[tuple[Sequence[int], Sequence[float]]],
     size: int,
+    scale: float = 1.0,
 ) -> list[list[float]]:
-    """Σ_i a_i ⊗ b_i as H rows of ``size`` floats: row j = Σ_i a_i[j]·b_i.
+    """``scale``·Σ_i a_i ⊗ b_i as H rows of ``size`` floats: row j = scale·Σ_i a_i[j]·b_i.
 
     Args:
         lefts: m dense vectors a_i of H floats (e.g. ∂L/∂z1 per image).
@@ -81,7 +193,7 @@ def outer_product_sum(
     """
     if not math.isfinite(sum(map(sum, lefts)) + sum(sum(values) for _, values in rights)):
         # inf or nan (a diverged network) has no fixed-point form: floats propagate it
-        return outer_product_sum_float(lefts, rights, size)
+        return outer_product_sum_float(lefts, rights, size, scale)
     top = lane_top_bits(size)
     packed: list[int] = []
     peaks: list[float] = []  # max|b_i|
@@ -110,7 +222,7 @@ def outer_product_sum(
         # Σ_i d_ij·B_i: one lane per entry. Zero coefficients (a_i[j] = 0: ReLU closed) are
         # skipped — 0·B_i still allocates and clears a B_i-sized int.
         total = sum([d * b for d, b in zip(coefficients, packed) if d])
-        rows.append(list(map(mul, unpack(total, size, top), repeat(1.0 / a_j))))
+        rows.append(list(map(mul, unpack(total, size, top), repeat(scale / a_j))))
     if not kept:
         rows = [list(zero_row) for _ in lefts[0]] if lefts else []
     return rows
@@ -120,8 +232,9 @@ def outer_product_sum_float(
     lefts: Sequence[Sequence[float]],
     rights: Sequence[tuple[Sequence[int], Sequence[float]]],
     size: int,
+    scale: float = 1.0,
 ) -> list[list[float]]:
-    """The same Σ_i a_i ⊗ b_i in plain float64 (row j += a_i[j]·b_i): exact to rounding, ≈ 4×
+    """The same scale·Σ_i a_i ⊗ b_i in plain float64 (row j += a_i[j]·b_i): exact to rounding, ≈ 4×
     slower on the default network. Used where the dense layer's input is small and dense (after
     a second conv layer), and as the reference in tests."""
     rows = [[0.0] * size for _ in range(len(lefts[0]) if lefts else 0)]
@@ -130,4 +243,4 @@ def outer_product_sum_float(
             if a:
                 for k, product in zip(indices, map(mul, values, repeat(a))):
                     row[k] += product
-    return rows
+    return rows if scale == 1.0 else [list(map(mul, row, repeat(scale))) for row in rows]

@@ -19,7 +19,8 @@ has ink (≈ 44 % of the windows), so W1·x = W1·base + W1·xd, with W1·base c
 of ∂L/∂b_c); and ∂L/∂W1 = Σ_n g_n ⊗ xd_n + (Σ_n g_n) ⊗ base is built once per batch from sparse
 records (``dense1_weight_grad``, in the fixed-point lanes of lanes.py).
 The weights are fixed while a Network exists: the engine builds a new one after every update
-(once per batch), with W1 both as rows and as contiguous columns for the products.
+(once per batch), with W1 packed as rows and as columns for the products (lanes.PackedMatrix),
+or as float rows and columns for an ``exact`` network (prediction, inspection, saliency).
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
@@ -27,16 +28,15 @@ The weights are fixed while a Network exists: the engine builds a new one after 
 from __future__ import annotations
 
 import math
-from array import array
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import add, gt, mul, sub
 
 from .conv_layer import ConvPool
-from .fastmath import PIXEL_SCALE, RowProducts, dot, softmax
+from .fastmath import PIXEL_SCALE, FloatMatrix, dot, softmax
 from .first_conv import ALL_WINDOWS, POOL_SIDE, WINDOWS, FirstConvPool, active_windows
-from .lanes import outer_product_sum, outer_product_sum_float
+from .lanes import PackedMatrix, outer_product_sum, outer_product_sum_float
 
 EPSILON = 1e-10  # the report's ε in −log(p + ε)
 
@@ -63,7 +63,7 @@ class Trace:
 class Network:
     """Forward and backward of one image with fixed weights ``params`` (see ``Params``)."""
 
-    def __init__(self, params: Params, has_conv2: bool) -> None:
+    def __init__(self, params: Params, has_conv2: bool, exact: bool = False) -> None:
         self.p = params
         self.conv1 = FirstConvPool(params["conv1.weight"], params["conv1.bias"])
         c1 = self.conv1.channels
@@ -74,16 +74,13 @@ class Network:
         )
         w1: list[list[float]] = params["dense1.weight"]
         self.w1 = w1
-        # z1 = W1·x: H rows of F, as tuples (math.dist copies any other sequence on every call)
-        self.dense1 = RowProducts([tuple(row) for row in w1])
-        # ∂L/∂x = W1ᵀ·∂L/∂z1: F columns of H. Column k is the strided slice flat[k::F] of a flat
-        # row-major copy, made into a tuple of fresh floats that sit next to each other in memory
-        # (a column straight from zip(*rows) points into H different rows: ≈ 4× slower to read).
-        flat = array("d")
-        for row in w1:
-            flat.extend(row)
-        self.features = width = len(w1[0])  # F
-        self.dense1_t = RowProducts([tuple(flat[k::width]) for k in range(width)])
+        self.features = len(w1[0])  # F
+        # z1 = W1·x and ∂L/∂x = W1ᵀ·∂L/∂z1: in fixed-point lanes for training the one-conv network
+        # (≈ 1e-7 relative error; its sparse input makes them several times faster), in floats
+        # when ``exact``, after a second conv layer (a small dense input: floats keep that
+        # network float64-exact) or when W1 is not finite.
+        lanes = not exact and not has_conv2 and math.isfinite(sum(map(sum, w1)))
+        self.dense1 = PackedMatrix(w1) if lanes else FloatMatrix(w1)
         self.w2 = params["dense2.weight"]
         self.w2_columns = [list(col) for col in zip(*self.w2)]  # H×10
         # The background constant of each pooled conv1 channel: ReLU(b_c) (0 with conv2: its
@@ -133,10 +130,7 @@ class Network:
         nonzero_features = list(compress(features, values))
         nonzero_values = list(compress(values, values))
         # z1 = b1 + W1·base + W1·xd, xd zero except at the nonzero features  (H)
-        xd = [0.0] * self.features
-        for k, v in zip(nonzero_features, nonzero_values):
-            xd[k] = v
-        z1 = list(map(add, self.z1_base, self.dense1.times(xd)))
+        z1 = list(map(add, self.z1_base, self.dense1.times(nonzero_features, nonzero_values)))
         hidden = list(map(max, z1, repeat(0.0)))  # h = ReLU(z1)
         # logits = W2·h + b2                             (10)
         logits = [b + dot(row, hidden) for row, b in zip(self.w2, self.p["dense2.bias"])]
@@ -177,7 +171,7 @@ class Network:
         grads["dense1.bias"] = list(map(add, grads["dense1.bias"], grad_z1))
         if not any(grad_z1):
             return grad_z1  # nothing flows back to the conv layers
-        grad_features = self.dense1_t.times  # (ks) ↦ ∂L/∂x_k = Σ_j W1[j, k]·∂L/∂z1_j
+        grad_features = self.dense1.transpose_times  # (g, ks) ↦ ∂L/∂x_k = Σ_j W1[j, k]·g_j
 
         conv1 = self.conv1
         windows = trace.windows
@@ -223,8 +217,10 @@ def dense1_weight_grad(
     base: list[float],
     grad_bias: list[float],
     exact: bool = False,
+    scale: float = 1.0,
 ) -> list[list[float]]:
-    """∂L/∂W1 = Σ_images ∂L/∂z1 ⊗ x, as H rows of F, from (nonzero features, xd, ∂L/∂z1) records.
+    """``scale``·∂L/∂W1, with ∂L/∂W1 = Σ_images ∂L/∂z1 ⊗ x, as H rows of F, from (nonzero
+    features, xd, ∂L/∂z1) records.
 
     x = base + xd, so Σ_n g_n ⊗ x_n = Σ_n g_n ⊗ xd_n + (Σ_n g_n) ⊗ base, and Σ_n g_n is the batch's
     ∂L/∂b1 (``grad_bias``): the background is one more term of the same sum, with a dense vector
@@ -238,5 +234,5 @@ def dense1_weight_grad(
         lefts.append(grad_bias)
         rights.append((range(features), [b for b in base for _ in range(per_channel)]))
     if exact:
-        return outer_product_sum_float(lefts, rights, features)
-    return outer_product_sum(lefts, rights, features)
+        return outer_product_sum_float(lefts, rights, features, scale)
+    return outer_product_sum(lefts, rights, features, scale)
