@@ -19,7 +19,7 @@ from ...events import ConvView
 from ...params import FlatParams, param_shapes
 from ..base import BatchResult, Inspection, Predictions
 from .first_conv import CONV_SIDE, POOL_SIDE
-from .network import EPSILON, Network, Params, dense1_weight_grad
+from .network import EPSILON, Network, Params, dense1_weight_grad, dense2_weight_grad
 
 _ROWS = ("dense1.weight", "dense2.weight")  # kept as lists of rows inside the engine
 
@@ -98,14 +98,14 @@ class PythonEngine:
         return self._exact_network
 
     def _zero_grads(self) -> Params:
-        """Zeros for every gradient ``Network.backward`` accumulates (all but dense1.weight, which
-        ``dense1_weight_grad`` forms once per batch)."""
+        """Zeros for every gradient ``Network.backward`` accumulates (all but the dense weights',
+        which ``dense1_weight_grad`` and ``dense2_weight_grad`` form once per batch)."""
         return {
             name: [[0.0] * len(v[0]) for v in [values] for _ in v]
             if name in _ROWS
             else [0.0] * len(values)
             for name, values in self._params.items()
-            if name != "dense1.weight"
+            if name not in _ROWS
         }
 
     # ----------------------------------------------------------------------------- training
@@ -118,6 +118,8 @@ class PythonEngine:
         scale = 1.0 / len(indices)
         grads = self._zero_grads()
         records: list[tuple[list[int], list[float], list[float]]] = []
+        all_grad_logits: list[list[float]] = []
+        hiddens: list[list[float]] = []
         loss_sum = 0.0
         correct = 0
         for index in indices:
@@ -132,6 +134,10 @@ class PythonEngine:
             grad_logits[label] = (p[label] - 1.0) * scale
             grad_z1 = net.backward(trace, grad_logits, grads)
             records.append((trace.features, trace.values, grad_z1))
+            all_grad_logits.append(grad_logits)
+            hiddens.append(trace.hidden)
+        exact = self.arch.filters2 > 0
+        grads["dense2.weight"] = dense2_weight_grad(all_grad_logits, hiddens, exact)
         # Plain SGD (no momentum, no weight decay) is w ← w − lr·g with v = g. For dense1's 173k
         # weights the step −lr·g comes straight out of the gradient's unpacking (``scale``),
         # so applying it is one pass over W1 instead of three.
@@ -143,7 +149,7 @@ class PythonEngine:
             grads["dense1.bias"],
             # After a second conv layer the input is small and dense: lanes would buy nothing,
             # and float64 keeps the two-conv network exact to rounding.
-            exact=self.arch.filters2 > 0,
+            exact=exact,
             scale=-hyper.lr if plain else 1.0,
         )
         if plain:

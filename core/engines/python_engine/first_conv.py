@@ -19,11 +19,13 @@ Pool ties: the gradient goes to the first maximum in row-major order of the wind
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import and_, gt, itemgetter
+from operator import and_, gt, itemgetter, mul
 
-from .fastmath import dot
+from .fastmath import PIXEL_SCALE, dot
+from .lanes import lane_ones, lane_top_bits, pack, unpack
 
 SIDE = 28  # input side
 CONV_SIDE = 26  # 28 − 3 + 1
@@ -92,7 +94,13 @@ def make_kernel(weights: Sequence[float], bias: float) -> Callable[..., float]:
 
 
 class FirstConvPool:
-    """Conv 3×3 (1 → C channels) + ReLU + max-pool 2×2, evaluated on chosen windows only."""
+    """Conv 3×3 (1 → C channels) + ReLU + max-pool 2×2, evaluated on chosen windows only, in floats.
+
+    It reads pixels as floats in [0, 1]; ``PackedFirstConvPool`` computes the same from the image
+    bytes in fixed-point lanes.
+    """
+
+    pixel_unit = 1.0  # the value of one unit of what ``forward`` reads
 
     def __init__(self, weights: list[float], biases: list[float]) -> None:
         """``weights``: C×1×3×3 flat; ``biases``: C."""
@@ -103,9 +111,14 @@ class FirstConvPool:
             make_kernel(weights[9 * c : 9 * c + 9], biases[c]) for c in range(len(biases))
         ]
 
+    @staticmethod
+    def pixels(image: bytes) -> list[float]:
+        """What ``forward`` reads: x = pixel / 255 (a lookup, not a division per pixel)."""
+        return list(map(PIXEL_SCALE.__getitem__, image))
+
     def forward(
         self, x: Sequence[float], windows: Sequence[int]
-    ) -> tuple[list[list[list[float]]], list[list[float]]]:
+    ) -> tuple[list[tuple[Sequence, ...]], list[list[float]]]:
         """Conv outputs and pooled values at ``windows``.
 
         Args:
@@ -113,25 +126,27 @@ class FirstConvPool:
             windows: the n windows to evaluate.
 
         Returns:
-            (zs, pooled): zs[c][s] is the list of n pre-ReLU conv outputs at sub-position s;
-            pooled[c] the n values max(0, z_0, z_1, z_2, z_3) = maxpool(ReLU(z)).
+            (zs, pooled): zs[c] = (z0, z1, z2, z3, top): the n pre-ReLU conv outputs at each
+            sub-position and top = max(0, z0, z1, z2, z3) in the same numbers, which backward
+            uses to find the pooled position; pooled[c] the n values maxpool(ReLU(z)) = top.
         """
         # the 4×4 patches of the n windows, transposed: 16 tuples of n pixels
         cols = list(zip(*[PATCH16[w](x) for w in windows])) if windows else [()] * 16
         taps = [[cols[t] for t in sub] for sub in SUB_TAPS]  # 4 sub-positions × 9 tuples
-        zs: list[list[list[float]]] = []
+        zs: list[tuple[Sequence, ...]] = []
         pooled: list[list[float]] = []
         for kernel in self.kernels:
-            z = [list(map(kernel, *tap)) for tap in taps]  # 4 × n conv outputs
-            zs.append(z)
-            pooled.append(list(map(max, z[0], z[1], z[2], z[3], repeat(0.0))))
+            z0, z1, z2, z3 = [list(map(kernel, *tap)) for tap in taps]  # 4 × n conv outputs
+            top = list(map(max, z0, z1, z2, z3, repeat(0.0)))
+            zs.append((z0, z1, z2, z3, top))
+            pooled.append(top)
         return zs, pooled
 
     def backward(
         self,
-        x: Sequence[float],
+        x: Sequence[float] | bytes,
         windows: Sequence[int],
-        zs: list[list[list[float]]],
+        zs: list[tuple[Sequence, ...]],
         pooled: list[list[float]],
         grad_pooled: list[list[float]],
         grad_weights: list[float],
@@ -147,21 +162,22 @@ class FirstConvPool:
         for c in range(self.channels):
             g_c = grad_pooled[c]
             pooled_c = pooled[c]
+            z0, z1, z2, z3, top = zs[c]
             # Windows with an open ReLU (pooled > 0) and a non-zero gradient. (Not g·(pooled > 0)
             # ≠ 0: a nan gradient from a diverged network would make closed windows look live.)
             open_ = map(gt, pooled_c, repeat(0.0))
             live = list(compress(range(len(g_c)), map(and_, open_, map(bool, g_c))))
             if not live:
                 continue
-            z0, z1, z2, z3 = zs[c]
             # First maximum of (z0, z1, z2, z3) in row-major order = the one that got pooled.
-            subs = [(z0[i], z1[i], z2[i], z3[i]).index(pooled_c[i]) for i in live]
+            subs = [(z0[i], z1[i], z2[i], z3[i]).index(top[i]) for i in live]
             g_live = [g_c[i] for i in live]
             grad_biases[c] += sum(g_live)  # ∂z/∂b = 1
             patches = [PATCH9[windows[i]][s](x) for i, s in zip(live, subs)]
             base = 9 * c
+            unit = self.pixel_unit
             for t, column in enumerate(zip(*patches)):  # ∂L/∂w[t] = Σ g·x[tap t]
-                grad_weights[base + t] += dot(g_live, column)
+                grad_weights[base + t] += dot(g_live, column) * unit
             if grad_input is not None:  # ∂L/∂x[tap t] += g·w[t]
                 kernel = self.weights[base : base + 9]
                 for i, s, g in zip(live, subs, g_live):
@@ -171,14 +187,69 @@ class FirstConvPool:
                         a, b = divmod(t, 3)
                         grad_input[origin + a * SIDE + b] += g * w
 
-    def feature_maps(self, zs: list[list[list[float]]]) -> list[float]:
+    def feature_maps(self, zs: list[tuple[Sequence, ...]]) -> list[float]:
         """Full C×26×26 maps after ReLU, from a forward over every window."""
         maps = [0.0] * (self.channels * CONV_SIDE * CONV_SIDE)
         for c, z in enumerate(zs):
-            for s, values in enumerate(z):
+            for s, values in enumerate(z[:4]):
                 du, dv = divmod(s, 2)
                 for w, value in enumerate(values):
                     i, j = divmod(w, POOL_SIDE)
                     pos = (2 * i + du) * CONV_SIDE + 2 * j + dv
                     maps[c * CONV_SIDE * CONV_SIDE + pos] = value if value > 0.0 else 0.0
         return maps
+
+
+class PackedFirstConvPool(FirstConvPool):
+    """The same layer computed from the image bytes in fixed-point lanes (for training).
+
+    Per channel c the 3×3 conv is Z = B + Σ_t K_t·pixel_t in integers, with K_t = round(w_t·S),
+    B = round(255·b·S) and S the power of two with 255·(Σ|w| + |b|)·S ≤ 2^60, so z = Z / (255·S)
+    is exact to ≈ 2^-60 of the channel's largest possible output: float64 in all but name. The
+    n windows' pixels under tap t, at all four sub-positions, are packed into one int of 4n
+    lanes (lanes.py), so a channel costs 9 int multiply-adds and one unpack instead of 4n calls.
+    """
+
+    pixel_unit = 1 / 255  # forward reads the pixel bytes 0–255
+
+    def __init__(self, weights: list[float], biases: list[float]) -> None:
+        """``weights``: C×1×3×3 flat; ``biases``: C; all finite."""
+        super().__init__(weights, biases)
+        self.integer_kernels: list[list[int]] = []
+        self.integer_biases: list[int] = []
+        self.units: list[float] = []  # 1 / (255·S): the value of one unit of Z
+        for c, b in enumerate(biases):
+            w = weights[9 * c : 9 * c + 9]
+            bound = 255 * (sum(map(abs, w)) + abs(b))
+            s = math.ldexp(1.0, 60 - math.frexp(bound)[1]) if bound else 1.0
+            self.integer_kernels.append([round(v * s) for v in w])
+            self.integer_biases.append(round(255 * b * s))
+            self.units.append(1 / (255 * s))
+
+    @staticmethod
+    def pixels(image: bytes) -> bytes:
+        """What ``forward`` reads: the pixel bytes themselves."""
+        return image
+
+    def forward(
+        self, image: bytes, windows: Sequence[int]
+    ) -> tuple[list[tuple[Sequence, ...]], list[list[float]]]:
+        """As ``FirstConvPool.forward``, from the 784 pixel bytes; zs and top hold Z (ints)."""
+        n = len(windows)
+        if not n:
+            return [((), (), (), (), [])] * self.channels, [[] for _ in range(self.channels)]
+        cols = list(zip(*[PATCH16[w](image) for w in windows]))  # 16 tuples of n pixels
+        lanes = 4 * n
+        top_bits = lane_top_bits(lanes)
+        # tap t's pixels at sub-positions (0,0), (0,1), (1,0), (1,1), one after the other
+        taps = [pack(sum((cols[sub[t]] for sub in SUB_TAPS), ()), top_bits) for t in range(9)]
+        ones = lane_ones(lanes)
+        zs: list[tuple[Sequence, ...]] = []
+        pooled: list[list[float]] = []
+        for kernel, bias, unit in zip(self.integer_kernels, self.integer_biases, self.units):
+            z = unpack(sum(map(mul, kernel, taps), bias * ones), lanes, top_bits)  # Z = B + Σ K·p
+            z0, z1, z2, z3 = z[:n], z[n : 2 * n], z[2 * n : 3 * n], z[3 * n :]
+            top = list(map(max, z0, z1, z2, z3, repeat(0)))  # maxpool(ReLU(Z))
+            zs.append((z0, z1, z2, z3, top))
+            pooled.append(list(map(mul, top, repeat(unit))))  # z = Z / (255·S)
+        return zs, pooled

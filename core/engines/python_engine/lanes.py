@@ -52,17 +52,17 @@ def rounding_constant(scale: float) -> tuple[float, int]:
     return m, int.from_bytes(struct.pack("<d", m), "little")
 
 
-def pack_rounded(shifted: array, n: int, bits: int) -> int:
-    """P(n_k) from the n doubles w_k + M in ``shifted`` (see ``rounding_constant``; ``bits``:
-    M's bit pattern).
+def pack_rounded(shifted: array, offset: int) -> int:
+    """P(n_k) from the doubles w_k + M in ``shifted`` (see ``rounding_constant``); ``offset``:
+    bits(M)·Σ_k 2^(64k) for that many lanes.
 
-    Each word reads as bits + n_k ≥ 0; read as one unsigned int that is P(n_k) + bits·Σ_k 2^(64k),
-    and subtracting the constant leaves P(n_k).
+    Each word reads as bits(M) + n_k ≥ 0, so the whole array read as one unsigned int is
+    P(n_k) + ``offset``.
     """
     if sys.byteorder != "little":
         shifted = array("d", shifted)
         shifted.byteswap()
-    return int.from_bytes(shifted.tobytes(), "little") - bits * lane_ones(n)
+    return int.from_bytes(shifted.tobytes(), "little") - offset
 
 
 def lane_ones(n: int) -> int:
@@ -103,7 +103,7 @@ SUM_BITS = 30  # Σ_k |quantised x_k| ≤ 2^30: every lane of Σ_k x_k·W[:, k] 
 class PackedMatrix:
     """A fixed H×F matrix W (dense1's weights) for W·x and Wᵀ·g, in lanes.
 
-    W is rounded once to integers Q = round(W·s), s the power of two with max|W|·s < 2^31, and
+    W is rounded once to integers Q = round(W·s), s a power of two with max|W|·s < 2^31, and
     packed twice: each of the F columns as an int of H lanes, each of the H rows as an int of F
     lanes. Then
 
@@ -120,17 +120,20 @@ class PackedMatrix:
         """``rows``: H rows of F finite floats."""
         self.height = height = len(rows)
         self.width = width = len(rows[0])
-        peak = max(max(max(row), -min(row)) for row in rows)  # max|W|
+        # max|W| ≤ the largest row norm (math.hypot: a C loop, ≈ 3× cheaper than max and min)
+        peak = max(math.hypot(*row) for row in rows)
         # s = 2^(31 − e) for max|W| < 2^e: then |round(W·s)| ≤ 2^31
         self.scale = math.ldexp(1.0, WEIGHT_BITS - math.frexp(peak)[1]) if peak else 1.0
         rounding, bits = rounding_constant(self.scale)
         words = array("d")  # W + M, row-major: round(W·s) in disguise
         for row in rows:
             words.extend(map(add, row, repeat(rounding)))
+        offset = bits * lane_ones(width)
         self.rows = [
-            pack_rounded(words[j * width : (j + 1) * width], width, bits) for j in range(height)
+            pack_rounded(words[j * width : (j + 1) * width], offset) for j in range(height)
         ]
-        self.columns = [pack_rounded(words[k::width], height, bits) for k in range(width)]
+        offset = bits * lane_ones(height)
+        self.columns = [pack_rounded(words[k::width], offset) for k in range(width)]
         self.top_rows = lane_top_bits(width)
         self.top_columns = lane_top_bits(height)
         self.float_rows = rows

@@ -34,8 +34,15 @@ from itertools import compress, repeat
 from operator import add, gt, mul, sub
 
 from .conv_layer import ConvPool
-from .fastmath import PIXEL_SCALE, FloatMatrix, dot, softmax
-from .first_conv import ALL_WINDOWS, POOL_SIDE, WINDOWS, FirstConvPool, active_windows
+from .fastmath import FloatMatrix, dot, softmax
+from .first_conv import (
+    ALL_WINDOWS,
+    POOL_SIDE,
+    WINDOWS,
+    FirstConvPool,
+    PackedFirstConvPool,
+    active_windows,
+)
 from .lanes import PackedMatrix, outer_product_sum, outer_product_sum_float
 
 EPSILON = 1e-10  # the report's ε in −log(p + ε)
@@ -47,9 +54,9 @@ Params = dict[str, list]  # conv weights/biases: flat lists; dense weights: list
 class Trace:
     """What a forward pass keeps for its backward pass (one image)."""
 
-    x: list[float]  # 784 pixels in [0, 1]
+    x: Sequence[float] | bytes  # the 784 pixels, as conv1 reads them
     windows: Sequence[int]  # conv1 windows computed (active ones, or all)
-    zs: list  # conv1 outputs per channel, per sub-position
+    zs: list  # conv1 outputs per channel: (z0, z1, z2, z3, top) (see FirstConvPool.forward)
     pooled1: list[list[float]]  # per channel, at ``windows``
     conv2: tuple | None  # (input, patches, z, pooled) of conv2
     features: list[int]  # indices k with xd_k ≠ 0
@@ -65,24 +72,31 @@ class Network:
 
     def __init__(self, params: Params, has_conv2: bool, exact: bool = False) -> None:
         self.p = params
-        self.conv1 = FirstConvPool(params["conv1.weight"], params["conv1.bias"])
+        w1: list[list[float]] = params["dense1.weight"]
+        # Training the one-conv network runs its hot spots — conv1 forward, z1 = W1·x and
+        # ∂L/∂x = W1ᵀ·∂L/∂z1 — in fixed-point lanes (lanes.py): conv1 exact to ≈ 2^-60, the dense1
+        # products to ≈ 1e-7 relative, several times faster (its input is sparse). Floats when
+        # ``exact``, after a second conv layer (a small dense input: floats keep that network
+        # float64-exact), or when the weights are not finite.
+        finite = math.isfinite(
+            sum(map(sum, params["dense2.weight"]))
+            + sum(map(sum, w1))
+            + sum(params["conv1.weight"] + params["conv1.bias"])
+        )
+        lanes = not exact and not has_conv2 and finite
+        conv1_class = PackedFirstConvPool if lanes else FirstConvPool
+        self.conv1 = conv1_class(params["conv1.weight"], params["conv1.bias"])
         c1 = self.conv1.channels
         self.conv2 = (
             ConvPool(c1, POOL_SIDE, params["conv2.weight"], params["conv2.bias"])
             if has_conv2
             else None
         )
-        w1: list[list[float]] = params["dense1.weight"]
         self.w1 = w1
         self.features = len(w1[0])  # F
-        # z1 = W1·x and ∂L/∂x = W1ᵀ·∂L/∂z1: in fixed-point lanes for training the one-conv network
-        # (≈ 1e-7 relative error; its sparse input makes them several times faster), in floats
-        # when ``exact``, after a second conv layer (a small dense input: floats keep that
-        # network float64-exact) or when W1 is not finite.
-        lanes = not exact and not has_conv2 and math.isfinite(sum(map(sum, w1)))
         self.dense1 = PackedMatrix(w1) if lanes else FloatMatrix(w1)
         self.w2 = params["dense2.weight"]
-        self.w2_columns = [list(col) for col in zip(*self.w2)]  # H×10
+        self.dense2 = PackedMatrix(self.w2) if lanes else FloatMatrix(self.w2)  # for W2ᵀ·g
         # The background constant of each pooled conv1 channel: ReLU(b_c) (0 with conv2: its
         # input is rebuilt densely instead).
         self.base = [0.0] * c1 if has_conv2 else [max(b, 0.0) for b in params["conv1.bias"]]
@@ -98,12 +112,15 @@ class Network:
     # ----------------------------------------------------------------------------- forward
     def forward(self, image: bytes, dense: bool = False) -> Trace:
         """One 784-byte image through the network; ``dense`` computes every conv1 window."""
-        x = list(map(PIXEL_SCALE.__getitem__, image))  # x = pixel / 255
-        return self.forward_pixels(x, ALL_WINDOWS if dense else active_windows(image))
+        pixels = self.conv1.pixels(image)
+        return self.forward_pixels(pixels, ALL_WINDOWS if dense else active_windows(image))
 
-    def forward_pixels(self, x: list[float], windows: Sequence[int] = ALL_WINDOWS) -> Trace:
-        """784 pixels in [0, 1] through the network, computing conv1 at ``windows`` only (the
-        others must see an all-zero 4×4 patch)."""
+    def forward_pixels(
+        self, x: Sequence[float] | bytes, windows: Sequence[int] = ALL_WINDOWS
+    ) -> Trace:
+        """784 pixels through the network, computing conv1 at ``windows`` only (the others must
+        see an all-zero 4×4 patch). Pixels as conv1 reads them (``conv1.pixels``): floats in
+        [0, 1], or the image bytes for the packed conv1 of a training network."""
         zs, pooled1 = self.conv1.forward(x, windows)
         conv2 = None
         if self.conv2 is None:
@@ -152,20 +169,15 @@ class Network:
         grads: Params,
         grad_input: list[float] | None = None,
     ) -> list[float]:
-        """Accumulate every parameter's gradient into ``grads`` except dense1.weight.
+        """Accumulate every parameter's gradient into ``grads`` except the dense weights.
 
-        Returns ∂L/∂z1 (H), from which the caller forms ∂L/∂W1 = ∂L/∂z1 ⊗ x (see
-        ``dense1_weight_grad``). With ``grad_input`` (784 zeros) also accumulates ∂L/∂x.
+        Returns ∂L/∂z1 (H), from which the caller forms ∂L/∂W1 = ∂L/∂z1 ⊗ x once per batch (see
+        ``dense1_weight_grad``), as it forms ∂L/∂W2 = ∂L/∂logits ⊗ h. With ``grad_input``
+        (784 zeros) also accumulates ∂L/∂x.
         """
-        # dense2: ∂L/∂W2[i] = g_i·h, ∂L/∂b2 = g, ∂L/∂h = W2ᵀ·g
-        g_w2 = grads["dense2.weight"]
-        g_b2 = grads["dense2.bias"]
-        hidden = trace.hidden
-        for i, g in enumerate(grad_logits):
-            if g:
-                g_w2[i] = list(map(add, g_w2[i], map(mul, hidden, repeat(g))))
-                g_b2[i] += g
-        grad_hidden = [dot(col, grad_logits) for col in self.w2_columns]
+        # dense2: ∂L/∂b2 = g, ∂L/∂h = W2ᵀ·g  (∂L/∂W2 = g ⊗ h: see ``outer_products``)
+        grads["dense2.bias"] = list(map(add, grads["dense2.bias"], grad_logits))
+        grad_hidden = self.dense2.transpose_times(grad_logits)
         # ReLU: ∂L/∂z1 = ∂L/∂h · (z1 > 0)
         grad_z1 = list(map(mul, grad_hidden, map(gt, trace.z1, repeat(0.0))))
         grads["dense1.bias"] = list(map(add, grads["dense1.bias"], grad_z1))
@@ -236,3 +248,15 @@ def dense1_weight_grad(
     if exact:
         return outer_product_sum_float(lefts, rights, features, scale)
     return outer_product_sum(lefts, rights, features, scale)
+
+
+def dense2_weight_grad(
+    grad_logits: list[list[float]], hiddens: list[list[float]], exact: bool = False
+) -> list[list[float]]:
+    """∂L/∂W2 = Σ_images ∂L/∂logits ⊗ h, as 10 rows of H, in lanes (or floats when ``exact``)."""
+    width = len(hiddens[0]) if hiddens else 0
+    # h = ReLU(z1) is about half zeros: keep its non-zero entries only
+    rights = [(list(compress(range(width), h)), list(compress(h, h))) for h in hiddens]
+    if exact:
+        return outer_product_sum_float(grad_logits, rights, width)
+    return outer_product_sum(grad_logits, rights, width)
