@@ -22,9 +22,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import and_, gt, itemgetter, mul
+from operator import add, and_, gt, itemgetter, mul
 
-from .fastmath import PIXEL_SCALE, dot
+from .fastmath import PIXEL_SCALE, dot, gatherer
 from .lanes import lane_ones, lane_top_bits, pack, unpack
 
 SIDE = 28  # input side
@@ -41,15 +41,12 @@ PATCH16 = [itemgetter(*[o + u * SIDE + v for u in range(4) for v in range(4)]) f
 SUB_TAPS = [
     [(du + a) * 4 + (dv + b) for a in range(3) for b in range(3)] for du in (0, 1) for dv in (0, 1)
 ]
-# The 9 input pixels under conv position (window w, sub-position s), for the weight gradient.
-PATCH9 = [
-    [
-        itemgetter(*[o + (du + a) * SIDE + (dv + b) for a in range(3) for b in range(3)])
-        for du in (0, 1)
-        for dv in (0, 1)
-    ]
-    for o in _ORIGIN
-]
+# Input offset of the top-left tap of sub-position s = du*2 + dv, from the window's origin.
+SUB_OFFSET = (0, 1, SIDE, SIDE + 1)
+# Input offset of each of the 9 taps (a, b) from a conv position's top-left pixel.
+TAP_OFFSET = tuple(a * SIDE + b for a in range(3) for b in range(3))
+# The 9 input pixels under the conv position whose top-left pixel is p, for the weight gradient.
+PATCH9_AT = [itemgetter(*[p + t for t in TAP_OFFSET]) for p in range((SIDE - 2) * SIDE)]
 # Bit masks over a 28-byte row band, one per window column j (bytes 2j..2j+3, big-endian).
 _COLUMN_MASKS = [0xFFFFFFFF << (8 * (SIDE - 4 - 2 * j)) for j in range(POOL_SIDE)]
 
@@ -159,33 +156,33 @@ class FirstConvPool:
         ReLU (pooled > 0); there ∂z/∂w[a,b] = x[a,b] under that position and ∂z/∂b = 1.
         Background windows are the caller's business (their patch is 0: they feed the bias only).
         """
+        origins = list(map(_ORIGIN.__getitem__, windows))
+        unit = self.pixel_unit
         for c in range(self.channels):
             g_c = grad_pooled[c]
-            pooled_c = pooled[c]
-            z0, z1, z2, z3, top = zs[c]
             # Windows with an open ReLU (pooled > 0) and a non-zero gradient. (Not g·(pooled > 0)
             # ≠ 0: a nan gradient from a diverged network would make closed windows look live.)
-            open_ = map(gt, pooled_c, repeat(0.0))
+            open_ = map(gt, pooled[c], repeat(0.0))
             live = list(compress(range(len(g_c)), map(and_, open_, map(bool, g_c))))
             if not live:
                 continue
+            pick = gatherer(live)
+            z0, z1, z2, z3, top = zs[c]
             # First maximum of (z0, z1, z2, z3) in row-major order = the one that got pooled.
-            subs = [(z0[i], z1[i], z2[i], z3[i]).index(top[i]) for i in live]
-            g_live = [g_c[i] for i in live]
+            subs = map(tuple.index, zip(pick(z0), pick(z1), pick(z2), pick(z3)), pick(top))
+            # Its top-left input pixel: the window's origin + (du·28 + dv).
+            corners = list(map(add, pick(origins), map(SUB_OFFSET.__getitem__, subs)))
+            g_live = pick(g_c)
             grad_biases[c] += sum(g_live)  # ∂z/∂b = 1
-            patches = [PATCH9[windows[i]][s](x) for i, s in zip(live, subs)]
+            patches = [PATCH9_AT[p](x) for p in corners]
             base = 9 * c
-            unit = self.pixel_unit
             for t, column in enumerate(zip(*patches)):  # ∂L/∂w[t] = Σ g·x[tap t]
                 grad_weights[base + t] += dot(g_live, column) * unit
             if grad_input is not None:  # ∂L/∂x[tap t] += g·w[t]
                 kernel = self.weights[base : base + 9]
-                for i, s, g in zip(live, subs, g_live):
-                    du, dv = divmod(s, 2)
-                    origin = _ORIGIN[windows[i]] + du * SIDE + dv
-                    for t, w in enumerate(kernel):
-                        a, b = divmod(t, 3)
-                        grad_input[origin + a * SIDE + b] += g * w
+                for corner, g in zip(corners, g_live):
+                    for offset, w in zip(TAP_OFFSET, kernel):
+                        grad_input[corner + offset] += g * w
 
     def feature_maps(self, zs: list[tuple[Sequence, ...]]) -> list[float]:
         """Full C×26×26 maps after ReLU, from a forward over every window."""

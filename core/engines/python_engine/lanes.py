@@ -23,6 +23,7 @@ import math
 import struct
 import sys
 from array import array
+from collections import deque
 from collections.abc import Sequence
 from itertools import repeat
 from operator import add, mul
@@ -189,7 +190,8 @@ def outer_product_sum(
         rights: m sparse vectors b_i of ``size`` floats as (indices, values) (e.g. dense1 inputs).
         size: the length of each b_i.
 
-    Scales: b_i is rounded to B_i = round(b_i·σ_i) with σ_i = 2^31 / max|b_i|. Row j uses
+    Scales: b_i is rounded to B_i = round(b_i·σ_i) with σ_i the power of two with
+    max|b_i|·σ_i < 2^31. Row j uses
     A_j = 2^61 / Σ_i |a_i[j]|·max|b_i| and coefficients d_ij = round(a_i[j]·A_j / σ_i) (≤ 2^30);
     then Σ_i d_ij·B_i ≈ A_j·Σ_i a_i[j]·b_i with every lane inside ±2^62, and row j is that
     divided by A_j. Error per entry ≲ m·2^-30 of Σ_i |a_i[j]|·max|b_i|.
@@ -198,23 +200,26 @@ def outer_product_sum(
         # inf or nan (a diverged network) has no fixed-point form: floats propagate it
         return outer_product_sum_float(lefts, rights, size, scale)
     top = lane_top_bits(size)
+    ones = lane_ones(size)
     packed: list[int] = []
     peaks: list[float] = []  # max|b_i|
+    ratios: list[float] = []  # 1/σ_i
     kept: list[Sequence[float]] = []  # a_i of the b_i that are not all zero
     for left, (indices, values) in zip(lefts, rights):
-        peak = max(map(abs, values), default=0.0)
+        peak = max(max(values, default=0.0), -min(values, default=0.0))
         if peak == 0.0:
             continue
-        sigma = (1 << VECTOR_BITS) / peak
-        lanes = [0] * size
-        for k, v in zip(indices, map(round, map(mul, values, repeat(sigma)))):
-            lanes[k] = v
-        packed.append(pack(lanes, top))
+        sigma = math.ldexp(1.0, VECTOR_BITS - math.frexp(peak)[1])  # a power of two
+        rounding, bits = rounding_constant(sigma)
+        # B_i = round(b_i·σ_i): b + M in every lane that has a b, M (for 0) in the others
+        words = array("d", [rounding]) * size
+        deque(map(words.__setitem__, indices, map(add, values, repeat(rounding))), maxlen=0)
+        packed.append(pack_rounded(words, bits * ones))
         peaks.append(peak)
+        ratios.append(1.0 / sigma)
         kept.append(left)
     rows: list[list[float]] = []
     zero_row = [0.0] * size
-    ratios = [peak / (1 << VECTOR_BITS) for peak in peaks]  # 1/σ_i
     for column in zip(*kept):  # column = (a_i[j] for each kept i): row j's coefficients
         bound = sum(map(mul, map(abs, column), peaks))  # Σ_i |a_i[j]|·max|b_i|
         if bound == 0.0:
