@@ -295,6 +295,60 @@ def test_importing_the_engine_does_not_import_numpy() -> None:
     assert out.stdout.strip() == "False"
 
 
+def test_lane_split_relu_and_max_work_lane_by_lane() -> None:
+    from cnn_tui.core.engines.python_engine.lanes import (
+        lane_top_bits,
+        max_lanes,
+        pack,
+        relu_lanes,
+        split_lanes,
+        unpack,
+    )
+
+    rng = random.Random(23)
+    n = 7
+    values = [rng.choice([0, 1, -1, 2**61 - 1, -(2**61)]) for _ in range(4)] + [
+        rng.randrange(-(2**61), 2**61) for _ in range(4 * n - 4)
+    ]
+    top4, top = lane_top_bits(4 * n), lane_top_bits(n)
+    blocks = split_lanes(pack(values, top4), n, 4, top4)
+    assert [list(unpack(b, n, top)) for b in blocks] == [
+        values[i * n : (i + 1) * n] for i in range(4)
+    ]
+    a, b = blocks[0], blocks[1]
+    assert list(unpack(relu_lanes(a, top), n, top)) == [max(v, 0) for v in values[:n]]
+    expected = [max(u, v) for u, v in zip(values[:n], values[n : 2 * n])]
+    assert list(unpack(max_lanes(a, b, top), n, top)) == expected
+
+
+@pytest.mark.parametrize("bias", [0.3, -0.2, 0.0])
+def test_packed_first_conv_matches_the_float_one(bias: float) -> None:
+    """The training conv (integer lanes from the pixel bytes) = the float conv to ~1e-8, and
+    both pick the same pooled position (ties included: blank and repeated patches)."""
+    from cnn_tui.core.engines.python_engine.first_conv import (
+        ALL_WINDOWS,
+        FirstConvPool,
+        PackedFirstConvPool,
+        active_windows,
+    )
+
+    rng = random.Random(24)
+    weights = [rng.gauss(0, 0.4) for _ in range(3 * 9)]
+    biases = [bias, -bias, bias / 2]
+    exact, packed = FirstConvPool(weights, biases), PackedFirstConvPool(weights, biases)
+    data = make_images(3, seed=25)
+    flat = bytes([9] * 784)  # every conv position ties with its neighbours
+    for image in [data.image(i) for i in range(3)] + [flat]:
+        for windows in (active_windows(image), ALL_WINDOWS):
+            zs_f, pooled_f = exact.forward(exact.pixels(image), windows)
+            zs_p, pooled_p = packed.forward(packed.pixels(image), windows)
+            for c in range(3):
+                assert pooled_p[c] == pytest.approx(pooled_f[c], rel=1e-8, abs=1e-8)
+                chosen_f = [z.index(t) for *z, t in zip(*zs_f[c]) if t > 0]
+                chosen_p = [z.index(t) for *z, t in zip(*zs_p[c]) if t > 0]
+                assert chosen_p == chosen_f
+
+
 def test_lanes_pack_and_unpack_are_inverse_for_signed_values() -> None:
     from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, pack, unpack
 

@@ -25,7 +25,15 @@ from itertools import compress, repeat
 from operator import add, and_, gt, itemgetter, mul
 
 from .fastmath import PIXEL_SCALE, dot, gatherer
-from .lanes import lane_ones, lane_top_bits, pack, unpack
+from .lanes import (
+    lane_ones,
+    lane_top_bits,
+    max_lanes,
+    pack,
+    relu_lanes,
+    split_lanes,
+    unpack,
+)
 
 SIDE = 28  # input side
 CONV_SIDE = 26  # 28 − 3 + 1
@@ -201,9 +209,10 @@ class PackedFirstConvPool(FirstConvPool):
     """The same layer computed from the image bytes in fixed-point lanes (for training).
 
     Per channel c the 3×3 conv is Z = B + Σ_t K_t·pixel_t in integers, with K_t = round(w_t·S),
-    B = round(255·b·S) and S the power of two with 255·(Σ|w| + |b|)·S ≤ 2^60, so z = Z / (255·S)
-    is exact to ≈ 2^-60 of the channel's largest possible output: float64 in all but name. The
-    n windows' pixels under tap t, at all four sub-positions, are packed into one int of 4n
+    B = round(255·b·S) and S the largest power of two with every |K_t| < 2^30 (one CPython digit:
+    the fast multiply) and 255·(Σ|w| + |b|)·S ≤ 2^60, so z = Z / (255·S) is within ≈ 2^-31 of
+    the kernel's largest weight of the float result. The n windows' pixels under tap t, at all
+    four sub-positions, are packed into one int of 4n
     lanes (lanes.py), so a channel costs 9 int multiply-adds and one unpack instead of 4n calls.
     """
 
@@ -217,8 +226,12 @@ class PackedFirstConvPool(FirstConvPool):
         self.units: list[float] = []  # 1 / (255·S): the value of one unit of Z
         for c, b in enumerate(biases):
             w = weights[9 * c : 9 * c + 9]
+            peak = max(map(abs, w))
             bound = 255 * (sum(map(abs, w)) + abs(b))
-            s = math.ldexp(1.0, 60 - math.frexp(bound)[1]) if bound else 1.0
+            s = min(
+                math.ldexp(1.0, 30 - math.frexp(peak)[1]) if peak else 1.0,
+                math.ldexp(1.0, 60 - math.frexp(bound)[1]) if bound else 1.0,
+            )
             self.integer_kernels.append([round(v * s) for v in w])
             self.integer_biases.append(round(255 * b * s))
             self.units.append(1 / (255 * s))
@@ -243,10 +256,16 @@ class PackedFirstConvPool(FirstConvPool):
         ones = lane_ones(lanes)
         zs: list[tuple[Sequence, ...]] = []
         pooled: list[list[float]] = []
+        window_top = lane_top_bits(n)
         for kernel, bias, unit in zip(self.integer_kernels, self.integer_biases, self.units):
-            z = unpack(sum(map(mul, kernel, taps), bias * ones), lanes, top_bits)  # Z = B + Σ K·p
-            z0, z1, z2, z3 = z[:n], z[n : 2 * n], z[2 * n : 3 * n], z[3 * n :]
-            top = list(map(max, z0, z1, z2, z3, repeat(0)))  # maxpool(ReLU(Z))
-            zs.append((z0, z1, z2, z3, top))
+            packed = sum(map(mul, kernel, taps), bias * ones)  # Z = B + Σ_t K_t·pixel_t
+            # maxpool(ReLU(Z)) = ReLU(max(max(Z0, Z1), max(Z2, Z3))), n lanes at a time
+            s0, s1, s2, s3 = split_lanes(packed, n, 4, top_bits)
+            pair01, pair23 = max_lanes(s0, s1, window_top), max_lanes(s2, s3, window_top)
+            top = unpack(
+                relu_lanes(max_lanes(pair01, pair23, window_top), window_top), n, window_top
+            )
+            z = unpack(packed, lanes, top_bits)  # for backward: which position was pooled
+            zs.append((z[:n], z[n : 2 * n], z[2 * n : 3 * n], z[3 * n :], top))
             pooled.append(list(map(mul, top, repeat(unit))))  # z = Z / (255·S)
         return zs, pooled

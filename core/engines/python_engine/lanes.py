@@ -177,6 +177,35 @@ class PackedMatrix:
         return list(map(mul, picked, repeat(1 / (a * self.scale))))
 
 
+FULL_LANE = (1 << (8 * LANE_BYTES)) - 1
+
+
+def split_lanes(packed: int, n: int, blocks: int, top: int) -> list[int]:
+    """P(v) of blocks·n lanes → the ``blocks`` consecutive P(v[b·n : (b+1)·n]); ``top``:
+    ``lane_top_bits(blocks·n)``.
+
+    In offset binary (+2^63 per lane) every lane is non-negative, so shifting and masking
+    cut whole lanes without borrows.
+    """
+    shifted = packed + top
+    width = 8 * LANE_BYTES * n
+    mask = (1 << width) - 1
+    block_top = top & mask  # lane_top_bits(n)
+    return [((shifted >> (b * width)) & mask) - block_top for b in range(blocks)]
+
+
+def relu_lanes(packed: int, top: int) -> int:
+    """P(max(v_k, 0)) from P(v) (|v_k| < 2^62); ``top``: ``lane_top_bits(n)``."""
+    shifted = packed + top  # lane k = v_k + 2^63: its top bit is set iff v_k ≥ 0
+    keep = ((shifted & top) >> (8 * LANE_BYTES - 1)) * FULL_LANE  # all ones where v_k ≥ 0
+    return (shifted & keep) - (top & keep)
+
+
+def max_lanes(a: int, b: int, top: int) -> int:
+    """P(max(a_k, b_k)) = b + ReLU(a − b), lane by lane (|a_k − b_k| < 2^62)."""
+    return b + relu_lanes(a - b, top)
+
+
 def outer_product_sum(
     lefts: Sequence[Sequence[float]],
     rights: Sequence[tuple[Sequence[int], Sequence[float]]],
