@@ -88,6 +88,27 @@ def test_default_architecture_agrees_for_a_few_batches(data: Dataset) -> None:
     )
 
 
+def test_plain_sgd_in_lanes_hands_over_to_momentum_and_back(data: Dataset) -> None:
+    """The default network steps dense1 in lanes under plain SGD; switching momentum on mid-run
+    (the velocity is formed from the packed step) and off again keeps the engines together."""
+    python, numpy = engines(Architecture(), seed=2)
+    plain, heavy = Hyperparameters(lr=0.02), Hyperparameters(lr=0.02, momentum=0.9)
+    for k, indices in enumerate(batches(12, 8, len(data), seed=4)):
+        hyper = heavy if 5 <= k < 9 else plain
+        expected = python.train_batch(data, indices, hyper)
+        got = numpy.train_batch(data, indices, hyper)
+        assert got.loss == pytest.approx(expected.loss, rel=1e-4)
+        if k == 4:  # the velocity after a plain step is that step's gradient
+            np.testing.assert_allclose(
+                numpy.get_velocity()["dense1.weight"],
+                python.get_velocity()["dense1.weight"],
+                rtol=1e-6,
+                atol=1e-9,
+            )
+    for name, values in python.get_params().items():
+        np.testing.assert_allclose(numpy.get_params()[name], values, rtol=1e-6, atol=1e-9)
+
+
 def test_float32_stays_close(data: Dataset) -> None:
     python, numpy = engines(SMALL, precision="float32")
     hyper = Hyperparameters(lr=0.05, momentum=0.9, batch_size=BATCH)

@@ -349,6 +349,66 @@ def test_packed_first_conv_matches_the_float_one(bias: float) -> None:
                 assert chosen_p == chosen_f
 
 
+def test_shift_lanes_scales_every_lane_with_rounding() -> None:
+    from cnn_tui.core.engines.python_engine.lane_weights import shift_lanes
+    from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, pack, unpack
+
+    rng = random.Random(26)
+    n = 9
+    top = lane_top_bits(n)
+    values = [0, 1, -1, 2**40 + 2**9, -(2**40) - 2**9, 3 * 2**9, -3 * 2**9] + [
+        rng.randrange(-(2**61), 2**61) for _ in range(n - 7)
+    ]
+    for shift in (-10, -1, -70):
+        m = -shift
+        expected = [(v + (1 << (m - 1))) >> m for v in values]  # round half up, per lane
+        assert list(unpack(shift_lanes(pack(values, top), shift, n, top), n, top)) == (
+            expected if m < 63 else [0] * n
+        )
+    small = [v >> 4 for v in values]
+    assert list(unpack(shift_lanes(pack(small, top), 3, n, top), n, top)) == [v * 8 for v in small]
+
+
+def test_lane_weights_keep_the_exact_sum_of_steps_and_reset_when_they_run_out_of_room() -> None:
+    from cnn_tui.core.engines.python_engine.lane_weights import STEP_BITS, LaneWeights
+    from cnn_tui.core.engines.python_engine.lanes import outer_product_totals, totals_to_floats
+
+    rng = random.Random(27)
+    height, width = 5, 40
+    rows = [[rng.gauss(0, 0.05) for _ in range(width)] for _ in range(height)]
+    weights = LaneWeights([list(r) for r in rows])
+    first_base = weights.base
+    expected = [list(r) for r in rows]
+    lr = 0.05
+    unit = math.ldexp(lr, STEP_BITS)
+    for step in range(30):
+        lefts = [[rng.gauss(0, 0.2) if rng.random() < 0.7 else 0.0 for _ in range(height)]]
+        indices = sorted(rng.sample(range(width), 12))
+        rights = [(indices, [rng.random() for _ in indices])]
+        totals = outer_product_totals(lefts, rights, width, unit)
+        assert weights.add(totals, sign=-1)
+        gradient = totals_to_floats(totals, width, 1 / unit)
+        expected = [[w - lr * g for w, g in zip(er, gr)] for er, gr in zip(expected, gradient)]
+        if step % 7 == 0:
+            got = weights.rows()
+            for got_row, expected_row in zip(got, expected):
+                assert got_row == pytest.approx(expected_row, rel=0, abs=1e-15)
+            # the products' integers are round(W·s), give or take one
+            scale = weights.matrix.scale
+            for packed, row in zip(weights.matrix.rows, got):
+                from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, unpack
+
+                ints = unpack(packed, width, lane_top_bits(width))
+                assert all(abs(q - w * scale) <= 1.5 for q, w in zip(ints, row))
+    assert weights.moved <= weights.room
+    assert weights.base is not first_base  # the steps outgrew the room once: W0 was reset
+    # a step larger than the room the lanes leave is refused, and changes nothing
+    before = weights.rows()
+    huge = [(1 << 61, -5)] * height
+    assert not weights.add(huge, sign=-1)
+    assert weights.rows() == before
+
+
 def test_lanes_pack_and_unpack_are_inverse_for_signed_values() -> None:
     from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, pack, unpack
 

@@ -1,7 +1,8 @@
 """Provides ``PythonEngine``: the CNN trained with the standard library only (no NumPy).
 
 The readable reference for the math in ``engines/base.py``: the layers live in first_conv.py,
-conv_layer.py and network.py, the optimizer below. Python floats (float64) throughout.
+conv_layer.py and network.py, the optimizer below. Parameters are Python floats (float64);
+training computes its hot spots in fixed-point integer lanes (see network.py and lanes.py).
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
@@ -19,7 +20,16 @@ from ...events import ConvView
 from ...params import FlatParams, param_shapes
 from ..base import BatchResult, Inspection, Predictions
 from .first_conv import CONV_SIDE, POOL_SIDE
-from .network import EPSILON, Network, Params, dense1_weight_grad, dense2_weight_grad
+from .lane_weights import STEP_BITS, LaneWeights
+from .lanes import totals_to_floats
+from .network import (
+    EPSILON,
+    Network,
+    Params,
+    dense1_weight_grad,
+    dense1_weight_totals,
+    dense2_weight_grad,
+)
 
 _ROWS = ("dense1.weight", "dense2.weight")  # kept as lists of rows inside the engine
 
@@ -34,10 +44,13 @@ class PythonEngine:
         self._shapes = param_shapes(arch)
         self._params: Params = {}
         self._velocity: Params = {}
-        # After a plain SGD step, dense1's velocity (= its gradient) as (step rows, lr): the
-        # step is −lr·gradient, and the velocity is formed from it only when someone reads it.
-        self._pending_velocity: tuple[list[list[float]], float] | None = None
-        self._network: Network | None = None  # for training: fixed-point dense1 products
+        # dense1.weight while training the one-conv network: W0 + the steps since, in lanes
+        # (lane_weights.py); self._params holds its floats only after ``_dense1_floats``.
+        self._dense1: LaneWeights | None = None
+        # After a plain SGD step, dense1's velocity (= its gradient) as (packed rows, unit),
+        # formed into floats only when someone reads it.
+        self._pending_velocity: tuple[list[tuple[int, int]], float] | None = None
+        self._network: Network | None = None  # for training: fixed-point hot spots
         self._exact_network: Network | None = None  # for prediction and inspection: floats
         self.set_params(params)
         self.set_velocity({n: [0.0] * math.prod(s) for n, s in self._shapes.items()})
@@ -66,11 +79,31 @@ class PythonEngine:
         }
 
     def get_params(self) -> FlatParams:
+        self._dense1_floats()
         return self._to_flat(self._params)
 
     def set_params(self, params: FlatParams) -> None:
         self._params = self._to_internal(params, "parameter")
+        self._dense1 = None
+        self._track_dense1()
+
+    def _track_dense1(self) -> None:
+        """Hold dense1.weight in lanes (again) from its floats, when the network trains in lanes:
+        one conv layer and finite weights."""
+        w1 = self._params["dense1.weight"]
+        if self.arch.filters2 == 0 and math.isfinite(sum(map(sum, w1))):
+            if self._dense1 is None:
+                self._dense1 = LaneWeights(w1)
+            else:
+                self._dense1.reset(w1)
+        else:
+            self._dense1 = None
         self._network = self._exact_network = None
+
+    def _dense1_floats(self) -> None:
+        """Bring dense1.weight's floats in self._params up to date with its lanes."""
+        if self._dense1 is not None:
+            self._params["dense1.weight"] = self._dense1.rows()
 
     def get_velocity(self) -> FlatParams:
         self._form_pending_velocity()
@@ -82,18 +115,22 @@ class PythonEngine:
 
     def _form_pending_velocity(self) -> None:
         if self._pending_velocity is not None:
-            steps, lr = self._pending_velocity
-            factor = -1.0 / lr  # v = g = step / (−lr)
-            self._velocity["dense1.weight"] = [list(map(mul, row, repeat(factor))) for row in steps]
+            totals, unit = self._pending_velocity
+            # v = g = T_j / (unit·2^m_j) per row (see outer_product_totals)
+            self._velocity["dense1.weight"] = totals_to_floats(
+                totals, self.arch.flat_size, 1 / unit
+            )
             self._pending_velocity = None
 
     def _net(self) -> Network:
         if self._network is None:
-            self._network = Network(self._params, self.arch.filters2 > 0)
+            dense1 = self._dense1.matrix if self._dense1 is not None else None
+            self._network = Network(self._params, self.arch.filters2 > 0, dense1=dense1)
         return self._network
 
     def _exact_net(self) -> Network:
         if self._exact_network is None:
+            self._dense1_floats()
             self._exact_network = Network(self._params, self.arch.filters2 > 0, exact=True)
         return self._exact_network
 
@@ -138,28 +175,34 @@ class PythonEngine:
             hiddens.append(trace.hidden)
         exact = self.arch.filters2 > 0
         grads["dense2.weight"] = dense2_weight_grad(all_grad_logits, hiddens, exact)
-        # Plain SGD (no momentum, no weight decay) is w ← w − lr·g with v = g. For dense1's 173k
-        # weights the step −lr·g comes straight out of the gradient's unpacking (``scale``),
-        # so applying it is one pass over W1 instead of three.
+        # Plain SGD (no momentum, no weight decay) is w ← w − lr·g with v = g. dense1's 173k
+        # weights take that step in lanes: ∂L/∂W1 is formed packed, scaled for the sum of steps
+        # (unit 2^60·lr, see lane_weights.py), and added there — no pass over the floats.
         plain = hyper.momentum == 0.0 and hyper.weight_decay == 0.0
-        w1_term = dense1_weight_grad(
-            records,
-            self.arch.flat_size,
-            net.base,
-            grads["dense1.bias"],
-            # After a second conv layer the input is small and dense: lanes would buy nothing,
-            # and float64 keeps the two-conv network exact to rounding.
-            exact=exact,
-            scale=-hyper.lr if plain else 1.0,
-        )
-        if plain:
-            w1 = self._params["dense1.weight"]
-            self._params["dense1.weight"] = [list(map(add, w, s)) for w, s in zip(w1, w1_term)]
-            self._pending_velocity = (w1_term, hyper.lr)
-        else:
+        stepped = False
+        if plain and self._dense1 is not None:
+            unit = math.ldexp(hyper.lr, STEP_BITS)
+            totals = dense1_weight_totals(
+                records, self.arch.flat_size, net.base, grads["dense1.bias"], unit
+            )
+            if totals is not None and self._dense1.add(totals, sign=-1):  # S ← S − lr·g
+                self._pending_velocity = (totals, unit)
+                stepped = True
+        if not stepped:
+            self._dense1_floats()
             self._form_pending_velocity()
-            grads["dense1.weight"] = w1_term
+            grads["dense1.weight"] = dense1_weight_grad(
+                records,
+                self.arch.flat_size,
+                net.base,
+                grads["dense1.bias"],
+                # After a second conv layer the input is small and dense: lanes would buy
+                # nothing, and float64 keeps the two-conv network exact to rounding.
+                exact=exact,
+            )
         self._sgd_step(grads, hyper)
+        if not stepped:
+            self._track_dense1()
         return BatchResult(loss=loss_sum * scale, correct=correct)
 
     def _sgd_step(self, grads: Params, hyper: Hyperparameters) -> None:

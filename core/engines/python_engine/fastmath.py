@@ -79,17 +79,12 @@ class FloatMatrix:
 
     def __init__(self, rows: Sequence[Sequence[float]]) -> None:
         """``rows``: H rows of F floats."""
+        self.rows = rows
         self.height = len(rows)
-        self.width = width = len(rows[0])
+        self.width = len(rows[0])
         # W·x: H rows of F, as tuples (math.dist copies any other sequence on every call)
         self.by_rows = RowProducts([tuple(row) for row in rows])
-        # Wᵀ·g: F columns of H. Column k is the strided slice flat[k::F] of a flat row-major
-        # copy, made into a tuple of fresh floats that sit next to each other in memory (a column
-        # straight from zip(*rows) points into H different rows: ≈ 4× slower to read).
-        flat = array("d")
-        for row in rows:
-            flat.extend(row)
-        self.by_columns = RowProducts([tuple(flat[k::width]) for k in range(width)])
+        self._by_columns: RowProducts | None = None
 
     def times(self, indices: Sequence[int], values: Sequence[float]) -> list[float]:
         """W·x for the F-vector x that is ``values`` at ``indices`` and 0 elsewhere (H floats)."""
@@ -102,7 +97,20 @@ class FloatMatrix:
         self, g: Sequence[float], wanted: Sequence[int] | None = None
     ) -> list[float]:
         """(Wᵀ·g)_k = Σ_j W[j, k]·g_j for k in ``wanted`` (all F when None); g has H floats."""
-        return self.by_columns.times(g, wanted)
+        if self._by_columns is None:
+            # F columns of H. Column k is the strided slice flat[k::F] of a flat row-major copy,
+            # made into a tuple of fresh floats that sit next to each other in memory (a column
+            # straight from zip(*rows) points into H different rows: ≈ 4× slower to read).
+            flat = array("d")
+            for row in self.rows:
+                flat.extend(row)
+            width = self.width
+            self._by_columns = RowProducts([tuple(flat[k::width]) for k in range(width)])
+        return self._by_columns.times(g, wanted)
+
+    def column_sums(self, start: int, stop: int) -> list[float]:
+        """Σ_{start ≤ k < stop} W[:, k] (H floats)."""
+        return [sum(row[start:stop]) for row in self.rows]
 
 
 def axpy(alpha: float, x: Sequence[float], y: Sequence[float]) -> list[float]:

@@ -24,7 +24,7 @@ import struct
 import sys
 from array import array
 from collections import deque
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import repeat
 from operator import add, mul
 
@@ -78,8 +78,9 @@ def pack(values: Sequence[int], top: int) -> int:
     would count 2^64 too much. XOR with 2^63 per lane turns each word into v_k + 2^63 (offset
     binary, no borrows), and subtracting 2^63 per lane leaves exactly Σ_k v_k·2^(64k).
     """
-    words = array("q", values)
+    words = values if isinstance(values, array) else array("q", values)
     if sys.byteorder != "little":
+        words = array("q", words)
         words.byteswap()
     return (int.from_bytes(words.tobytes(), "little") ^ top) - top
 
@@ -117,12 +118,14 @@ class PackedMatrix:
     Non-finite vectors fall back to plain floats (``FloatMatrix``), which propagate inf and nan.
     """
 
-    def __init__(self, rows: Sequence[Sequence[float]]) -> None:
-        """``rows``: H rows of F finite floats."""
+    def __init__(self, rows: Sequence[Sequence[float]], peak: float | None = None) -> None:
+        """``rows``: H rows of F finite floats; ``peak``: a bound on max|W| to scale for (by
+        default the largest row norm, which is ≥ max|W|: math.hypot is a C loop, ≈ 3× cheaper
+        than max and min)."""
         self.height = height = len(rows)
         self.width = width = len(rows[0])
-        # max|W| ≤ the largest row norm (math.hypot: a C loop, ≈ 3× cheaper than max and min)
-        peak = max(math.hypot(*row) for row in rows)
+        if peak is None:
+            peak = max(math.hypot(*row) for row in rows)
         # s = 2^(31 − e) for max|W| < 2^e: then |round(W·s)| ≤ 2^31
         self.scale = math.ldexp(1.0, WEIGHT_BITS - math.frexp(peak)[1]) if peak else 1.0
         rounding, bits = rounding_constant(self.scale)
@@ -137,13 +140,41 @@ class PackedMatrix:
         self.columns = [pack_rounded(words[k::width], offset) for k in range(width)]
         self.top_rows = lane_top_bits(width)
         self.top_columns = lane_top_bits(height)
-        self.float_rows = rows
+        self.float_rows: Callable[[], Sequence[Sequence[float]]] = lambda: rows
         self._floats: FloatMatrix | None = None
+
+    @classmethod
+    def from_packed_rows(
+        cls,
+        rows: list[int],
+        width: int,
+        scale: float,
+        float_rows: Callable[[], Sequence[Sequence[float]]],
+    ) -> PackedMatrix:
+        """The matrix whose rows are already rounded and packed: P(round(W[j, :]·``scale``)).
+
+        The columns are the rows transposed: every row unpacked into one flat array of words,
+        and each column's H words (a strided slice) packed again — all in C.
+        """
+        matrix = cls.__new__(cls)
+        matrix.height = height = len(rows)
+        matrix.width = width
+        matrix.scale = scale
+        matrix.rows = rows
+        matrix.top_rows = top_rows = lane_top_bits(width)
+        matrix.top_columns = top_columns = lane_top_bits(height)
+        flat = array("q")
+        for row in rows:
+            flat.extend(unpack(row, width, top_rows))
+        matrix.columns = [pack(flat[k::width], top_columns) for k in range(width)]
+        matrix.float_rows = float_rows
+        matrix._floats = None
+        return matrix
 
     def floats(self) -> FloatMatrix:
         """The same products in plain floats (for inputs that have no fixed-point form)."""
         if self._floats is None:
-            self._floats = FloatMatrix(self.float_rows)
+            self._floats = FloatMatrix(self.float_rows())
         return self._floats
 
     def times(self, indices: Sequence[int], values: Sequence[float]) -> list[float]:
@@ -158,6 +189,10 @@ class PackedMatrix:
         total = sum(map(mul, coefficients, gatherer(indices)(self.columns)))  # Σ_k d_k·Q[:, k]
         words = unpack(total, self.height, self.top_columns)
         return list(map(mul, words, repeat(1 / (a * self.scale))))
+
+    def column_sums(self, start: int, stop: int) -> list[float]:
+        """Σ_{start ≤ k < stop} W[:, k] (H floats): W times that block's indicator."""
+        return self.times(range(start, stop), [1.0] * (stop - start))
 
     def transpose_times(
         self, g: Sequence[float], wanted: Sequence[int] | None = None
@@ -206,29 +241,30 @@ def max_lanes(a: int, b: int, top: int) -> int:
     return b + relu_lanes(a - b, top)
 
 
-def outer_product_sum(
+def outer_product_totals(
     lefts: Sequence[Sequence[float]],
     rights: Sequence[tuple[Sequence[int], Sequence[float]]],
     size: int,
-    scale: float = 1.0,
-) -> list[list[float]]:
-    """``scale``·Σ_i a_i ⊗ b_i as H rows of ``size`` floats: row j = scale·Σ_i a_i[j]·b_i.
+    unit: float = 1.0,
+) -> list[tuple[int, int]] | None:
+    """Σ_i a_i ⊗ b_i as H packed rows: row j = T_j / (unit·2^m_j) for the returned (T_j, m_j).
 
     Args:
         lefts: m dense vectors a_i of H floats (e.g. ∂L/∂z1 per image).
         rights: m sparse vectors b_i of ``size`` floats as (indices, values) (e.g. dense1 inputs).
-        size: the length of each b_i.
+        size: the length of each b_i: the lanes of each T_j.
+        unit: the scale's fixed factor (see ``LaneWeights``); any positive float.
 
-    Scales: b_i is rounded to B_i = round(b_i·σ_i) with σ_i the power of two with
-    max|b_i|·σ_i < 2^31. Row j uses
-    A_j = 2^61 / Σ_i |a_i[j]|·max|b_i| and coefficients d_ij = round(a_i[j]·A_j / σ_i) (≤ 2^30);
-    then Σ_i d_ij·B_i ≈ A_j·Σ_i a_i[j]·b_i with every lane inside ±2^62, and row j is that
-    divided by A_j. Error per entry ≲ m·2^-30 of Σ_i |a_i[j]|·max|b_i|.
+    Returns None when an input is inf or nan (a diverged network): it has no fixed-point form.
+
+    Scales: b_i is rounded to B_i = round(b_i·σ_i), σ_i the power of two with max|b_i|·σ_i < 2^31.
+    Row j has the scale A_j = unit·2^m_j, the largest such with A_j·Σ_i |a_i[j]|·max|b_i| ≤ 2^61,
+    and coefficients d_ij = round(a_i[j]·A_j / σ_i) (≤ 2^30); then T_j = Σ_i d_ij·B_i ≈
+    A_j·Σ_i a_i[j]·b_i with every lane inside ±2^62. Error per entry ≲ m·2^-29 of
+    Σ_i |a_i[j]|·max|b_i|.
     """
     if not math.isfinite(sum(map(sum, lefts)) + sum(sum(values) for _, values in rights)):
-        # inf or nan (a diverged network) has no fixed-point form: floats propagate it
-        return outer_product_sum_float(lefts, rights, size, scale)
-    top = lane_top_bits(size)
+        return None
     ones = lane_ones(size)
     packed: list[int] = []
     peaks: list[float] = []  # max|b_i|
@@ -247,22 +283,49 @@ def outer_product_sum(
         peaks.append(peak)
         ratios.append(1.0 / sigma)
         kept.append(left)
-    rows: list[list[float]] = []
-    zero_row = [0.0] * size
+    if not kept:
+        return [(0, 0)] * (len(lefts[0]) if lefts else 0)
+    totals: list[tuple[int, int]] = []
     for column in zip(*kept):  # column = (a_i[j] for each kept i): row j's coefficients
         bound = sum(map(mul, map(abs, column), peaks))  # Σ_i |a_i[j]|·max|b_i|
         if bound == 0.0:
-            rows.append(list(zero_row))
+            totals.append((0, 0))
             continue
-        a_j = (1 << (VECTOR_BITS + COEFFICIENT_BITS)) / bound
+        # A_j = unit·2^m ≤ 2^61 / bound
+        m = math.frexp((1 << (VECTOR_BITS + COEFFICIENT_BITS)) / (bound * unit))[1] - 1
+        a_j = math.ldexp(unit, m)
         coefficients = map(round, map(mul, column, map(mul, ratios, repeat(a_j))))
         # Σ_i d_ij·B_i: one lane per entry. Zero coefficients (a_i[j] = 0: ReLU closed) are
         # skipped — 0·B_i still allocates and clears a B_i-sized int.
-        total = sum([d * b for d, b in zip(coefficients, packed) if d])
-        rows.append(list(map(mul, unpack(total, size, top), repeat(scale / a_j))))
-    if not kept:
-        rows = [list(zero_row) for _ in lefts[0]] if lefts else []
-    return rows
+        totals.append((sum([d * b for d, b in zip(coefficients, packed) if d]), m))
+    return totals
+
+
+def totals_to_floats(
+    totals: Sequence[tuple[int, int]], size: int, factor: float
+) -> list[list[float]]:
+    """factor·T_j·2^-m_j, as rows of ``size`` floats (``factor``: e.g. 1/unit)."""
+    top = lane_top_bits(size)
+    return [
+        list(map(mul, unpack(total, size, top), repeat(math.ldexp(factor, -m))))
+        if total
+        else [0.0] * size
+        for total, m in totals
+    ]
+
+
+def outer_product_sum(
+    lefts: Sequence[Sequence[float]],
+    rights: Sequence[tuple[Sequence[int], Sequence[float]]],
+    size: int,
+    scale: float = 1.0,
+) -> list[list[float]]:
+    """``scale``·Σ_i a_i ⊗ b_i as H rows of ``size`` floats (row j = scale·Σ_i a_i[j]·b_i), in
+    lanes (``outer_product_totals``), or in floats when an input is not finite."""
+    totals = outer_product_totals(lefts, rights, size)
+    if totals is None:  # inf or nan: floats propagate it
+        return outer_product_sum_float(lefts, rights, size, scale)
+    return totals_to_floats(totals, size, scale)
 
 
 def outer_product_sum_float(

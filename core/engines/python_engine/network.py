@@ -19,8 +19,13 @@ has ink (≈ 44 % of the windows), so W1·x = W1·base + W1·xd, with W1·base c
 of ∂L/∂b_c); and ∂L/∂W1 = Σ_n g_n ⊗ xd_n + (Σ_n g_n) ⊗ base is built once per batch from sparse
 records (``dense1_weight_grad``, in the fixed-point lanes of lanes.py).
 The weights are fixed while a Network exists: the engine builds a new one after every update
-(once per batch), with W1 packed as rows and as columns for the products (lanes.PackedMatrix),
-or as float rows and columns for an ``exact`` network (prediction, inspection, saliency).
+(once per batch).
+
+Two kinds of network, one code path: an ``exact`` one computes in float64 throughout (prediction,
+inspection, saliency, and training with a second conv layer); the training one runs the hot spots
+in fixed-point integer "lanes" (lanes.py) — conv1 from the pixel bytes (PackedFirstConvPool),
+W1·x, W1ᵀ·g and W2ᵀ·g (PackedMatrix), ∂L/∂W1 and ∂L/∂W2 (outer_product_sum) — with relative
+errors of ≈ 1e-9 to 1e-7, far below what separates two training runs, and several times faster.
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
@@ -43,7 +48,12 @@ from .first_conv import (
     PackedFirstConvPool,
     active_windows,
 )
-from .lanes import PackedMatrix, outer_product_sum, outer_product_sum_float
+from .lanes import (
+    PackedMatrix,
+    outer_product_sum,
+    outer_product_sum_float,
+    outer_product_totals,
+)
 
 EPSILON = 1e-10  # the report's ε in −log(p + ε)
 
@@ -70,18 +80,25 @@ class Trace:
 class Network:
     """Forward and backward of one image with fixed weights ``params`` (see ``Params``)."""
 
-    def __init__(self, params: Params, has_conv2: bool, exact: bool = False) -> None:
+    def __init__(
+        self,
+        params: Params,
+        has_conv2: bool,
+        exact: bool = False,
+        dense1: PackedMatrix | None = None,
+    ) -> None:
+        """``dense1``: W1 already packed (the engine keeps it in lanes while training); then
+        params["dense1.weight"] is not read unless the network must compute in floats."""
         self.p = params
-        w1: list[list[float]] = params["dense1.weight"]
         # Training the one-conv network runs its hot spots — conv1 forward, z1 = W1·x and
-        # ∂L/∂x = W1ᵀ·∂L/∂z1 — in fixed-point lanes (lanes.py): conv1 exact to ≈ 2^-60, the dense1
+        # ∂L/∂x = W1ᵀ·∂L/∂z1 — in fixed-point lanes (lanes.py): conv1 exact to ≈ 2^-31, the dense1
         # products to ≈ 1e-7 relative, several times faster (its input is sparse). Floats when
         # ``exact``, after a second conv layer (a small dense input: floats keep that network
         # float64-exact), or when the weights are not finite.
         finite = math.isfinite(
             sum(map(sum, params["dense2.weight"]))
-            + sum(map(sum, w1))
             + sum(params["conv1.weight"] + params["conv1.bias"])
+            + (0.0 if dense1 is not None else sum(map(sum, params["dense1.weight"])))
         )
         lanes = not exact and not has_conv2 and finite
         conv1_class = PackedFirstConvPool if lanes else FirstConvPool
@@ -92,22 +109,27 @@ class Network:
             if has_conv2
             else None
         )
-        self.w1 = w1
-        self.features = len(w1[0])  # F
-        self.dense1 = PackedMatrix(w1) if lanes else FloatMatrix(w1)
+        if lanes:
+            self.dense1 = dense1 or PackedMatrix(params["dense1.weight"])
+        else:
+            self.dense1 = FloatMatrix(dense1.float_rows() if dense1 else params["dense1.weight"])
+        self.features = self.dense1.width  # F
         self.w2 = params["dense2.weight"]
         self.dense2 = PackedMatrix(self.w2) if lanes else FloatMatrix(self.w2)  # for W2ᵀ·g
         # The background constant of each pooled conv1 channel: ReLU(b_c) (0 with conv2: its
         # input is rebuilt densely instead).
         self.base = [0.0] * c1 if has_conv2 else [max(b, 0.0) for b in params["conv1.bias"]]
-        # W1·base = Σ_c base_c · (Σ_{k in channel c} W1[j, k]); channel_sums[j][c].
-        self.channel_sums = [
-            [sum(row[c * WINDOWS : (c + 1) * WINDOWS]) for c in range(c1)] for row in w1
+        # R[:, c] = Σ_{k in channel c} W1[:, k], for W1·base = Σ_c base_c·R[:, c] and the
+        # background's share of ∂L/∂b_c
+        self.channel_totals = [
+            self.dense1.column_sums(c * WINDOWS, (c + 1) * WINDOWS) if b else None
+            for c, b in enumerate(self.base)
         ]
-        self.z1_base = [  # b1 + W1·base: dense1's output for an all-background image
-            b + dot(sums, self.base) for b, sums in zip(params["dense1.bias"], self.channel_sums)
-        ]
-        self.channel_totals = list(zip(*self.channel_sums))  # R[:, c]: C tuples of H
+        z1_base = list(params["dense1.bias"])  # b1 + W1·base: the output for a blank image
+        for base_c, total in zip(self.base, self.channel_totals):
+            if base_c:
+                z1_base = list(map(add, z1_base, map(mul, total, repeat(base_c))))
+        self.z1_base = z1_base
 
     # ----------------------------------------------------------------------------- forward
     def forward(self, image: bytes, dense: bool = False) -> Trace:
@@ -239,15 +261,39 @@ def dense1_weight_grad(
     (base_c repeated over channel c's windows). ``outer_product_sum`` does the sum in packed
     fixed-point lanes (≈ 1e-9 relative error; see lanes.py), or in floats when ``exact``.
     """
+    lefts, rights = _dense1_terms(records, features, base, grad_bias)
+    if exact:
+        return outer_product_sum_float(lefts, rights, features, scale)
+    return outer_product_sum(lefts, rights, features, scale)
+
+
+def dense1_weight_totals(
+    records: list[tuple[list[int], list[float], list[float]]],
+    features: int,
+    base: list[float],
+    grad_bias: list[float],
+    unit: float,
+) -> list[tuple[int, int]] | None:
+    """∂L/∂W1 as packed rows (T_j, m_j), row j = T_j / (unit·2^m_j) (``outer_product_totals``;
+    see ``dense1_weight_grad`` for the sum); None if an input is not finite."""
+    lefts, rights = _dense1_terms(records, features, base, grad_bias)
+    return outer_product_totals(lefts, rights, features, unit)
+
+
+def _dense1_terms(
+    records: list[tuple[list[int], list[float], list[float]]],
+    features: int,
+    base: list[float],
+    grad_bias: list[float],
+) -> tuple[list, list]:
+    """The (∂L/∂z1, sparse x) pairs whose outer products sum to ∂L/∂W1, background included."""
     lefts = [grad_z1 for _, _, grad_z1 in records]
     rights = [(nonzero, values) for nonzero, values, _ in records]
     if any(base):
         per_channel = features // len(base)
         lefts.append(grad_bias)
         rights.append((range(features), [b for b in base for _ in range(per_channel)]))
-    if exact:
-        return outer_product_sum_float(lefts, rights, features, scale)
-    return outer_product_sum(lefts, rights, features, scale)
+    return lefts, rights
 
 
 def dense2_weight_grad(
