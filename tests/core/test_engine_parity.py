@@ -107,6 +107,10 @@ def test_plain_sgd_in_lanes_hands_over_to_momentum_and_back(data: Dataset) -> No
             )
     for name, values in python.get_params().items():
         np.testing.assert_allclose(numpy.get_params()[name], values, rtol=1e-6, atol=1e-9)
+    # prediction runs the training network (lanes): within ~1e-7 of float64
+    expected, got = python.predict(data, 0, 40), numpy.predict(data, 0, 40)
+    assert got.predicted == expected.predicted
+    np.testing.assert_allclose(got.probabilities, expected.probabilities, rtol=1e-5, atol=1e-8)
 
 
 def test_float32_stays_close(data: Dataset) -> None:
