@@ -526,6 +526,23 @@ def test_c5_lr_not_finite(tiny, capsys, value):
 
 
 @pytest.mark.parametrize(
+    "flag, value, reason",
+    [
+        ("--lr", "-inf", "must be a finite number"),
+        ("--lr", "-1e-3", "is outside 1e-06–10"),
+        ("--momentum", "-0.5", "momentum"),
+        ("--epochs", "-2", "is outside 1–1000"),
+    ],
+)
+def test_c2_negative_values_after_a_space_get_their_own_message(tiny, capsys, flag, value, reason):
+    """``--lr -inf`` (a space, not "="): the value's own check answers, not argparse's
+    "expected one argument"."""
+    code, err = run_main(headless(tiny, flag, value), capsys)
+    assert code == 2 and TRACEBACK not in err
+    assert reason in err and "expected one argument" not in err, err
+
+
+@pytest.mark.parametrize(
     "value, shown", [("１", "lr 1,"), (" 0.5 ", "lr 0.5,"), ("5e-2", "lr 0.05,")]
 )
 def test_c6_lr_normalised_and_echoed(tiny, capsys, value, shown):

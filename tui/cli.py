@@ -226,11 +226,33 @@ def _version() -> str:
 
 
 def _normalise(argv: Sequence[str]) -> list[str]:
-    """``cnn-tui [flags]`` means ``cnn-tui train [flags]``."""
-    args = list(argv)
+    """``cnn-tui [flags]`` means ``cnn-tui train [flags]``; ``--lr -1e-3`` means ``--lr=-1e-3``.
+
+    argparse reads a value that starts with "-" as another flag unless it looks like a plain
+    negative number, so ``--lr -inf`` would fail with "expected one argument" instead of the
+    value's own check saying what is wrong with it.
+    """
+    args: list[str] = []
+    for token in argv:
+        previous = args[-1] if args else ""
+        if previous.startswith("--") and "=" not in previous and _is_number(token):
+            args[-1] = f"{previous}={token}"
+        else:
+            args.append(token)
     if not args or (args[0] not in SUBCOMMANDS and args[0] not in ("-h", "--help", "--version")):
         args.insert(0, "train")
     return args
+
+
+def _is_number(token: str) -> bool:
+    """ "-inf", "-1e-3", "-nan": a negative-looking value argparse would take for a flag."""
+    if not token.startswith("-"):
+        return False
+    try:
+        float(token)
+    except ValueError:
+        return False
+    return True
 
 
 def run_config(args: argparse.Namespace) -> RunConfig:
