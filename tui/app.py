@@ -95,6 +95,7 @@ class DashboardApp(App[None]):
         self.interrupted = False
         """Set when the user quit with Ctrl+C (the command exits 130 then)."""
         self._asked: dict[str, float] = {}  # lr asked for and not yet answered, for + and −
+        self._space_label = "pause"  # what the footer says space does
 
     # ---- life cycle -----------------------------------------------------------------------
 
@@ -143,6 +144,7 @@ class DashboardApp(App[None]):
             changed.add("status")
         if changed:
             self.dashboard.mark(changed)
+            self._refresh_space_label()
         if self._quit_deadline is not None:
             ended = self.state.run_state in END_STATES or not self.link.alive
             if ended or time.monotonic() > self._quit_deadline:
@@ -183,6 +185,14 @@ class DashboardApp(App[None]):
             self._fail(f"could not send {type(command).__name__}: {error}")
             return
         self.dashboard.mark(self.state.requested(command))
+        self._refresh_space_label()  # a second press would reverse it: the footer says so
+
+    def _refresh_space_label(self) -> None:
+        """Redraw the footer when the space key's label (Pause / Resume) changes."""
+        does = self._space_does()
+        if does != self._space_label:
+            self._space_label = does
+            self.refresh_bindings()
 
     @property
     def _ended(self) -> bool:
@@ -193,20 +203,27 @@ class DashboardApp(App[None]):
             self.notify(f"the run has {self.state.run_state} · q quits", severity="warning")
         return self._ended
 
-    def action_toggle_pause(self) -> None:
-        """Pause, or resume (also after a divergence); a second press before the answer
-        reverses the first."""
-        if self._refuse_if_ended():
-            return
+    def _space_does(self) -> str:
+        """ "pause" or "resume": resume when paused (also after a divergence); a second press
+        before the trainer answers reverses the first."""
         pending = self.state.pending.get("run", "")
         if pending.startswith("pausing"):
-            self.send(cmd.Resume())
-        elif pending.startswith("resuming"):
-            self.send(cmd.Pause())
-        elif self.state.run_state in ("paused", "diverged"):
-            self.send(cmd.Resume())
-        else:
-            self.send(cmd.Pause())
+            return "resume"
+        if pending.startswith("resuming"):
+            return "pause"
+        return "resume" if self.state.run_state in ("paused", "diverged") else "pause"
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Of the space key's two bindings only the one it will do is live (and in the footer)."""
+        if action == "toggle_pause" and parameters:
+            return parameters[0] == self._space_does()
+        return True
+
+    def action_toggle_pause(self, does: str = "") -> None:
+        """Pause or resume, whichever ``_space_does`` says (``does``: the footer's label)."""
+        if self._refuse_if_ended():
+            return
+        self.send(cmd.Resume() if self._space_does() == "resume" else cmd.Pause())
 
     def action_step(self) -> None:
         if self._refuse_if_ended():

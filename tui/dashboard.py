@@ -37,7 +37,9 @@ class DashboardScreen(Screen[None]):
     """Status, loss, accuracy, per-class, input and feature-map panels."""
 
     BINDINGS = [
-        Binding("space", "app.toggle_pause", "Pause", id="pause"),
+        # one key, two labels: the footer shows the one space will do (DashboardApp.check_action)
+        Binding("space", "app.toggle_pause('pause')", "Pause", id="pause"),
+        Binding("space", "app.toggle_pause('resume')", "Resume", id="resume"),
         Binding("n", "app.step", "Step", id="step"),
         Binding("plus,equals_sign", "app.lr_up", "lr×2", id="lr-up", key_display="+"),
         Binding("minus", "app.lr_down", "lr÷2", id="lr-down", key_display="-"),

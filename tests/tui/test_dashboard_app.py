@@ -66,6 +66,29 @@ async def test_pause_shows_pausing_until_paused_then_resume() -> None:
         assert "RUNNING" in status(app)
 
 
+def space_label(app: DashboardApp) -> str:
+    """What the footer says the space key does."""
+    return app.screen.active_bindings["space"].binding.description
+
+
+async def test_footer_says_resume_while_paused_and_pause_while_running() -> None:
+    app, link = make(hold=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert space_label(app) == "Pause"
+        await pilot.press("space")
+        await settle(pilot)
+        assert space_label(app) == "Resume"  # pausing…: a second press would resume
+        link.release()
+        await settle(pilot)
+        assert "PAUSED" in status(app) and space_label(app) == "Resume"
+        await pilot.press("space")
+        link.release()
+        await settle(pilot)
+        assert link.sent[-1] == cmd.Resume()
+        assert "RUNNING" in status(app) and space_label(app) == "Pause"
+
+
 async def test_step_while_paused_advances_one_batch() -> None:
     app, link = make()
     async with app.run_test(size=SIZE) as pilot:

@@ -212,8 +212,9 @@ class PackedFirstConvPool(FirstConvPool):
     B = round(255·b·S) and S the largest power of two with every |K_t| < 2^30 (one CPython digit:
     the fast multiply) and 255·(Σ|w| + |b|)·S ≤ 2^60, so z = Z / (255·S) is within ≈ 2^-31 of
     the kernel's largest weight of the float result. The n windows' pixels under tap t, at all
-    four sub-positions, are packed into one int of 4n
-    lanes (lanes.py), so a channel costs 9 int multiply-adds and one unpack instead of 4n calls.
+    four sub-positions, are packed into one int of 4n lanes (lanes.py), so a channel costs 9 int
+    multiply-adds, and max-pool and ReLU a few more int operations (max_lanes, relu_lanes),
+    instead of 4n Python calls.
     """
 
     pixel_unit = 1 / 255  # forward reads the pixel bytes 0–255

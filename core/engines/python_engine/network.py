@@ -197,7 +197,7 @@ class Network:
         ``dense1_weight_grad``), as it forms ∂L/∂W2 = ∂L/∂logits ⊗ h. With ``grad_input``
         (784 zeros) also accumulates ∂L/∂x.
         """
-        # dense2: ∂L/∂b2 = g, ∂L/∂h = W2ᵀ·g  (∂L/∂W2 = g ⊗ h: see ``outer_products``)
+        # dense2: ∂L/∂b2 = g, ∂L/∂h = W2ᵀ·g  (∂L/∂W2 = g ⊗ h: ``dense2_weight_grad``)
         grads["dense2.bias"] = list(map(add, grads["dense2.bias"], grad_logits))
         grad_hidden = self.dense2.transpose_times(grad_logits)
         # ReLU: ∂L/∂z1 = ∂L/∂h · (z1 > 0)
