@@ -505,6 +505,23 @@ def test_c1_lr_not_a_number(tiny, capsys, value):
     assert re.search(r"--lr: learning rate .* is not a number", err), err
 
 
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["train", "--headless", "--data", ""],
+        ["train", "--headless", "--snapshot-dir", " "],
+        ["train", "--headless", "--metrics", ""],
+        ["train", "--headless", "--resume", ""],
+        ["download", "--data", ""],
+        ["inspect", ""],
+    ],
+    ids=["data", "snapshot-dir", "metrics", "resume", "download-data", "inspect"],
+)
+def test_c1_an_empty_path_is_refused_not_read_as_the_current_folder(capsys, argv):
+    code, err = run_main(argv, capsys)
+    assert_clear(code, err, 2, r"an empty path")
+
+
 def test_c1_bad_flag_message_is_short(tiny, capsys):
     """faults.md: one or two lines (≤ 3) — not argparse's 9-line usage block first."""
     code, err = run_main(headless(tiny, "--lr=abc"), capsys)

@@ -72,10 +72,18 @@ def _bounded_int(name: str, low: int, high: int) -> object:
     return parse
 
 
+def _path(text: str) -> str:
+    """A path flag's value: an empty one (``--data ""``) would silently mean the current folder."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty path; name a folder or file")
+    return text
+
+
 def _add_data_flag(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--data",
         metavar="DIR",
+        type=_path,
         help="folder with the four MNIST files (default: $CNN_TUI_DATA, ./data/mnist, "
         "then ~/.cache/cnn-tui/mnist)",
     )
@@ -158,10 +166,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate on the first N test images",
     )
     runs = train.add_argument_group("runs")
-    runs.add_argument("--resume", metavar="SNAPSHOT", help="continue a saved run exactly")
+    runs.add_argument(
+        "--resume", metavar="SNAPSHOT", type=_path, help="continue a saved run exactly"
+    )
     runs.add_argument(
         "--snapshot-dir",
         metavar="DIR",
+        type=_path,
         default=DEFAULT_SNAPSHOT_DIR,
         help="where snapshots go: each epoch end, `s`, and on quit (default: ./snapshots)",
     )
@@ -169,7 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     runs.add_argument("--run-name", metavar="NAME", help="name in snapshot files (default: run)")
     runs.add_argument("--headless", action="store_true", help="no dashboard: a progress bar")
     runs.add_argument(
-        "--metrics", metavar="FILE", help="write every event as JSON Lines (headless)"
+        "--metrics", metavar="FILE", type=_path, help="write every event as JSON Lines (headless)"
     )
     runs.add_argument("--paused", action="store_true", help="start paused (dashboard)")
     runs.add_argument(
@@ -180,10 +191,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     inspect = sub.add_parser(
         "inspect",
+        usage="%(prog)s SNAPSHOT [flags]",
         help="browse a saved network's mistakes (no training)",
         description="Open the misclassified-digit browser on a snapshot.",
     )
-    inspect.add_argument("snapshot", metavar="SNAPSHOT")
+    inspect.add_argument("snapshot", metavar="SNAPSHOT", type=_path)
     _add_data_flag(inspect)
     inspect.add_argument(
         "--engine", choices=ENGINES, help="engine to evaluate with (default: numpy)"
@@ -197,12 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     download = sub.add_parser(
         "download",
+        usage="%(prog)s [flags]",
         help="fetch MNIST from the public mirrors, verified",
         description="Download the four MNIST files (SHA-256 checked) into a folder.",
     )
     download.add_argument(
         "--data",
         metavar="DIR",
+        type=_path,
         help="destination folder (default: $CNN_TUI_DATA, else ./data/mnist in a checkout, "
         "else ~/.cache/cnn-tui/mnist)",
     )
