@@ -616,6 +616,34 @@ def test_c8_batch_too_big_for_memory_is_a_clear_refusal(tmp_path):
     assert result.returncode == 2, err
 
 
+def test_e8_a_bug_in_training_exits_1_with_the_log_in_the_run_folder(
+    tiny, tmp_path, capsys, monkeypatch
+):
+    """An exception inside training: one line naming the log (exit 1); the trace goes to the run
+    folder's cnn-tui.log, which is started over past 1 MB; with no run folder, a file of its own."""
+    from cnn_tui.core.trainer import Trainer
+    from cnn_tui.tui import headless as headless_module
+
+    def broken(self):  # noqa: ANN001, ANN202
+        raise RuntimeError("a bug in the training step")
+
+    monkeypatch.setattr(Trainer, "run", broken)
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    (runs / "cnn-tui.log").write_text("x" * (headless_module.CRASH_LOG_LIMIT + 1))
+    code, err = run_main(headless(tiny, "--snapshot-dir", str(runs)), capsys)
+    assert_clear(code, err, 1, r"training failed: a bug in the training step .*cnn-tui\.log")
+    log = runs / "cnn-tui.log"
+    assert "RuntimeError: a bug in the training step" in log.read_text()
+    assert log.stat().st_size < headless_module.CRASH_LOG_LIMIT
+    assert (runs / "cnn-tui.log.1").stat().st_size > headless_module.CRASH_LOG_LIMIT
+    code, err = run_main(headless(tiny, "--no-snapshots"), capsys)
+    own = Path(re.search(r"details in (\S+\.log)", err).group(1))
+    assert code == 1 and own.name.startswith("cnn-tui-")
+    assert "RuntimeError" in own.read_text()
+    own.unlink()
+
+
 @pytest.mark.parametrize(
     "flag, value, reason",
     [
