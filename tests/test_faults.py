@@ -616,6 +616,16 @@ def test_c8_batch_too_big_for_memory_is_a_clear_refusal(tmp_path):
     assert result.returncode == 2, err
 
 
+def test_g_a_run_stuck_at_chance_says_so_once(tiny, capsys):
+    """lr 10 with momentum 0.99 does not diverge into NaN: it sits at chance. Headless says so
+    (once), and the run still ends normally (exit 0: it did what was asked)."""
+    argv = headless(tiny, "--no-snapshots", "--epochs", "5", "--batch-size", "1")
+    code, err = run_main([*argv, "--lr", "10", "--momentum", "0.99"], capsys)
+    assert code == 0, err
+    assert err.count("warning: not learning") == 1, err
+    assert "try a lower --lr" in err
+
+
 def test_e8_a_bug_in_training_exits_1_with_the_log_in_the_run_folder(
     tiny, tmp_path, capsys, monkeypatch
 ):

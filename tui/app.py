@@ -96,6 +96,7 @@ class DashboardApp(App[None]):
         """Set when the user quit with Ctrl+C (the command exits 130 then)."""
         self._asked: dict[str, float] = {}  # lr asked for and not yet answered, for + and −
         self._space_label = "pause"  # what the footer says space does
+        self._shown_warning = ""  # the "not learning" warning last notified
 
     # ---- life cycle -----------------------------------------------------------------------
 
@@ -145,6 +146,11 @@ class DashboardApp(App[None]):
         if changed:
             self.dashboard.mark(changed)
             self._refresh_space_label()
+            if self.state.warning != self._shown_warning:
+                self._shown_warning = self.state.warning
+                if self.state.warning:
+                    self.notify(self.state.warning, title="Not learning", severity="warning",
+                                timeout=12)  # fmt: skip
         if self._quit_deadline is not None:
             ended = self.state.run_state in END_STATES or not self.link.alive
             if ended or time.monotonic() > self._quit_deadline:

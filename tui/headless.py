@@ -28,6 +28,7 @@ from cnn_tui.core.events import (
     SnapshotSaved,
     TrainingStarted,
 )
+from cnn_tui.core.learning_check import LearningCheck
 from cnn_tui.core.run_state import RunState
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_SNAPSHOT = 0, 1, 2, 3, 4
@@ -73,9 +74,10 @@ class Progress:
     def started(self, event: TrainingStarted) -> None:
         self.epochs = event.epochs
         what = "resuming" if event.step else "training"
+        epochs = f"{event.epochs} epoch{'' if event.epochs == 1 else 's'}"
         self.say(
             f"{what} {event.architecture} with the {event.engine} engine on "
-            f"{event.train_size:,} images (test {event.test_size:,}): {event.epochs} epochs, "
+            f"{event.train_size:,} images (test {event.test_size:,}): {epochs}, "
             f"batch {event.batch_size}, lr {event.lr:g}, momentum {event.momentum:g}, "
             f"seed {event.seed}"
         )
@@ -222,8 +224,11 @@ def run_headless(
     snapshots: list[str] = []
     trainer: Trainer | None = None
 
+    learning = LearningCheck()
+
     def on_event(event: Event) -> None:
         nonlocal writer
+        stuck: str | None = None
         if writer is not None:
             try:
                 writer.write(event)
@@ -238,8 +243,10 @@ def run_headless(
                 progress.started(event)
             case BatchesEnded():
                 progress.batches(event)
+                stuck = learning.batches(event.losses)
             case Evaluated():
                 progress.evaluated(event)
+                stuck = learning.evaluated(event.accuracy)
             case Diverged():
                 diverged.append(event)
                 progress.say(f"diverged: {event.message}")
@@ -252,6 +259,8 @@ def run_headless(
                 progress.say(f"snapshot failed: {event.reason}")
             case CommandRefused():
                 progress.say(f"refused: {event.reason}")
+        if stuck:
+            progress.say(f"warning: {stuck} — try a lower --lr")
 
     try:
         trainer = Trainer(

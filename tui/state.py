@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from ..core import commands as cmd
 from ..core import events as ev
+from ..core.learning_check import LearningCheck
 from .series import BucketSeries
 
 PANELS = ("status", "loss", "accuracy", "classes", "input", "features")
@@ -73,6 +74,9 @@ class TrainingState:
     # what the user asked for and the trainer has not answered yet, by kind
     pending: dict[str, str] = field(default_factory=dict)
     message: str = ""  # the last thing worth a line: a refusal, a divergence, a failure
+    # a run stuck at chance level: said once (status line and a notification) until a change
+    learning: LearningCheck = field(default_factory=LearningCheck)
+    warning: str = ""
     # history
     losses: BucketSeries = field(default_factory=BucketSeries)
     accuracies: BucketSeries = field(default_factory=BucketSeries)
@@ -223,7 +227,14 @@ class TrainingState:
         if self.run_state in ("starting", "diverged") and "run" not in self.pending:
             self.run_state = "running"
         self._update_eta()
+        self._warn(self.learning.batches(e.losses))
         return {"status", "loss", "accuracy"}
+
+    def _warn(self, reason: str | None) -> None:
+        """Show a stuck run's reason with what to do, unless something else holds the line."""
+        if reason:
+            self.warning = f"{reason} — try a lower learning rate (− halves it)"
+            self.message = self.message or self.warning
 
     def _update_eta(self) -> None:
         """Images left in the run divided by the recent throughput."""
@@ -239,6 +250,7 @@ class TrainingState:
         self.latest_eval = e
         self.evaluations.append(EvalPoint(e.step, e.epoch, e.loss, e.accuracy))
         self.pending.pop("eval", None)
+        self._warn(self.learning.evaluated(e.accuracy))
         return {"loss", "accuracy", "classes", "status"}
 
     def _hyper(self, e: ev.HyperparametersChanged) -> set[str]:
@@ -248,6 +260,9 @@ class TrainingState:
         self.weight_decay = e.weight_decay
         self.pending.pop("hyper", None)
         self.message = ""
+        if e.changed:  # the user changed something: judge the run afresh
+            self.learning.changed()
+            self.warning = ""
         for name in e.changed:
             new = getattr(e, name, None)
             self._mark(e.step, name, _change_text(name, old.get(name), new))

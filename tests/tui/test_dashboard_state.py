@@ -127,3 +127,14 @@ def test_ema_treats_a_point_of_n_steps_like_n_steps() -> None:
     grouped = ema([1.0, 0.0], [2, 2], 0.5)
     assert abs(per_step[-1] - grouped[-1]) < 1e-12
     assert ema([3.0, 5.0], [1, 1], 0.0) == [3.0, 5.0]
+
+
+def test_a_run_stuck_at_chance_is_warned_about_until_the_user_changes_something() -> None:
+    state = started_state()
+    assert state.warning == ""
+    stuck = ev.BatchesEnded(1, 101, (2.31,) * 300, (0.1,) * 300, 0.01, 0.9, 32, 900.0, 12800, 60000)
+    state.apply(stuck)
+    assert "not learning" in state.warning and "− halves it" in state.warning
+    assert state.message == state.warning  # on the status line
+    state.apply(ev.HyperparametersChanged(400, 0.005, 0.9, 32, 0.0, ("lr",)))
+    assert state.warning == "" and state.message == ""
