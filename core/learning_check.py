@@ -29,6 +29,7 @@ class LearningCheck:
         self._recent: deque[float] = deque(maxlen=LOSS_WINDOW)
         self._steps = 0  # steps seen since the start or the last change
         self.warned = False
+        self.summary = ""  # the evidence in a few words, for a status line
 
     def changed(self) -> None:
         """New hyperparameters: judge the run afresh."""
@@ -47,6 +48,7 @@ class LearningCheck:
         if not mean >= STUCK_LOSS:  # (a NaN mean is a divergence: reported elsewhere)
             return None
         self.warned = True
+        self.summary = f"loss {mean:.2f}, chance {CHANCE_LOSS:.2f}"
         return (
             f"not learning: the loss averaged {mean:.2f} over the last {LOSS_WINDOW} batches, "
             f"no better than a uniform guess ({CHANCE_LOSS:.2f})"
@@ -57,4 +59,5 @@ class LearningCheck:
         if self.warned or self._steps < MIN_STEPS or accuracy > STUCK_ACCURACY:
             return None
         self.warned = True
+        self.summary = f"test accuracy {accuracy:.1%}, chance 10%"
         return f"not learning: test accuracy {accuracy:.1%} is chance level (10 %)"

@@ -234,7 +234,8 @@ class TrainingState:
         """Show a stuck run's reason with what to do, unless something else holds the line."""
         if reason:
             self.warning = f"{reason} — try a lower learning rate (− halves it)"
-            self.message = self.message or self.warning
+            short = f"not learning ({self.learning.summary}) · − halves the lr"
+            self.message = self.message or short
 
     def _update_eta(self) -> None:
         """Images left in the run divided by the recent throughput."""

@@ -135,6 +135,7 @@ def test_a_run_stuck_at_chance_is_warned_about_until_the_user_changes_something(
     stuck = ev.BatchesEnded(1, 101, (2.31,) * 300, (0.1,) * 300, 0.01, 0.9, 32, 900.0, 12800, 60000)
     state.apply(stuck)
     assert "not learning" in state.warning and "− halves it" in state.warning
-    assert state.message == state.warning  # on the status line
+    # the status line gets the short form: it fits 80 columns
+    assert state.message == "not learning (loss 2.31, chance 2.30) · − halves the lr"
     state.apply(ev.HyperparametersChanged(400, 0.005, 0.9, 32, 0.0, ("lr",)))
     assert state.warning == "" and state.message == ""
