@@ -224,6 +224,11 @@ class MaxPoolReLU:
     a quarter of the values. The gradient matches ReLU-then-pool too: it reaches the window's first
     maximum (row-major: top-left, top-right, bottom-left, bottom-right) when that maximum is > 0,
     and nothing otherwise (where ReLU's output is 0 its gradient is 0).
+
+    The max is a knockout: top = max(c0, c1), bottom = max(c2, c3), m = max(top, bottom). Forward
+    keeps who won each match — c1 > c0, c3 > c2, bottom > top, strictly, so a tie goes to the
+    earlier corner, which makes the winner the first maximum — as three (C, P·P·N) masks; backward
+    routes the gradient down the same matches without reading z again.
     """
 
     def __init__(self, channels: int, pooled_side: int, dtype: np.dtype) -> None:
@@ -240,38 +245,46 @@ class MaxPoolReLU:
         return _Buffers(
             top=np.empty(flat, self.dtype),  # max of the top corners, then the window max m
             bottom=np.empty(flat, self.dtype),
+            zeros=np.zeros(flat, self.dtype),  # max(m, 0) against an array: ~3× a scalar's speed
             out=np.empty((self.channels, p, p, n), self.dtype),
+            right_won=np.empty(flat, bool),  # c1 > c0: the top match went to the top-right
+            bottom_right_won=np.empty(flat, bool),  # c3 > c2
+            bottom_won=np.empty(flat, bool),  # bottom > top: the final went to the bottom pair
+            open=np.empty(flat, bool),  # m > 0: ReLU passes the gradient
             grad=np.empty(flat, self.dtype),
-            hit=np.empty(flat, bool),
-            grad_z=np.empty((self.channels, 4, p * p * n), self.dtype),
         )
 
     def forward(self, z: Array) -> Array:
         """z (C, 2, 2, P, P, N) window-major → relu(max over each window) (C, P, P, N)."""
         buf = self._buffers.get(z.shape[-1])
-        corners = z.reshape(self.channels, 4, -1)  # corner k = 2a + b: (C, P·P·N) each
-        np.maximum(corners[:, 0], corners[:, 1], out=buf.top)
-        np.maximum(corners[:, 2], corners[:, 3], out=buf.bottom)
+        c = z.reshape(self.channels, 4, -1)  # corner k = 2a + b: (C, P·P·N) each
+        np.maximum(c[:, 0], c[:, 1], out=buf.top)
+        np.greater(c[:, 1], c[:, 0], out=buf.right_won)
+        np.maximum(c[:, 2], c[:, 3], out=buf.bottom)
+        np.greater(c[:, 3], c[:, 2], out=buf.bottom_right_won)
+        np.greater(buf.bottom, buf.top, out=buf.bottom_won)
         np.maximum(buf.top, buf.bottom, out=buf.top)  # top = window max m
-        np.maximum(buf.top, 0.0, out=buf.out.reshape(self.channels, -1))  # relu(m)
-        self._z, self._buf = corners, buf
+        np.maximum(buf.top, buf.zeros, out=buf.out.reshape(self.channels, -1))  # relu(m)
+        self._z, self._buf = c, buf
         return buf.out
 
     def backward(self, grad_out: Array) -> Array:
         """grad_out (C, P, P, N) → grad_z (C, 2, 2, P, P, N): each window's gradient goes to its
-        first maximum, and only where that maximum is > 0."""
+        first maximum, and only where that maximum is > 0. grad_z is written over the forward's
+        z (nothing reads z after this)."""
         assert self._z is not None and self._buf is not None, "backward before forward"
-        buf, corners = self._buf, self._z
-        m, g, hit, grad_z = buf.top, buf.grad, buf.hit, buf.grad_z
-        np.greater(m, 0.0, out=hit)
-        np.multiply(grad_out.reshape(self.channels, -1), hit, out=g)  # through ReLU
-        # first maximum wins: each corner in order takes what is left of g where it equals m,
-        # and leaves 0 behind (g − g = 0 exactly), so later equal corners get nothing
-        for k in range(3):
-            np.equal(corners[:, k], m, out=hit)
-            np.multiply(g, hit, out=grad_z[:, k])
-            np.subtract(g, grad_z[:, k], out=g)
-        np.copyto(grad_z[:, 3], g)  # what is left: the bottom-right corner was the only maximum
+        buf, grad_z = self._buf, self._z
+        g = buf.grad
+        np.greater(buf.top, 0.0, out=buf.open)
+        np.multiply(grad_out.reshape(self.channels, -1), buf.open, out=g)  # through ReLU
+        # down the knockout: the winner of each match takes g, the loser g − g = 0 (x·1 = x,
+        # x·0 = 0 and x − x = 0 exactly); slots 2 and 0 first hold the bottom and top pairs' share
+        np.multiply(g, buf.bottom_won, out=grad_z[:, 2])  # bottom pair's share
+        np.subtract(g, grad_z[:, 2], out=grad_z[:, 0])  # top pair's share
+        np.multiply(grad_z[:, 0], buf.right_won, out=grad_z[:, 1])  # top-right
+        np.subtract(grad_z[:, 0], grad_z[:, 1], out=grad_z[:, 0])  # top-left
+        np.multiply(grad_z[:, 2], buf.bottom_right_won, out=grad_z[:, 3])  # bottom-right
+        np.subtract(grad_z[:, 2], grad_z[:, 3], out=grad_z[:, 2])  # bottom-left
         p = self.side
         return grad_z.reshape(self.channels, 2, 2, p, p, -1)
 
