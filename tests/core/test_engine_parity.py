@@ -107,10 +107,18 @@ def test_plain_sgd_in_lanes_hands_over_to_momentum_and_back(data: Dataset) -> No
             )
     for name, values in python.get_params().items():
         np.testing.assert_allclose(numpy.get_params()[name], values, rtol=1e-6, atol=1e-9)
-    # prediction runs the training network (lanes): within ~1e-7 of float64
+    # prediction and inspection run the training network (lanes): within ~1e-7 of float64
     expected, got = python.predict(data, 0, 40), numpy.predict(data, 0, 40)
     assert got.predicted == expected.predicted
     np.testing.assert_allclose(got.probabilities, expected.probabilities, rtol=1e-5, atol=1e-8)
+    view_p, view_n = python.inspect(data.image(3)), numpy.inspect(data.image(3))
+    np.testing.assert_allclose(view_n.probabilities, view_p.probabilities, rtol=1e-5, atol=1e-8)
+    for field in ("maps", "pooled", "kernels", "biases"):
+        got_field, expected_field = (
+            getattr(view_n.layers[0], field),
+            getattr(view_p.layers[0], field),
+        )
+        np.testing.assert_allclose(got_field, expected_field, rtol=1e-6, atol=1e-8)
 
 
 def test_float32_stays_close(data: Dataset) -> None:

@@ -242,7 +242,9 @@ class PythonEngine:
         return Predictions(loss_sum / count if count else 0.0, predicted, probabilities)
 
     def inspect(self, image: bytes) -> Inspection:
-        net = self._exact_net()
+        """For display, so from the training network (lanes: within ≈ 1e-7 of float64): the
+        dashboard asks several times a second, and it is already built for the next batch."""
+        net = self._net()
         trace = net.forward(bytes(image), dense=True)
         conv1 = net.conv1
         layers = [

@@ -196,13 +196,20 @@ class FirstConvPool:
         """Full C×26×26 maps after ReLU, from a forward over every window."""
         maps = [0.0] * (self.channels * CONV_SIDE * CONV_SIDE)
         for c, z in enumerate(zs):
+            unit = self.channel_unit(c)
             for s, values in enumerate(z[:4]):
+                if unit != 1.0:
+                    values = [v * unit for v in values]
                 du, dv = divmod(s, 2)
                 for w, value in enumerate(values):
                     i, j = divmod(w, POOL_SIDE)
                     pos = (2 * i + du) * CONV_SIDE + 2 * j + dv
                     maps[c * CONV_SIDE * CONV_SIDE + pos] = value if value > 0.0 else 0.0
         return maps
+
+    def channel_unit(self, c: int) -> float:
+        """The value of one unit of channel c's conv outputs in ``forward``'s zs."""
+        return 1.0
 
 
 class PackedFirstConvPool(FirstConvPool):
@@ -241,6 +248,10 @@ class PackedFirstConvPool(FirstConvPool):
     def pixels(image: bytes) -> bytes:
         """What ``forward`` reads: the pixel bytes themselves."""
         return image
+
+    def channel_unit(self, c: int) -> float:
+        """zs hold Z; z = Z / (255·S_c)."""
+        return self.units[c]
 
     def forward(
         self, image: bytes, windows: Sequence[int]
