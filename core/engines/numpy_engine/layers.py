@@ -58,24 +58,20 @@ class _Buffers:
         raise AttributeError(name)
 
 
-def window_taps(x: Array, pooled_side: int) -> list[Array]:
-    """The 9 taps of a 3×3 conv over ``x`` (Cin, H, W, N), as strided views in window order.
+def window_taps(x: Array, pooled_side: int) -> Array:
+    """The 9 taps of a 3×3 conv over ``x`` (Cin, H, W, N), all in one strided view, window order.
 
-    Tap (di, dj) is returned at index 3·di + dj, shaped (Cin, 2, 2, P, P, N) with
-    ``tap[c, a, b, pi, pj, n] = x[c, 2·pi + a + di, 2·pj + b + dj, n]``: the input under kernel
-    entry (di, dj) for the conv output at (2·pi + a, 2·pj + b), i.e. corner (a, b) of pooling
-    window (pi, pj). Read-only views, no copies.
+    Shaped (Cin, 3, 3, 2, 2, P, P, N) with ``taps[c, di, dj, a, b, pi, pj, n] =
+    x[c, 2·pi + a + di, 2·pj + b + dj, n]``: the input under kernel entry (di, dj) for the conv
+    output at (2·pi + a, 2·pj + b), i.e. corner (a, b) of pooling window (pi, pj). A read-only
+    view, no copy (one ``copyto`` from it fills all of im2col: measured faster than 9 copies).
     """
     sc, sh, sw, sn = x.strides
     c, n = x.shape[0], x.shape[-1]
     p = pooled_side
-    shape = (c, 2, 2, p, p, n)
-    strides = (sc, sh, sw, 2 * sh, 2 * sw, sn)
-    return [
-        as_strided(x[:, di:, dj:], shape=shape, strides=strides, writeable=False)
-        for di in range(3)
-        for dj in range(3)
-    ]
+    shape = (c, 3, 3, 2, 2, p, p, n)
+    strides = (sc, sh, sw, sh, sw, 2 * sh, 2 * sw, sn)
+    return as_strided(x, shape=shape, strides=strides, writeable=False)
 
 
 def parity_split(x: Array) -> tuple[Array, list[Array], list[tuple[Array, Array]]]:
@@ -150,23 +146,21 @@ class Conv3x3:
         p = self.pooled_side
         cols = np.empty((self.k + 1, 4 * p * p * n), self.dtype)
         cols[self.k] = 1.0  # the bias row; never overwritten
-        # (Cin, di, dj, a, b, pi, pj, n) view of the kernel rows of cols
-        rows = cols[: self.k].reshape(self.in_channels, 3, 3, 2, 2, p, p, n)
         return _Buffers(
             cols=cols,
-            rows=[rows[:, di, dj] for di in range(3) for dj in range(3)],
+            # (Cin, di, dj, a, b, pi, pj, n) view of the kernel rows of cols
+            rows=cols[: self.k].reshape(self.in_channels, 3, 3, 2, 2, p, p, n),
             z=np.empty((self.out_channels, 2, 2, p, p, n), self.dtype),
-            source=None,  # the input array the cached tap views below look at
-            taps=[],
+            source=None,  # the input array the cached tap view below looks at
+            taps=None,
         )
 
     def forward(self, x: Array) -> Array:
         """x (Cin, H, W, N) → z (Cout, 2, 2, P, P, N) window-major, bias included, before ReLU."""
         buf = self._buffers.get(x.shape[-1])
-        if buf.source is not x:  # inputs are the previous layer's reused buffers: views cached
+        if buf.source is not x:  # inputs are the previous layer's reused buffers: view cached
             buf.source, buf.taps = x, window_taps(x, self.pooled_side)
-        for row, tap in zip(buf.rows, buf.taps, strict=True):
-            np.copyto(row, tap)  # rows (c, di, dj) of cols = the input under kernel entry (di, dj)
+        np.copyto(buf.rows, buf.taps)  # rows (c, di, dj) of cols = the input under entry (di, dj)
         np.matmul(self.weight, buf.cols, out=buf.z.reshape(self.out_channels, -1))
         self._cols = buf.cols
         return buf.z
@@ -243,12 +237,11 @@ class MaxPoolReLU:
         p = self.side
         flat = (self.channels, p * p * n)
         return _Buffers(
-            top=np.empty(flat, self.dtype),  # max of the top corners, then the window max m
-            bottom=np.empty(flat, self.dtype),
+            # [:, 0] max of the top corners (then the window max m), [:, 1] of the bottom ones
+            pair_max=np.empty((self.channels, 2, p * p * n), self.dtype),
             zeros=np.zeros(flat, self.dtype),  # max(m, 0) against an array: ~3× a scalar's speed
             out=np.empty((self.channels, p, p, n), self.dtype),
-            right_won=np.empty(flat, bool),  # c1 > c0: the top match went to the top-right
-            bottom_right_won=np.empty(flat, bool),  # c3 > c2
+            right_won=np.empty((self.channels, 2, p * p * n), bool),  # c1 > c0, c3 > c2
             bottom_won=np.empty(flat, bool),  # bottom > top: the final went to the bottom pair
             open=np.empty(flat, bool),  # m > 0: ReLU passes the gradient
             grad=np.empty(flat, self.dtype),
@@ -258,13 +251,14 @@ class MaxPoolReLU:
         """z (C, 2, 2, P, P, N) window-major → relu(max over each window) (C, P, P, N)."""
         buf = self._buffers.get(z.shape[-1])
         c = z.reshape(self.channels, 4, -1)  # corner k = 2a + b: (C, P·P·N) each
-        np.maximum(c[:, 0], c[:, 1], out=buf.top)
-        np.greater(c[:, 1], c[:, 0], out=buf.right_won)
-        np.maximum(c[:, 2], c[:, 3], out=buf.bottom)
-        np.greater(c[:, 3], c[:, 2], out=buf.bottom_right_won)
-        np.greater(buf.bottom, buf.top, out=buf.bottom_won)
-        np.maximum(buf.top, buf.bottom, out=buf.top)  # top = window max m
-        np.maximum(buf.top, buf.zeros, out=buf.out.reshape(self.channels, -1))  # relu(m)
+        left, right = c[:, 0::2], c[:, 1::2]  # (C, 2, P·P·N): corners (0, 2) and (1, 3)
+        pairs = buf.pair_max
+        np.maximum(left, right, out=pairs)  # top = max(c0, c1), bottom = max(c2, c3)
+        np.greater(right, left, out=buf.right_won)
+        top, bottom = pairs[:, 0], pairs[:, 1]
+        np.greater(bottom, top, out=buf.bottom_won)
+        np.maximum(top, bottom, out=top)  # top = window max m
+        np.maximum(top, buf.zeros, out=buf.out.reshape(self.channels, -1))  # relu(m)
         self._z, self._buf = c, buf
         return buf.out
 
@@ -275,16 +269,15 @@ class MaxPoolReLU:
         assert self._z is not None and self._buf is not None, "backward before forward"
         buf, grad_z = self._buf, self._z
         g = buf.grad
-        np.greater(buf.top, 0.0, out=buf.open)
+        np.greater(buf.pair_max[:, 0], 0.0, out=buf.open)
         np.multiply(grad_out.reshape(self.channels, -1), buf.open, out=g)  # through ReLU
         # down the knockout: the winner of each match takes g, the loser g − g = 0 (x·1 = x,
         # x·0 = 0 and x − x = 0 exactly); slots 2 and 0 first hold the bottom and top pairs' share
         np.multiply(g, buf.bottom_won, out=grad_z[:, 2])  # bottom pair's share
         np.subtract(g, grad_z[:, 2], out=grad_z[:, 0])  # top pair's share
-        np.multiply(grad_z[:, 0], buf.right_won, out=grad_z[:, 1])  # top-right
-        np.subtract(grad_z[:, 0], grad_z[:, 1], out=grad_z[:, 0])  # top-left
-        np.multiply(grad_z[:, 2], buf.bottom_right_won, out=grad_z[:, 3])  # bottom-right
-        np.subtract(grad_z[:, 2], grad_z[:, 3], out=grad_z[:, 2])  # bottom-left
+        left, right = grad_z[:, 0::2], grad_z[:, 1::2]  # (C, 2, P·P·N): top and bottom pairs
+        np.multiply(left, buf.right_won, out=right)  # top-right, bottom-right
+        np.subtract(left, right, out=left)  # top-left, bottom-left
         p = self.side
         return grad_z.reshape(self.channels, 2, 2, p, p, -1)
 

@@ -4,9 +4,10 @@ The rule (core/engines/base.py): g ← g + wd·w (weights only); v ← mu·v + g
 
 Fast path — momentum 0 and no weight decay, the default: the step is w ← w − lr·g and v = g. The
 engine then scales the gradient at the logits (a 10×N array) by lr, so every gradient buffer
-already holds lr·g and the step is one subtraction per array. The velocity v = g is not written
-then: it is left *pending* (recoverable as buffer / lr) and made explicit by ``settle`` before
-anything overwrites the gradient buffers or reads the velocity.
+already holds lr·g and the step is one subtraction (one over a flat buffer of all parameters, when
+the engine gives one). The velocity v = g is not written then: it is left *pending* (recoverable as
+buffer / lr) and made explicit by ``settle`` before anything overwrites the gradient buffers or
+reads the velocity.
 """
 
 from __future__ import annotations
@@ -34,10 +35,18 @@ class Slot:
 
 
 class Sgd:
-    """Applies one SGD step to every slot."""
+    """Applies one SGD step to every slot. ``flat_weight`` and ``flat_grad``, if given, are one
+    buffer each that every slot's weight and grad are views of (same order): the fast step is then
+    one subtraction over all parameters."""
 
-    def __init__(self, slots: list[Slot]) -> None:
+    def __init__(
+        self,
+        slots: list[Slot],
+        flat_weight: np.ndarray | None = None,
+        flat_grad: np.ndarray | None = None,
+    ) -> None:
         self.slots = slots
+        self._flat = None if flat_weight is None or flat_grad is None else (flat_weight, flat_grad)
         self._pending_lr: float | None = None  # set: velocity = grad / this (fast path)
 
     @staticmethod
@@ -64,8 +73,11 @@ class Sgd:
     def step(self, hyper: Hyperparameters) -> None:
         """Update every weight in place from its gradient (scaled as ``grad_scale`` says)."""
         if self.is_fast(hyper):
-            for slot in self.slots:
-                slot.weight -= slot.grad  # grad holds lr·g: w ← w − lr·g
+            if self._flat is not None:
+                np.subtract(*self._flat, out=self._flat[0])  # grad holds lr·g: w ← w − lr·g
+            else:
+                for slot in self.slots:
+                    slot.weight -= slot.grad
             self._pending_lr = hyper.lr  # v = g, written only when needed
             return
         assert self._pending_lr is None, "settle() before the backward pass of a slow step"
