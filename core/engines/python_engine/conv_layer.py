@@ -38,7 +38,7 @@ class ConvPool:
                 for i in range(in_channels)
                 for a in range(3)
                 for b in range(3)
-            ]  # noqa: E501
+            ]
             for r in range(o_side)
             for q in range(o_side)
         ]
@@ -96,7 +96,7 @@ class ConvPool:
             base = o * span
             grad_weights[base : base + span] = [
                 a + b for a, b in zip(grad_weights[base : base + span], g_w)
-            ]  # noqa: E501
+            ]
         grad_x = [0.0] * (self.in_channels * self.side * self.side)
         for pos, values in grad_patch.items():
             for index, value in zip(self.patch_indices[pos], values):

@@ -89,9 +89,9 @@ class PythonEngine:
 
     def _track_dense1(self) -> None:
         """Hold dense1.weight in lanes (again) from its floats, when the network trains in lanes:
-        one conv layer and finite weights."""
+        one conv layer, and weights that fit a lane's scale."""
         w1 = self._params["dense1.weight"]
-        if self.arch.filters2 == 0 and math.isfinite(sum(map(sum, w1))):
+        if self.arch.filters2 == 0 and LaneWeights.can_hold(w1):
             if self._dense1 is None:
                 self._dense1 = LaneWeights(w1)
             else:
@@ -138,11 +138,7 @@ class PythonEngine:
         """Zeros for every gradient ``Network.backward`` accumulates (all but the dense weights',
         which ``dense1_weight_grad`` and ``dense2_weight_grad`` form once per batch)."""
         return {
-            name: [[0.0] * len(v[0]) for v in [values] for _ in v]
-            if name in _ROWS
-            else [0.0] * len(values)
-            for name, values in self._params.items()
-            if name not in _ROWS
+            name: [0.0] * len(values) for name, values in self._params.items() if name not in _ROWS
         }
 
     # ----------------------------------------------------------------------------- training

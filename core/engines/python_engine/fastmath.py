@@ -32,6 +32,9 @@ else:
         return sum(map(mul, a, b))
 
 
+NORM_LOW, NORM_HIGH = 1e-150, 1e150  # norms whose squares and ratios stay finite and normal
+
+
 class RowProducts:
     """M·x for a fixed matrix M (kept as rows) and many vectors x: (M·x)_j = row_j·x.
 
@@ -46,9 +49,12 @@ class RowProducts:
         """``rows``: R rows of equal length N (lists or tuples of floats)."""
         self.rows = rows
         if not HAS_SUMPROD:
+            norms = [math.hypot(*row) for row in rows]
             # ‖row‖² (h·h rather than h**2: float ** raises on overflow, · gives inf)
-            self.norms2 = [h * h for h in (math.hypot(*row) for row in rows)]
-            self.typical = math.sqrt(sum(self.norms2) / len(rows)) if rows else 0.0
+            self.norms2 = [h * h for h in norms]
+            # the root mean square of the norms, by hypot: no underflow for tiny rows (0 only
+            # when every row is exactly 0)
+            self.typical = math.hypot(*norms) / math.sqrt(len(rows)) if rows else 0.0
 
     def times(self, x: Sequence[float], which: Sequence[int] | None = None) -> list[float]:
         """[row_r·x for r in ``which``] (all R rows when ``which`` is None); x has N floats."""
@@ -58,7 +64,9 @@ class RowProducts:
         x_norm = math.hypot(*x)
         if x_norm == 0.0 or self.typical == 0.0:
             return [0.0] * len(rows)
-        if not math.isfinite(x_norm):  # a diverged network: let inf/nan propagate as floats do
+        if not (NORM_LOW < x_norm < NORM_HIGH and NORM_LOW < self.typical < NORM_HIGH):
+            # inf/nan (a diverged network), or so tiny or huge that α or ‖row‖² would leave the
+            # float range: plain products, which propagate and round as NumPy's do
             return [sum(map(mul, row, x)) for row in rows]
         alpha = self.typical / x_norm
         # αx, ‖αx‖ ≈ typical ‖row‖; a tuple, because math.dist copies any other sequence into

@@ -27,6 +27,7 @@ from operator import add, and_, gt, itemgetter, mul
 from .fastmath import PIXEL_SCALE, dot, gatherer
 from .lanes import (
     lane_ones,
+    lane_scalable,
     lane_top_bits,
     max_lanes,
     pack,
@@ -93,7 +94,7 @@ def make_kernel(weights: Sequence[float], bias: float) -> Callable[..., float]:
             + w6 * p6
             + w7 * p7
             + w8 * p8
-        )  # noqa: E501
+        )
 
     return conv3x3
 
@@ -226,8 +227,17 @@ class PackedFirstConvPool(FirstConvPool):
 
     pixel_unit = 1 / 255  # forward reads the pixel bytes 0–255
 
+    @staticmethod
+    def can_pack(weights: Sequence[float], biases: Sequence[float]) -> bool:
+        """Whether every channel's numbers fit a lane's scale (else: the float layer)."""
+        return all(
+            lane_scalable(max(map(abs, weights[9 * c : 9 * c + 9])))
+            and lane_scalable(255 * (sum(map(abs, weights[9 * c : 9 * c + 9])) + abs(b)))
+            for c, b in enumerate(biases)
+        )
+
     def __init__(self, weights: list[float], biases: list[float]) -> None:
-        """``weights``: C×1×3×3 flat; ``biases``: C; all finite."""
+        """``weights``: C×1×3×3 flat; ``biases``: C; ``can_pack`` must hold."""
         super().__init__(weights, biases)
         self.integer_kernels: list[list[int]] = []
         self.integer_biases: list[int] = []
@@ -237,9 +247,10 @@ class PackedFirstConvPool(FirstConvPool):
             peak = max(map(abs, w))
             bound = 255 * (sum(map(abs, w)) + abs(b))
             s = min(
-                math.ldexp(1.0, 30 - math.frexp(peak)[1]) if peak else 1.0,
-                math.ldexp(1.0, 60 - math.frexp(bound)[1]) if bound else 1.0,
+                math.ldexp(1.0, 30 - math.frexp(peak)[1]) if peak else math.inf,
+                math.ldexp(1.0, 60 - math.frexp(bound)[1]) if bound else math.inf,
             )
+            s = 1.0 if s == math.inf else s  # all zero: any scale is exact
             self.integer_kernels.append([round(v * s) for v in w])
             self.integer_biases.append(round(255 * b * s))
             self.units.append(1 / (255 * s))

@@ -1,13 +1,18 @@
 """Provides ``LaneWeights``: dense1's weights during plain SGD, stepped without a pass over them.
 
 W (H×F) is held as W = W0 + S: W0 the float rows at the last reset, S the sum of every SGD step
-since, exact in fixed-point lanes (units of 2^-60 — finer than float64 resolves these weights).
-A batch's step −lr·∂L/∂W1 arrives packed (``outer_product_totals``), is added to S with a few
-int operations per row, and the rounded weights Q = round(W·s) that the products use are Q0 plus
-S rescaled, also per row. Plain SGD on the floats themselves was three Python passes over the
-173k weights per batch (the step's unpacking, w − lr·g, rounding for the next products): about a
-fifth of the engine's time. The floats are formed only when read (snapshots, evaluation), and W0
-is reset to them when S could outgrow its lanes or the products' scale.
+since, exact in fixed-point lanes (units of 2^-60, finer than float64 resolves weights above
+2^-8 in size). A batch's step −lr·∂L/∂W1 arrives packed
+(``outer_product_totals``), is added to S with a few int operations per row, and the rounded
+weights Q = round(W·s) that the products use are Q0 plus S rescaled, also per row. Plain SGD on
+the floats themselves was three Python passes over the 173k weights per batch (the step's
+unpacking, w − lr·g, rounding for the next products): about a fifth of the engine's time. The
+floats are formed only when read (snapshots, evaluation), and W0 is reset to them when S could
+outgrow its lanes or the products' scale.
+
+A run resumed from a snapshot (floats) therefore continues within the lanes' precision (≈ 1e-9
+relative) of the unbroken run, not bit for bit: the sum carries bits the floats drop, and the
+products' rounding is chosen afresh.
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
@@ -19,7 +24,15 @@ from collections.abc import Sequence
 from itertools import repeat
 from operator import add, mul
 
-from .lanes import LANE_BYTES, PackedMatrix, lane_ones, lane_top_bits, unpack
+from .lanes import (
+    LANE_BYTES,
+    PackedMatrix,
+    lane_ones,
+    lane_scalable,
+    lane_top_bits,
+    row_norm_peak,
+    unpack,
+)
 
 STEP_BITS = 60  # S is kept in units of 2^-60
 ROOM = 1.0  # S may reach |S| ≤ 1 (2^60 units: inside a lane's ±2^62) before a reset
@@ -45,8 +58,13 @@ def shift_lanes(packed: int, shift: int, n: int, top: int) -> int:
 class LaneWeights:
     """W = W0 + S for a weight matrix trained by plain SGD; ``matrix`` is its PackedMatrix."""
 
+    @staticmethod
+    def can_hold(rows: Sequence[Sequence[float]]) -> bool:
+        """Whether these weights fit a lane's scale (finite, not tiny, not huge)."""
+        return lane_scalable(row_norm_peak(rows))
+
     def __init__(self, rows: list[list[float]]) -> None:
-        """``rows``: H rows of F finite floats (kept, not copied)."""
+        """``rows``: H rows of F floats (kept, not copied); ``can_hold`` must hold."""
         self.height, self.width = len(rows), len(rows[0])
         self.top = lane_top_bits(self.width)
         self.reset(rows)
@@ -55,7 +73,7 @@ class LaneWeights:
         """W0 ← ``rows``, S ← 0, and the products' scale chosen so W may move by ``self.room``."""
         self.base = rows
         self._rows: list[list[float]] | None = rows
-        peak = max(math.hypot(*row) for row in rows)  # ≥ max|W0|
+        peak = row_norm_peak(rows)  # ≥ max|W0|
         self.room = min(peak, ROOM) or ROOM  # how far W may move from W0 before the next reset
         self.matrix = PackedMatrix(rows, peak=peak + self.room)
         self.rows0 = self.matrix.rows  # Q0 = round(W0·s)
@@ -68,13 +86,17 @@ class LaneWeights:
         """S_j ← S_j + sign·T_j·2^-m_j (in 2^-60 units) for each row's (T_j, m_j) — a step
         computed by ``outer_product_totals`` with unit 2^60·lr. False (nothing changed) when the
         step is too large for the lanes: the caller steps the floats instead."""
-        # T_j's lanes are within 2^61 (plus rounding): a weight moves by at most 2^(61 − m_j − 60)
-        largest = max((math.ldexp(1.0, 1 - m) for total, m in totals if total), default=0.0)
-        largest *= 1 + 2.0**-20
-        if largest > self.room:
-            return False
+        # T_j's lanes are within 2^62: a weight moves by at most 2^(62 − m_j − 60)
+        largest = max((math.ldexp(1.0, 2 - m) for total, m in totals if total), default=0.0)
+        if not largest:
+            return True  # a zero step
         if self.moved + largest > self.room:
-            self.reset(self.rows())
+            rows = self.rows()
+            if not self.can_hold(rows):
+                return False
+            self.reset(rows)
+            if largest > self.room:
+                return False  # W0 moved to the floats, which stay right: nothing else changed
         self.moved += largest
         self._rows = None
         width, top = self.width, self.top
@@ -86,16 +108,22 @@ class LaneWeights:
             q0 + shift_lanes(s, self.q_shift, width, top) if s else q0
             for q0, s in zip(self.rows0, self.sums)
         ]
-        self.matrix = PackedMatrix.from_packed_rows(rows, width, self.matrix.scale, self.rows)
+        base, sums = self.base, list(self.sums)  # this matrix's W, if it must turn to floats
+        self.matrix = PackedMatrix.from_packed_rows(
+            rows, width, self.matrix.scale, lambda: self._floats(base, sums)
+        )
         return True
 
     def rows(self) -> list[list[float]]:
         """W = W0 + S·2^-60 as H rows of floats (formed once per change)."""
         if self._rows is None:
-            unit = math.ldexp(1.0, -STEP_BITS)
-            width, top = self.width, self.top
-            self._rows = [
-                list(map(add, w0, map(mul, unpack(s, width, top), repeat(unit)))) if s else w0
-                for w0, s in zip(self.base, self.sums)
-            ]
+            self._rows = self._floats(self.base, self.sums)
         return self._rows
+
+    def _floats(self, base: list[list[float]], sums: list[int]) -> list[list[float]]:
+        unit = math.ldexp(1.0, -STEP_BITS)
+        width, top = self.width, self.top
+        return [
+            list(map(add, w0, map(mul, unpack(s, width, top), repeat(unit)))) if s else w0
+            for w0, s in zip(base, sums)
+        ]

@@ -11,8 +11,9 @@ words, ≈ 2·n/8 ns) instead of n Python float operations, and one unpack at th
 Fixed point: the float vectors are scaled and rounded to integers first, so results carry a
 relative error of ≈ 1e-9 of the row's largest possible magnitude (see ``outer_product_sum``), or
 ≈ 1e-7 of a product's typical size (``PackedMatrix``). That is far inside what the engines' parity
-test needs (losses within 1e-4 relative); training is the only place where the pure-Python engine
-is not float64-exact (prediction, inspection and saliency use plain floats).
+test needs (losses within 1e-4 relative). Training, prediction and inspection use lanes; saliency,
+two-conv networks, and numbers too tiny or too huge for a lane's scale (see ``lane_scalable``) use
+plain floats.
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
@@ -32,7 +33,7 @@ from .fastmath import FloatMatrix, gatherer
 
 LANE_BYTES = 8  # each lane is one signed 64-bit word ("q")
 VECTOR_BITS = 31  # |quantised b_i| ≤ 2^31
-COEFFICIENT_BITS = 30  # |quantised a_i[j]| ≤ 2^30 (one CPython digit: the fast multiply)
+COEFFICIENT_BITS = 30  # Σ_i |quantised a_i[j]|·|B_i| ≤ 2^(31+30) (a coefficient alone ≤ 2^31)
 # Their product, summed over a row's terms, is ≤ 2^61 by the choice of scales: half the lane's
 # room, so the rounding slack (≤ 2^31 per term) cannot reach 2^62 for fewer than 2^29 terms.
 
@@ -40,6 +41,22 @@ COEFFICIENT_BITS = 30  # |quantised a_i[j]| ≤ 2^30 (one CPython digit: the fas
 def lane_top_bits(n: int) -> int:
     """2^63 in every one of n lanes: XOR-ing it maps two's complement ↔ offset binary."""
     return int.from_bytes(b"\x80".rjust(LANE_BYTES, b"\0") * n, "little")
+
+
+SAFE_LOW, SAFE_HIGH = 2.0**-900, 2.0**900
+
+
+def lane_scalable(peak: float) -> bool:
+    """Whether numbers up to ``peak`` in size can be scaled into lanes: 0, or a size whose
+    power-of-two scale factors (up to 2^±62 around it) stay well inside the float range. Tiny,
+    huge, inf and nan are left to floats, which treat them as NumPy does."""
+    return peak == 0.0 or SAFE_LOW < peak < SAFE_HIGH
+
+
+def row_norm_peak(rows: Sequence[Sequence[float]]) -> float:
+    """The largest row norm: ≥ max|W| (math.hypot is a C loop, ≈ 3× cheaper than max and min);
+    inf or nan when W is not finite."""
+    return max((math.hypot(*row) for row in rows), default=0.0)
 
 
 def rounding_constant(scale: float) -> tuple[float, int]:
@@ -119,13 +136,13 @@ class PackedMatrix:
     """
 
     def __init__(self, rows: Sequence[Sequence[float]], peak: float | None = None) -> None:
-        """``rows``: H rows of F finite floats; ``peak``: a bound on max|W| to scale for (by
-        default the largest row norm, which is ≥ max|W|: math.hypot is a C loop, ≈ 3× cheaper
-        than max and min)."""
+        """``rows``: H rows of F floats; ``peak``: a bound on max|W| to scale for (by default the
+        largest row norm, which is ≥ max|W|: math.hypot is a C loop, ≈ 3× cheaper than max and
+        min). The peak must be ``lane_scalable``."""
         self.height = height = len(rows)
         self.width = width = len(rows[0])
         if peak is None:
-            peak = max(math.hypot(*row) for row in rows)
+            peak = row_norm_peak(rows)
         # s = 2^(31 − e) for max|W| < 2^e: then |round(W·s)| ≤ 2^31
         self.scale = math.ldexp(1.0, WEIGHT_BITS - math.frexp(peak)[1]) if peak else 1.0
         rounding, bits = rounding_constant(self.scale)
@@ -182,34 +199,37 @@ class PackedMatrix:
         total_abs = sum(map(abs, values))
         if total_abs == 0.0:
             return [0.0] * self.height
-        if not math.isfinite(total_abs):
+        if not lane_scalable(total_abs):
             return self.floats().times(indices, values)
         a = (1 << SUM_BITS) / total_abs
         coefficients = map(round, map(mul, values, repeat(a)))  # d_k = round(x_k·A)
         total = sum(map(mul, coefficients, gatherer(indices)(self.columns)))  # Σ_k d_k·Q[:, k]
         words = unpack(total, self.height, self.top_columns)
-        return list(map(mul, words, repeat(1 / (a * self.scale))))
+        # ÷ (A·s), as Σ|x|·2^-30 / s: exact, and no underflow for huge Σ|x|
+        return list(map(mul, words, repeat(math.ldexp(total_abs, -SUM_BITS) / self.scale)))
 
     def column_sums(self, start: int, stop: int) -> list[float]:
-        """Σ_{start ≤ k < stop} W[:, k] (H floats): W times that block's indicator."""
-        return self.times(range(start, stop), [1.0] * (stop - start))
+        """Σ_{start ≤ k < stop} W[:, k] (H floats), summed exactly in the rounded integers."""
+        total = sum(self.columns[start:stop])  # ≤ (stop − start)·2^31 per lane
+        words = unpack(total, self.height, self.top_columns)
+        return list(map(mul, words, repeat(1 / self.scale)))
 
     def transpose_times(
         self, g: Sequence[float], wanted: Sequence[int] | None = None
     ) -> list[float]:
         """(Wᵀ·g)_k for k in ``wanted`` (all F when None); g has H floats."""
         total_abs = sum(map(abs, g))
-        if not math.isfinite(total_abs):
-            return self.floats().transpose_times(g, wanted)
         if total_abs == 0.0:
             return [0.0] * (self.width if wanted is None else len(wanted))
+        if not lane_scalable(total_abs):
+            return self.floats().transpose_times(g, wanted)
         a = (1 << SUM_BITS) / total_abs
         coefficients = map(round, map(mul, g, repeat(a)))  # d_j = round(g_j·A)
         # Σ_j d_j·Q[j, :], skipping ReLU-closed units (d_j = 0)
         total = sum([d * row for d, row in zip(coefficients, self.rows) if d])
         words = unpack(total, self.width, self.top_rows)
         picked = words if wanted is None else gatherer(wanted)(words)
-        return list(map(mul, picked, repeat(1 / (a * self.scale))))
+        return list(map(mul, picked, repeat(math.ldexp(total_abs, -SUM_BITS) / self.scale)))
 
 
 FULL_LANE = (1 << (8 * LANE_BYTES)) - 1
@@ -255,11 +275,12 @@ def outer_product_totals(
         size: the length of each b_i: the lanes of each T_j.
         unit: the scale's fixed factor (see ``LaneWeights``); any positive float.
 
-    Returns None when an input is inf or nan (a diverged network): it has no fixed-point form.
+    Returns None when an input is inf or nan (a diverged network), or too tiny or huge for a
+    lane's scale: the caller computes in floats.
 
     Scales: b_i is rounded to B_i = round(b_i·σ_i), σ_i the power of two with max|b_i|·σ_i < 2^31.
     Row j has the scale A_j = unit·2^m_j, the largest such with A_j·Σ_i |a_i[j]|·max|b_i| ≤ 2^61,
-    and coefficients d_ij = round(a_i[j]·A_j / σ_i) (≤ 2^30); then T_j = Σ_i d_ij·B_i ≈
+    and coefficients d_ij = round(a_i[j]·A_j / σ_i) (≤ 2^31); then T_j = Σ_i d_ij·B_i ≈
     A_j·Σ_i a_i[j]·b_i with every lane inside ±2^62. Error per entry ≲ m·2^-29 of
     Σ_i |a_i[j]|·max|b_i|.
     """
@@ -274,6 +295,8 @@ def outer_product_totals(
         peak = max(max(values, default=0.0), -min(values, default=0.0))
         if peak == 0.0:
             continue
+        if not lane_scalable(peak):
+            return None
         sigma = math.ldexp(1.0, VECTOR_BITS - math.frexp(peak)[1])  # a power of two
         rounding, bits = rounding_constant(sigma)
         # B_i = round(b_i·σ_i): b + M in every lane that has a b, M (for 0) in the others
@@ -291,6 +314,8 @@ def outer_product_totals(
         if bound == 0.0:
             totals.append((0, 0))
             continue
+        if not lane_scalable(bound * unit):
+            return None
         # A_j = unit·2^m ≤ 2^61 / bound
         m = math.frexp((1 << (VECTOR_BITS + COEFFICIENT_BITS)) / (bound * unit))[1] - 1
         a_j = math.ldexp(unit, m)

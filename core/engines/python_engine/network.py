@@ -21,11 +21,13 @@ records (``dense1_weight_grad``, in the fixed-point lanes of lanes.py).
 The weights are fixed while a Network exists: the engine builds a new one after every update
 (once per batch).
 
-Two kinds of network, one code path: an ``exact`` one computes in float64 throughout (prediction,
-inspection, saliency, and training with a second conv layer); the training one runs the hot spots
-in fixed-point integer "lanes" (lanes.py) — conv1 from the pixel bytes (PackedFirstConvPool),
-W1·x, W1ᵀ·g and W2ᵀ·g (PackedMatrix), ∂L/∂W1 and ∂L/∂W2 (outer_product_sum) — with relative
-errors of ≈ 1e-9 to 1e-7, far below what separates two training runs, and several times faster.
+Two kinds of network, one code path: an ``exact`` one computes in float64 throughout (saliency,
+and every network with a second conv layer); the other (training, prediction, inspection) runs
+the hot spots in fixed-point integer "lanes" (lanes.py) — conv1 from the pixel bytes
+(PackedFirstConvPool), W1·x, W1ᵀ·g and W2ᵀ·g (PackedMatrix) — and the engine forms ∂L/∂W1 and
+∂L/∂W2 there too (``dense1_weight_totals``, ``outer_product_sum``) and steps W1 in them
+(lane_weights.py): relative errors of ≈ 1e-9 to 1e-7, far below what separates two training
+runs, and several times faster. Numbers a lane cannot scale (inf, nan, tiny, huge) go to floats.
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
@@ -50,9 +52,11 @@ from .first_conv import (
 )
 from .lanes import (
     PackedMatrix,
+    lane_scalable,
     outer_product_sum,
     outer_product_sum_float,
     outer_product_totals,
+    row_norm_peak,
 )
 
 EPSILON = 1e-10  # the report's ε in −log(p + ε)
@@ -94,13 +98,14 @@ class Network:
         # ∂L/∂x = W1ᵀ·∂L/∂z1 — in fixed-point lanes (lanes.py): conv1 exact to ≈ 2^-31, the dense1
         # products to ≈ 1e-7 relative, several times faster (its input is sparse). Floats when
         # ``exact``, after a second conv layer (a small dense input: floats keep that network
-        # float64-exact), or when the weights are not finite.
-        finite = math.isfinite(
-            sum(map(sum, params["dense2.weight"]))
-            + sum(params["conv1.weight"] + params["conv1.bias"])
-            + (0.0 if dense1 is not None else sum(map(sum, params["dense1.weight"])))
+        # float64-exact), or when weights are not finite or too tiny or huge for a lane's scale.
+        lanes = (
+            not exact
+            and not has_conv2
+            and PackedFirstConvPool.can_pack(params["conv1.weight"], params["conv1.bias"])
+            and lane_scalable(row_norm_peak(params["dense2.weight"]))
+            and (dense1 is not None or lane_scalable(row_norm_peak(params["dense1.weight"])))
         )
-        lanes = not exact and not has_conv2 and finite
         conv1_class = PackedFirstConvPool if lanes else FirstConvPool
         self.conv1 = conv1_class(params["conv1.weight"], params["conv1.bias"])
         c1 = self.conv1.channels
@@ -225,7 +230,7 @@ class Network:
                     g_b1c[c] += dot(self.channel_totals[c], grad_z1) - sum(grad_pooled[c])
             conv1.backward(
                 trace.x, windows, trace.zs, trace.pooled1, grad_pooled, g_w1c, g_b1c, grad_input
-            )  # noqa: E501
+            )
             return grad_z1
         grid, patches, z2, pooled2 = trace.conv2
         grad_flat = grad_features(grad_z1)
@@ -241,7 +246,7 @@ class Network:
                 g_b1c[c] += sum(g_channel) - sum(g_c)
         conv1.backward(
             trace.x, windows, trace.zs, trace.pooled1, grad_pooled, g_w1c, g_b1c, grad_input
-        )  # noqa: E501
+        )
         return grad_z1
 
 
