@@ -8,7 +8,8 @@ kernels share a symmetric scale (−m … +m, blue negative, red positive). Each
     ▄▄▄▄▄▄▄▄▄▄▄      the ReLU map, R cells wide (R/2 rows)
     ▄▄▄▄▄▄ ██████    the pooled map (P = R/2 wide) and the kernel (3 cells of 2 columns)
 
-R is the largest size at which every layer's tiles fit; maps are resampled to it.
+R is the largest size at which every layer's tiles fit; maps are resampled to it. Columns left
+over are spread between the tiles.
 """
 
 from __future__ import annotations
@@ -106,9 +107,11 @@ def layer_lines(
     scale_note = f"  (shared scale 0–{top:.2g})"
     lines: list[Line] = [pad([Segment(name), Segment(scale_note, muted)], width)]
     per_row = max(1, (width + 1) // (tw + 1))
+    # spare columns spread evenly between the tiles' slots, so a row spans the panel
+    slot = max(tw, (width + 1) // min(per_row, n) - 1)
     for start in range(0, n, per_row):
         row_tiles = tiles[start : start + per_row]
-        lines.extend(beside(row_tiles, [tw] * len(row_tiles)))
+        lines.extend(beside(row_tiles, [slot] * len(row_tiles)))
     return lines
 
 
