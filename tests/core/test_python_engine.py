@@ -355,8 +355,7 @@ def test_packed_first_conv_matches_the_float_one(bias: float) -> None:
 
 
 def test_shift_lanes_scales_every_lane_with_rounding() -> None:
-    from cnn_tui.core.engines.python_engine.lane_weights import shift_lanes
-    from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, pack, unpack
+    from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, pack, shift_lanes, unpack
 
     rng = random.Random(26)
     n = 9
@@ -376,7 +375,10 @@ def test_shift_lanes_scales_every_lane_with_rounding() -> None:
 
 def test_lane_weights_keep_the_exact_sum_of_steps_and_reset_when_they_run_out_of_room() -> None:
     from cnn_tui.core.engines.python_engine.lane_weights import STEP_BITS, LaneWeights
-    from cnn_tui.core.engines.python_engine.lanes import outer_product_totals, totals_to_floats
+    from cnn_tui.core.engines.python_engine.outer_products import (
+        outer_product_totals,
+        totals_to_floats,
+    )
 
     rng = random.Random(27)
     height, width = 5, 40
@@ -434,8 +436,11 @@ def test_lanes_pack_and_unpack_are_inverse_for_signed_values() -> None:
 def test_lane_outer_products_match_floats(background: float) -> None:
     """Σ_i a_i ⊗ b_i in fixed-point lanes ≈ float64, to ~1e-9 of each row's magnitude,
     with sparse b_i, mixed signs, dead rows (a_i[j] = 0 for all i) and an empty b_i."""
-    from cnn_tui.core.engines.python_engine.lanes import outer_product_sum, outer_product_sum_float
     from cnn_tui.core.engines.python_engine.network import dense1_weight_grad
+    from cnn_tui.core.engines.python_engine.outer_products import (
+        outer_product_sum,
+        outer_product_sum_float,
+    )
 
     rng = random.Random(21)
     hidden, size, count = 7, 60, 9

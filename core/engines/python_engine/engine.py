@@ -21,7 +21,6 @@ from ...params import FlatParams, param_shapes
 from ..base import BatchResult, Inspection, Predictions
 from .first_conv import CONV_SIDE, POOL_SIDE
 from .lane_weights import STEP_BITS, LaneWeights
-from .lanes import totals_to_floats
 from .network import (
     EPSILON,
     Network,
@@ -30,6 +29,7 @@ from .network import (
     dense1_weight_totals,
     dense2_weight_grad,
 )
+from .outer_products import totals_to_floats
 
 _ROWS = ("dense1.weight", "dense2.weight")  # kept as lists of rows inside the engine
 

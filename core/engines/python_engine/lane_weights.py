@@ -24,35 +24,11 @@ from collections.abc import Sequence
 from itertools import repeat
 from operator import add, mul
 
-from .lanes import (
-    LANE_BYTES,
-    PackedMatrix,
-    lane_ones,
-    lane_scalable,
-    lane_top_bits,
-    row_norm_peak,
-    unpack,
-)
+from .lanes import lane_scalable, lane_top_bits, row_norm_peak, shift_lanes, unpack
+from .packed_matrix import PackedMatrix
 
 STEP_BITS = 60  # S is kept in units of 2^-60
 ROOM = 1.0  # S may reach |S| ≤ 1 (2^60 units: inside a lane's ±2^62) before a reset
-
-
-def shift_lanes(packed: int, shift: int, n: int, top: int) -> int:
-    """P(round(v_k·2^shift)) from P(v) of n lanes (|v_k| < 2^62, and the result too).
-
-    A left shift is exact and linear. A right shift by m rounds each lane: in offset binary
-    (+2^63 per lane) every lane is non-negative, so adding 2^(m−1), shifting the whole int and
-    masking each lane to its own 64 − m bits gives floor((v + 2^(m−1)) / 2^m) + 2^(63−m) per lane.
-    """
-    if shift >= 0:
-        return packed << shift
-    m = -shift
-    if m >= 8 * LANE_BYTES - 1:
-        return 0  # every |v_k| < 2^62 rounds to 0
-    ones = lane_ones(n)
-    mask = ((1 << (8 * LANE_BYTES - m)) - 1) * ones
-    return (((packed + top + (ones << (m - 1))) >> m) & mask) - (top >> m)
 
 
 class LaneWeights:

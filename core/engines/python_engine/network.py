@@ -50,14 +50,9 @@ from .first_conv import (
     PackedFirstConvPool,
     active_windows,
 )
-from .lanes import (
-    PackedMatrix,
-    lane_scalable,
-    outer_product_sum,
-    outer_product_sum_float,
-    outer_product_totals,
-    row_norm_peak,
-)
+from .lanes import lane_scalable, row_norm_peak
+from .outer_products import outer_product_sum, outer_product_sum_float, outer_product_totals
+from .packed_matrix import PackedMatrix
 
 EPSILON = 1e-10  # the report's ε in −log(p + ε)
 
