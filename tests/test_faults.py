@@ -26,6 +26,7 @@ import socket
 import struct
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
@@ -108,8 +109,16 @@ def assert_clear(code: int, err: str, expected: int, pattern: str) -> None:
     assert re.search(pattern, err, re.IGNORECASE), err
 
 
+_SNAPSHOT_FOLDERS = tempfile.TemporaryDirectory(prefix="cnn-tui-test-snapshots-")
+"""Holds a fresh snapshot folder per headless run; removed when the test process ends."""
+
+
 def headless(data: Path, *extra: str) -> list[str]:
-    return ["train", "--headless", "--data", str(data), "--epochs", "1", *extra]
+    """A headless run; snapshots go to a fresh folder unless ``extra`` says otherwise (one run
+    per folder: parallel tests must not share ./snapshots)."""
+    snapshots = tempfile.mkdtemp(dir=_SNAPSHOT_FOLDERS.name)
+    return ["train", "--headless", "--data", str(data), "--epochs", "1",
+            "--snapshot-dir", snapshots, *extra]  # fmt: skip
 
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60, **kw):
@@ -626,6 +635,25 @@ def test_g_a_run_stuck_at_chance_says_so_once(tiny, capsys):
     assert "try a lower --lr" in err
 
 
+def test_d14_two_runs_cannot_share_a_snapshot_folder(tiny, tmp_path, capsys):
+    """The second run is refused (exit 4) naming the first one's PID; the lock goes with the run,
+    so a later run in the same folder starts."""
+    from cnn_tui.core.folder_lock import FolderLock
+
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    first = FolderLock(runs)
+    assert first.acquire() is None
+    code, err = run_main(headless(tiny, "--snapshot-dir", str(runs)), capsys)
+    assert_clear(code, err, 4, rf"in use by another cnn-tui run \(PID {os.getpid()}\)")
+    assert not list(runs.glob("*.npz"))
+    first.release()
+    for _ in range(2):  # each run releases the folder when it ends
+        code, err = run_main(headless(tiny, "--snapshot-dir", str(runs)), capsys)
+        assert code == 0, err
+    assert len(list(runs.glob("*.npz"))) == 2
+
+
 def test_e8_a_bug_in_training_exits_1_with_the_log_in_the_run_folder(
     tiny, tmp_path, capsys, monkeypatch
 ):
@@ -874,7 +902,7 @@ def test_d10_disk_full_during_snapshot(tmp_path, tiny, snapshot):
     err = result.stderr.decode()
     assert result.returncode == 0 and TRACEBACK not in err, err
     assert "snapshot failed" in err and "file too large" in err
-    assert sorted(p.name for p in folder.iterdir()) == [keep.name]
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".lock") == [keep.name]
     assert keep.read_bytes() == before
 
 
@@ -1014,7 +1042,7 @@ def test_e3_e4_e5_signal_stops_saves_exits(tmp_path, long_data, sig, code):
     assert rc == code, (rc, err)
     snaps = sorted((tmp_path / "s").glob("*.npz"))
     assert snaps, "no snapshot saved on the way out"
-    assert not [p for p in (tmp_path / "s").iterdir() if p.suffix != ".npz"]
+    assert not [p for p in (tmp_path / "s").iterdir() if p.suffix != ".npz" and p.name != ".lock"]
     last = json.loads((tmp_path / "m.jsonl").read_text().splitlines()[-1])
     assert last["event"] == "end" and last["reason"] == "stopped"
     _assert_resumable(snaps[-1], long_data)

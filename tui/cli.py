@@ -31,6 +31,7 @@ from cnn_tui.core.config import (
     parse_float,
     parse_int,
 )
+from cnn_tui.core.folder_lock import FolderLock
 from cnn_tui.core.run_state import RunState
 
 EXIT_OK = 0
@@ -385,10 +386,26 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return _fail(str(error), EXIT_USAGE)
 
     snapshot_dir = None if args.no_snapshots else Path(args.snapshot_dir)
+    lock = None
     if snapshot_dir is not None:
-        problem = _prepare_snapshot_dir(snapshot_dir)
+        lock, problem = _prepare_snapshot_dir(snapshot_dir)
         if problem:
             return _fail(problem, EXIT_SNAPSHOT)
+    try:
+        return _run(args, config, data_dir, state, snapshot_dir)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run(
+    args: argparse.Namespace,
+    config: RunConfig,
+    data_dir: Path,
+    state: RunState | None,
+    snapshot_dir: Path | None,
+) -> int:
+    """Train headless or with the dashboard, as the flags say."""
     run_name = args.run_name or _run_name_of(args.resume) or "run"
     if args.headless:
         from .headless import run_headless
@@ -432,18 +449,23 @@ def _run_name_of(snapshot: str | None) -> str | None:
     return parsed.run if parsed else None
 
 
-def _prepare_snapshot_dir(folder: Path) -> str | None:
-    """Create the snapshot folder and clean stale temp files; a problem comes back as a line."""
+def _prepare_snapshot_dir(folder: Path) -> tuple[FolderLock | None, str | None]:
+    """Create the snapshot folder, lock it for this run (D14: one run per folder) and clean
+    stale temp files: (the held lock, None), or (None, the problem as a line)."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        return f"cannot use snapshot folder {folder}: {error.strerror or error}"
+        return None, f"cannot use snapshot folder {folder}: {error.strerror or error}"
     if not folder.is_dir():
-        return f"snapshot folder {folder} is not a folder"
+        return None, f"snapshot folder {folder} is not a folder"
     from cnn_tui.core.snapshot import clean_stale_temp
 
+    lock = FolderLock(folder)
+    problem = lock.acquire()
+    if problem:
+        return None, problem
     clean_stale_temp(folder)
-    return None
+    return lock, None
 
 
 def _download(args: argparse.Namespace) -> int:
