@@ -635,6 +635,15 @@ def test_g_a_run_stuck_at_chance_says_so_once(tiny, capsys):
     assert "try a lower --lr" in err
 
 
+def test_g_a_slow_but_learning_run_is_not_called_stuck(tiny, capsys):
+    """lr 1e-4: the loss stays above 2.25 for hundreds of batches but keeps falling — no
+    warning (and never the advice to lower an already tiny learning rate)."""
+    argv = headless(tiny, "--no-snapshots", "--epochs", "5", "--batch-size", "1")
+    code, err = run_main([*argv, "--lr", "0.0001"], capsys)
+    assert code == 0, err
+    assert "not learning" not in err or "try a higher --lr" in err, err
+
+
 def test_d14_two_runs_cannot_share_a_snapshot_folder(tiny, tmp_path, capsys):
     """The second run is refused (exit 4) naming the first one's PID; the lock goes with the run,
     so a later run in the same folder starts."""

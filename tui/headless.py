@@ -28,7 +28,7 @@ from cnn_tui.core.events import (
     SnapshotSaved,
     TrainingStarted,
 )
-from cnn_tui.core.learning_check import LearningCheck
+from cnn_tui.core.learning_check import LearningCheck, Stuck
 from cnn_tui.core.run_state import RunState
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_DATA, EXIT_SNAPSHOT = 0, 1, 2, 3, 4
@@ -225,10 +225,11 @@ def run_headless(
     trainer: Trainer | None = None
 
     learning = LearningCheck()
+    lr = config.hyper.lr  # the learning rate in force (headless runs do not change it)
 
     def on_event(event: Event) -> None:
-        nonlocal writer
-        stuck: str | None = None
+        nonlocal writer, lr
+        stuck: Stuck | None = None
         if writer is not None:
             try:
                 writer.write(event)
@@ -243,10 +244,11 @@ def run_headless(
                 progress.started(event)
             case BatchesEnded():
                 progress.batches(event)
-                stuck = learning.batches(event.losses)
+                stuck = learning.batches(event.losses, event.lr)
+                lr = event.lr
             case Evaluated():
                 progress.evaluated(event)
-                stuck = learning.evaluated(event.accuracy)
+                stuck = learning.evaluated(event.accuracy, lr)
             case Diverged():
                 diverged.append(event)
                 progress.say(f"diverged: {event.message}")
@@ -260,7 +262,7 @@ def run_headless(
             case CommandRefused():
                 progress.say(f"refused: {event.reason}")
         if stuck:
-            progress.say(f"warning: {stuck} — try a lower --lr")
+            progress.say(f"warning: {stuck.reason} — try a {stuck.move} --lr")
 
     try:
         trainer = Trainer(

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from ..core import commands as cmd
 from ..core import events as ev
-from ..core.learning_check import LearningCheck
+from ..core.learning_check import LearningCheck, Stuck
 from .series import BucketSeries
 
 PANELS = ("status", "loss", "accuracy", "classes", "input", "features")
@@ -227,14 +227,15 @@ class TrainingState:
         if self.run_state in ("starting", "diverged") and "run" not in self.pending:
             self.run_state = "running"
         self._update_eta()
-        self._warn(self.learning.batches(e.losses))
+        self._warn(self.learning.batches(e.losses, e.lr))
         return {"status", "loss", "accuracy"}
 
-    def _warn(self, reason: str | None) -> None:
+    def _warn(self, stuck: Stuck | None) -> None:
         """Show a stuck run's reason with what to do, unless something else holds the line."""
-        if reason:
-            self.warning = f"{reason} — try a lower learning rate (− halves it)"
-            short = f"not learning ({self.learning.summary}) · − halves the lr"
+        if stuck:
+            key, verb = ("−", "halves") if stuck.move == "lower" else ("+", "doubles")
+            self.warning = f"{stuck.reason} — try a {stuck.move} learning rate ({key} {verb} it)"
+            short = f"not learning ({stuck.summary}) · {key} {verb} the lr"
             self.message = self.message or short
 
     def _update_eta(self) -> None:
@@ -251,7 +252,7 @@ class TrainingState:
         self.latest_eval = e
         self.evaluations.append(EvalPoint(e.step, e.epoch, e.loss, e.accuracy))
         self.pending.pop("eval", None)
-        self._warn(self.learning.evaluated(e.accuracy))
+        self._warn(self.learning.evaluated(e.accuracy, self.lr))
         return {"loss", "accuracy", "classes", "status"}
 
     def _hyper(self, e: ev.HyperparametersChanged) -> set[str]:

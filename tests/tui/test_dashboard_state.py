@@ -137,5 +137,8 @@ def test_a_run_stuck_at_chance_is_warned_about_until_the_user_changes_something(
     assert "not learning" in state.warning and "− halves it" in state.warning
     # the status line gets the short form: it fits 80 columns
     assert state.message == "not learning (loss 2.31, chance 2.30) · − halves the lr"
+    frozen = started_state()
+    frozen.apply(ev.BatchesEnded(1, 101, (2.34,) * 300, (0.1,) * 300, 3e-5, 0.0, 32, 900.0, 1, 9))
+    assert frozen.message == "not learning (loss 2.34, chance 2.30) · + doubles the lr"
     state.apply(ev.HyperparametersChanged(400, 0.005, 0.9, 32, 0.0, ("lr",)))
     assert state.warning == "" and state.message == ""
