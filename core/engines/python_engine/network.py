@@ -113,7 +113,6 @@ class Network:
             self.dense1 = dense1 or PackedMatrix(params["dense1.weight"])
         else:
             self.dense1 = FloatMatrix(dense1.float_rows() if dense1 else params["dense1.weight"])
-        self.features = self.dense1.width  # F
         self.w2 = params["dense2.weight"]
         self.dense2 = PackedMatrix(self.w2) if lanes else FloatMatrix(self.w2)  # for W2ᵀ·g
         # The background constant of each pooled conv1 channel: ReLU(b_c) (0 with conv2: its
@@ -251,10 +250,9 @@ def dense1_weight_grad(
     base: list[float],
     grad_bias: list[float],
     exact: bool = False,
-    scale: float = 1.0,
 ) -> list[list[float]]:
-    """``scale``·∂L/∂W1, with ∂L/∂W1 = Σ_images ∂L/∂z1 ⊗ x, as H rows of F, from (nonzero
-    features, xd, ∂L/∂z1) records.
+    """∂L/∂W1 = Σ_images ∂L/∂z1 ⊗ x, as H rows of F, from (nonzero features, xd, ∂L/∂z1)
+    records.
 
     x = base + xd, so Σ_n g_n ⊗ x_n = Σ_n g_n ⊗ xd_n + (Σ_n g_n) ⊗ base, and Σ_n g_n is the batch's
     ∂L/∂b1 (``grad_bias``): the background is one more term of the same sum, with a dense vector
@@ -263,8 +261,8 @@ def dense1_weight_grad(
     """
     lefts, rights = _dense1_terms(records, features, base, grad_bias)
     if exact:
-        return outer_product_sum_float(lefts, rights, features, scale)
-    return outer_product_sum(lefts, rights, features, scale)
+        return outer_product_sum_float(lefts, rights, features)
+    return outer_product_sum(lefts, rights, features)
 
 
 def dense1_weight_totals(

@@ -109,23 +109,21 @@ def outer_product_sum(
     lefts: Sequence[Sequence[float]],
     rights: Sequence[tuple[Sequence[int], Sequence[float]]],
     size: int,
-    scale: float = 1.0,
 ) -> list[list[float]]:
-    """``scale``·Σ_i a_i ⊗ b_i as H rows of ``size`` floats (row j = scale·Σ_i a_i[j]·b_i), in
+    """Σ_i a_i ⊗ b_i as H rows of ``size`` floats (row j = Σ_i a_i[j]·b_i), in
     lanes (``outer_product_totals``), or in floats when an input is not finite."""
     totals = outer_product_totals(lefts, rights, size)
-    if totals is None:  # inf or nan: floats propagate it
-        return outer_product_sum_float(lefts, rights, size, scale)
-    return totals_to_floats(totals, size, scale)
+    if totals is None:  # no fixed-point form (inf, nan, tiny, huge): floats
+        return outer_product_sum_float(lefts, rights, size)
+    return totals_to_floats(totals, size, 1.0)
 
 
 def outer_product_sum_float(
     lefts: Sequence[Sequence[float]],
     rights: Sequence[tuple[Sequence[int], Sequence[float]]],
     size: int,
-    scale: float = 1.0,
 ) -> list[list[float]]:
-    """The same scale·Σ_i a_i ⊗ b_i in plain float64 (row j += a_i[j]·b_i): exact to rounding, ≈ 4×
+    """The same Σ_i a_i ⊗ b_i in plain float64 (row j += a_i[j]·b_i): exact to rounding, ≈ 4×
     slower on the default network. Used where the dense layer's input is small and dense (after
     a second conv layer), and as the reference in tests."""
     rows = [[0.0] * size for _ in range(len(lefts[0]) if lefts else 0)]
@@ -134,4 +132,4 @@ def outer_product_sum_float(
             if a:
                 for k, product in zip(indices, map(mul, values, repeat(a))):
                     row[k] += product
-    return rows if scale == 1.0 else [list(map(mul, row, repeat(scale))) for row in rows]
+    return rows
