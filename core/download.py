@@ -20,6 +20,7 @@ import gzip
 import hashlib
 import http.client
 import os
+import signal
 import socket
 import ssl
 import stat
@@ -197,16 +198,21 @@ def _fetch(
     # The gzip of incompressible data is a little larger than the data (≈ 5 bytes per 64 KiB):
     # no honest mirror sends more than this.
     cap = expected.size + expected.size // 100 + 64 * 1024
+    # Ctrl+C or SIGTERM right after the temp file exists, before the clean-up below guards it,
+    # would leave it behind: hold those signals until then (they arrive inside the try).
+    held = _hold_signals()
     try:
         handle, part_name = tempfile.mkstemp(
             prefix=expected.gz_name + ".", suffix=".part", dir=folder
         )
     except OSError as exc:
+        _release_signals(held)
         raise DownloadError(
             f"cannot write in {show_path(folder)}: {exc.strerror or exc} — pass another --data DIR"
         ) from None
     part = Path(part_name)
     try:
+        _release_signals(held)
         with os.fdopen(handle, "wb") as out:
             _stream(url, out, part, expected.gz_name, cap, timeout, progress)
             _durable(lambda: (out.flush(), os.fsync(out.fileno())), part)
@@ -219,6 +225,22 @@ def _fetch(
         part.unlink(missing_ok=True)
         raise
     return final
+
+
+_HELD_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP} if os.name == "posix" else set()
+
+
+def _hold_signals() -> set[int] | None:
+    """Block Ctrl+C, SIGTERM and SIGHUP for this thread (POSIX); the previous mask, to restore."""
+    if not _HELD_SIGNALS or not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, _HELD_SIGNALS)
+
+
+def _release_signals(previous: set[int] | None) -> None:
+    """Restore the mask ``_hold_signals`` replaced: a signal that came meanwhile arrives now."""
+    if previous is not None:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _durable(step: Callable[[], object], path: Path) -> None:
