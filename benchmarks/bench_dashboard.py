@@ -41,10 +41,10 @@ def headless_rate(data: str, limit: int, engine: str) -> float:
 
 
 def dashboard_rate(data: str, limit: int, engine: str) -> tuple[float, float]:
-    from cnn_tui.core.config import RunConfig
-    from cnn_tui.core.events import BatchesEnded
-    from cnn_tui.core.link import ProcessLink, TrainerSpec
-    from cnn_tui.tui.app import DashboardApp
+    from cnn_tui.core.contract.config import RunConfig
+    from cnn_tui.core.contract.events import BatchesEnded
+    from cnn_tui.core.training.link import ProcessLink, TrainerSpec
+    from cnn_tui.tui.dashboard.app import DashboardApp
 
     spec = TrainerSpec(
         config=RunConfig(epochs=1, engine=engine), data_dir=data, limit=limit, test_limit=100

@@ -21,10 +21,10 @@ from collections import deque
 
 from textual import events
 
-from cnn_tui.core import commands as cmd
-from cnn_tui.core import events as ev
-from cnn_tui.tui.app import DashboardApp
-from cnn_tui.tui.synthetic import SyntheticTrainer
+from cnn_tui.core.contract import commands as cmd
+from cnn_tui.core.contract import events as ev
+from cnn_tui.tui.dashboard.app import DashboardApp
+from cnn_tui.tui.demo.synthetic import SyntheticTrainer
 from cnn_tui.tui.widgets.status import StatusBar
 
 STEPS_PER_S = 375  # 12,000 images/s at batch 32

@@ -52,8 +52,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 
 def load_data(folder: str) -> tuple[object, object, str]:
     """(train, test, source): full MNIST if it is there, else random images of the same size."""
-    from cnn_tui.core.data import DataError, load_mnist
-    from cnn_tui.core.dataset import PIXELS, Dataset
+    from cnn_tui.core.data.dataset import PIXELS, Dataset
+    from cnn_tui.core.data.mnist import DataError, load_mnist
 
     try:
         train, test = load_mnist(folder)
@@ -81,9 +81,9 @@ def blas_kernel() -> str:
 def run_worker(spec: str, args: argparse.Namespace) -> dict[str, object]:
     import resource
 
-    from cnn_tui.core.config import Hyperparameters, RunConfig
+    from cnn_tui.core.contract.config import Hyperparameters, RunConfig
     from cnn_tui.core.engines import make_engine
-    from cnn_tui.core.trainer import data_order
+    from cnn_tui.core.training.trainer import data_order
 
     name, _, precision = spec.partition(":")
     precision = precision or "float32"

@@ -54,11 +54,11 @@ if "--worker-root" in sys.argv:  # a run of --against: this process times the ch
     use_checkout(sys.argv[sys.argv.index("--worker-root") + 1])
 
 # the checkout's modules (after use_checkout): not at the top of the file on purpose
-from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig  # noqa: E402
-from cnn_tui.core.data import DataError, load_mnist  # noqa: E402
-from cnn_tui.core.dataset import Dataset  # noqa: E402
-from cnn_tui.core.engines.python_engine import PythonEngine  # noqa: E402
-from cnn_tui.core.params import FlatParams, init_params  # noqa: E402
+from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig  # noqa: E402
+from cnn_tui.core.data.dataset import Dataset  # noqa: E402
+from cnn_tui.core.data.mnist import DataError, load_mnist  # noqa: E402
+from cnn_tui.core.engines.params import FlatParams, init_params  # noqa: E402
+from cnn_tui.core.engines.python import PythonEngine  # noqa: E402
 
 BATCH = 32
 

@@ -24,10 +24,10 @@ SIZES = ((80, 24), (140, 45), (200, 50))
 
 
 async def measure(data: str, size: tuple[int, int], seconds: float, warmup: float) -> dict:
-    from cnn_tui.core.config import RunConfig
-    from cnn_tui.core.events import BatchesEnded
-    from cnn_tui.core.link import ProcessLink, TrainerSpec
-    from cnn_tui.tui.app import DashboardApp
+    from cnn_tui.core.contract.config import RunConfig
+    from cnn_tui.core.contract.events import BatchesEnded
+    from cnn_tui.core.training.link import ProcessLink, TrainerSpec
+    from cnn_tui.tui.dashboard.app import DashboardApp
 
     spec = TrainerSpec(config=RunConfig(epochs=5), data_dir=data, limit=60_000, test_limit=1000)
     link = ProcessLink(spec)

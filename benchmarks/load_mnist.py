@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cnn_tui.core.data import MNIST_FILES, DataError, is_mnist, load_mnist, mnist_file_path
+from cnn_tui.core.data.mnist import MNIST_FILES, DataError, is_mnist, load_mnist, mnist_file_path
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:

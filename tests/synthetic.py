@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from cnn_tui.core.dataset import PIXELS, Dataset
+from cnn_tui.core.data.dataset import PIXELS, Dataset
 
 
 def blob_image(label: int, rng: random.Random) -> bytes:

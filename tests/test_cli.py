@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cnn_tui.tui.cli import main
+from cnn_tui.tui.cli.main import main
 from tests.core.idx_files import STEMS, images_idx, labels_idx, write
 
 MNIST = os.environ.get("CNN_TUI_DATA")

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from cnn_tui.core.config import RunConfig
-from cnn_tui.core.link import ProcessLink, TrainerSpec
-from cnn_tui.core.snapshot import latest_snapshot, load_snapshot
-from cnn_tui.tui.app import DashboardApp
+from cnn_tui.core.contract.config import RunConfig
+from cnn_tui.core.snapshot.store import latest_snapshot, load_snapshot
+from cnn_tui.core.training.link import ProcessLink, TrainerSpec
+from cnn_tui.tui.cli.launch import _mistakes_factory
+from cnn_tui.tui.dashboard.app import DashboardApp
 from cnn_tui.tui.inspector import MistakesScreen
-from cnn_tui.tui.launch import _mistakes_factory
 
 
 def mnist_dir() -> str:

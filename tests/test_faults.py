@@ -35,7 +35,7 @@ from pathlib import Path
 
 import pytest
 
-from cnn_tui.tui.cli import main
+from cnn_tui.tui.cli.main import main
 
 CLI = Path(sys.executable).with_name("cnn-tui")
 STEMS = (
@@ -175,7 +175,7 @@ def test_a2_data_dir_is_a_file(tmp_path, capsys):
 
 def test_a3_file_unreadable(tmp_path, capsys, monkeypatch):
     data = make_data(tmp_path)
-    import cnn_tui.core.data as data_module
+    import cnn_tui.core.data.mnist as data_module
 
     real_open = os.open
 
@@ -647,7 +647,7 @@ def test_g_a_slow_but_learning_run_is_not_called_stuck(tiny, capsys):
 def test_d14_two_runs_cannot_share_a_snapshot_folder(tiny, tmp_path, capsys):
     """The second run is refused (exit 4) naming the first one's PID; the lock goes with the run,
     so a later run in the same folder starts."""
-    from cnn_tui.core.folder_lock import FolderLock
+    from cnn_tui.core.snapshot.folder_lock import FolderLock
 
     runs = tmp_path / "runs"
     runs.mkdir()
@@ -668,8 +668,8 @@ def test_e8_a_bug_in_training_exits_1_with_the_log_in_the_run_folder(
 ):
     """An exception inside training: one line naming the log (exit 1); the trace goes to the run
     folder's cnn-tui.log, which is started over past 1 MB; with no run folder, a file of its own."""
-    from cnn_tui.core.trainer import Trainer
-    from cnn_tui.tui import headless as headless_module
+    from cnn_tui.core.training.trainer import Trainer
+    from cnn_tui.tui.cli import headless as headless_module
 
     def broken(self):  # noqa: ANN001, ANN202
         raise RuntimeError("a bug in the training step")
@@ -1033,7 +1033,7 @@ def _finish(proc: subprocess.Popen[str]) -> tuple[int, str]:
 
 def _assert_resumable(snap: Path, data: Path) -> None:
     """The snapshot passes every check the loader makes (hashes, shapes, finiteness)."""
-    from cnn_tui.core.snapshot import load_snapshot
+    from cnn_tui.core.snapshot.store import load_snapshot
 
     assert load_snapshot(snap).step > 0
 

@@ -6,9 +6,9 @@ library alone.
 
 from __future__ import annotations
 
-from ..config import RunConfig
-from ..params import FlatParams, init_params
-from .base import BatchResult, Engine, Inspection, Predictions
+from cnn_tui.core.contract.config import RunConfig
+from cnn_tui.core.engines.interface import BatchResult, Engine, Inspection, Predictions
+from cnn_tui.core.engines.params import FlatParams, init_params
 
 __all__ = ["BatchResult", "Engine", "Inspection", "Predictions", "make_engine"]
 
@@ -17,9 +17,9 @@ def make_engine(config: RunConfig, params: FlatParams | None = None) -> Engine:
     """An engine for ``config``, starting from ``params`` or from the seeded initialisation."""
     start = params if params is not None else init_params(config.arch, config.seed)
     if config.engine == "python":
-        from .python_engine import PythonEngine
+        from cnn_tui.core.engines.python import PythonEngine
 
         return PythonEngine(config.arch, start)
-    from .numpy_engine import NumpyEngine
+    from cnn_tui.core.engines.numpy import NumpyEngine
 
     return NumpyEngine(config.arch, start, dtype=config.precision)

@@ -23,8 +23,8 @@ from idx_files import (
     write_mnist_like,
 )
 
-from cnn_tui.core import data
-from cnn_tui.core.data import (
+from cnn_tui.core.data import mnist as data
+from cnn_tui.core.data.mnist import (
     MNIST_FILES,
     DataError,
     dataset_digests,
@@ -454,7 +454,7 @@ def test_download_dir_defaults(places: Path, monkeypatch: pytest.MonkeyPatch) ->
 
 _PROBE = """
 import resource, sys, time
-from cnn_tui.core.data import DataError, read_idx_images
+from cnn_tui.core.data.mnist import DataError, read_idx_images
 before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
 try:

@@ -23,9 +23,9 @@ from pathlib import Path
 import pytest
 from idx_files import mnist_like, sha256
 
-from cnn_tui.core import download
-from cnn_tui.core.data import MNIST_FILES, MnistFile, load_mnist
-from cnn_tui.core.download import DownloadError, download_mnist, stderr_progress, verify_file
+from cnn_tui.core.data import download
+from cnn_tui.core.data.download import DownloadError, download_mnist, stderr_progress, verify_file
+from cnn_tui.core.data.mnist import MNIST_FILES, MnistFile, load_mnist
 
 RAW = mnist_like(train=12, test=5)  # stem -> decompressed bytes
 FILES = tuple(MnistFile(stem, len(data), sha256(data)) for stem, data in RAW.items())

@@ -13,10 +13,10 @@ import math
 import numpy as np
 import pytest
 
-from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
-from cnn_tui.core.dataset import Dataset
+from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import Engine, make_engine
-from cnn_tui.core.params import init_params
+from cnn_tui.core.engines.params import init_params
 from tests.synthetic import blobs
 
 SMALL = Architecture(filters=2, hidden=8)

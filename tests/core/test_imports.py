@@ -28,9 +28,10 @@ def loaded_after(code: str) -> set[str]:
 
 def test_core_and_a_whole_training_run_import_no_ui_code() -> None:
     modules = loaded_after(
-        "import cnn_tui.core, cnn_tui.core.trainer, cnn_tui.core.link, cnn_tui.core.data\n"
-        "import cnn_tui.core.download, cnn_tui.core.snapshot, cnn_tui.core.metrics\n"
-        "from cnn_tui.core.config import RunConfig, Architecture\n"
+        "import cnn_tui.core, cnn_tui.core.training.trainer, cnn_tui.core.training.link\n"
+        "import cnn_tui.core.data.mnist, cnn_tui.core.data.download, cnn_tui.core.snapshot.store\n"
+        "import cnn_tui.core.training.metrics\n"
+        "from cnn_tui.core.contract.config import RunConfig, Architecture\n"
         "from cnn_tui.core.engines import make_engine\n"
         "make_engine(RunConfig(arch=Architecture(filters=1, hidden=2)))"
     )
@@ -39,17 +40,17 @@ def test_core_and_a_whole_training_run_import_no_ui_code() -> None:
 
 def test_the_python_engine_and_trainer_run_without_numpy() -> None:
     modules = loaded_after(
-        "from cnn_tui.core.config import RunConfig, Architecture, Hyperparameters\n"
-        "from cnn_tui.core.trainer import Trainer\n"
+        "from cnn_tui.core.contract.config import RunConfig, Architecture, Hyperparameters\n"
+        "from cnn_tui.core.training.trainer import Trainer\n"
         "from tests.synthetic import blobs\n"
         "config = RunConfig(arch=Architecture(filters=1, hidden=4), engine='python', epochs=1,\n"
         "                   hyper=Hyperparameters(batch_size=10))\n"
         "Trainer(config, blobs(20), blobs(10), emit=lambda e: None).run()"
     )
     assert "numpy" not in modules
-    assert "cnn_tui.core.engines.python_engine" in modules
+    assert "cnn_tui.core.engines.python" in modules
 
 
 def test_headless_command_line_imports_no_textual() -> None:
-    modules = loaded_after("import cnn_tui.tui.cli, cnn_tui.tui.headless")
+    modules = loaded_after("import cnn_tui.tui.cli, cnn_tui.tui.cli.headless")
     assert "textual" not in modules and "plotext" not in modules

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import math
 
-from cnn_tui.core.learning_check import LOSS_WINDOW, MIN_STEPS, LearningCheck
+from cnn_tui.core.training.learning_check import LOSS_WINDOW, MIN_STEPS, LearningCheck
 
 
 def test_a_flat_loss_at_chance_is_reported_once() -> None:

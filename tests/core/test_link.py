@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cnn_tui.core.commands import Pause, Resume, SetHyperparameters
-from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
-from cnn_tui.core.events import (
+from cnn_tui.core.contract.commands import Pause, Resume, SetHyperparameters
+from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.contract.events import (
     BatchesEnded,
     Finished,
     HyperparametersChanged,
@@ -19,7 +19,7 @@ from cnn_tui.core.events import (
     SampleViewed,
     TrainingStarted,
 )
-from cnn_tui.core.link import ProcessLink, ThreadLink, TrainerSpec
+from cnn_tui.core.training.link import ProcessLink, ThreadLink, TrainerSpec
 from tests.core.idx_files import STEMS, images_idx, labels_idx, write
 
 

@@ -9,12 +9,12 @@ import warnings
 import numpy as np
 import pytest
 
-from cnn_tui.core.config import Architecture, Hyperparameters
-from cnn_tui.core.dataset import PIXELS, Dataset
-from cnn_tui.core.engines.numpy_engine import NumpyEngine
-from cnn_tui.core.engines.numpy_engine import engine as engine_module
-from cnn_tui.core.engines.numpy_engine.layers import MaxPoolReLU
-from cnn_tui.core.params import init_params, param_shapes
+from cnn_tui.core.contract.config import Architecture, Hyperparameters
+from cnn_tui.core.data.dataset import PIXELS, Dataset
+from cnn_tui.core.engines.numpy import NumpyEngine
+from cnn_tui.core.engines.numpy import engine as engine_module
+from cnn_tui.core.engines.numpy.layers import MaxPoolReLU
+from cnn_tui.core.engines.params import init_params, param_shapes
 from tests.synthetic import blobs
 
 ONE_CONV = Architecture(filters=2, hidden=5)

@@ -12,10 +12,10 @@ import sys
 
 import pytest
 
-from cnn_tui.core.config import Architecture, Hyperparameters
-from cnn_tui.core.dataset import Dataset
-from cnn_tui.core.engines.python_engine import PythonEngine
-from cnn_tui.core.params import init_params, param_shapes
+from cnn_tui.core.contract.config import Architecture, Hyperparameters
+from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.core.engines.params import init_params, param_shapes
+from cnn_tui.core.engines.python import PythonEngine
 
 TINY = Architecture(filters=2, hidden=5)
 TINY_TWO_CONV = Architecture(filters=2, filters2=3, hidden=5)
@@ -285,11 +285,11 @@ def test_params_and_velocity_round_trip_and_bad_shapes_are_refused() -> None:
 def test_importing_the_engine_does_not_import_numpy() -> None:
     code = (
         "import sys\n"
-        "from cnn_tui.core.engines.python_engine import PythonEngine\n"
-        "from cnn_tui.core.config import Architecture\n"
-        "from cnn_tui.core.params import init_params\n"
-        "from cnn_tui.core.dataset import Dataset\n"
-        "from cnn_tui.core.config import Hyperparameters\n"
+        "from cnn_tui.core.engines.python import PythonEngine\n"
+        "from cnn_tui.core.contract.config import Architecture\n"
+        "from cnn_tui.core.engines.params import init_params\n"
+        "from cnn_tui.core.data.dataset import Dataset\n"
+        "from cnn_tui.core.contract.config import Hyperparameters\n"
         "a = Architecture(filters=2, hidden=4)\n"
         "e = PythonEngine(a, init_params(a, 0))\n"
         "d = Dataset(bytes(range(256)) * 3 + bytes(16), bytes([1]))\n"
@@ -301,7 +301,7 @@ def test_importing_the_engine_does_not_import_numpy() -> None:
 
 
 def test_lane_split_relu_and_max_work_lane_by_lane() -> None:
-    from cnn_tui.core.engines.python_engine.lanes import (
+    from cnn_tui.core.engines.python.lanes.primitives import (
         lane_top_bits,
         max_lanes,
         pack,
@@ -330,7 +330,7 @@ def test_lane_split_relu_and_max_work_lane_by_lane() -> None:
 def test_packed_first_conv_matches_the_float_one(bias: float) -> None:
     """The training conv (integer lanes from the pixel bytes) = the float conv to ~1e-8, and
     both pick the same pooled position (ties included: blank and repeated patches)."""
-    from cnn_tui.core.engines.python_engine.first_conv import (
+    from cnn_tui.core.engines.python.first_conv import (
         ALL_WINDOWS,
         FirstConvPool,
         PackedFirstConvPool,
@@ -355,7 +355,12 @@ def test_packed_first_conv_matches_the_float_one(bias: float) -> None:
 
 
 def test_shift_lanes_scales_every_lane_with_rounding() -> None:
-    from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, pack, shift_lanes, unpack
+    from cnn_tui.core.engines.python.lanes.primitives import (
+        lane_top_bits,
+        pack,
+        shift_lanes,
+        unpack,
+    )
 
     rng = random.Random(26)
     n = 9
@@ -374,8 +379,8 @@ def test_shift_lanes_scales_every_lane_with_rounding() -> None:
 
 
 def test_lane_weights_keep_the_exact_sum_of_steps_and_reset_when_they_run_out_of_room() -> None:
-    from cnn_tui.core.engines.python_engine.lane_weights import STEP_BITS, LaneWeights
-    from cnn_tui.core.engines.python_engine.outer_products import (
+    from cnn_tui.core.engines.python.lanes.lane_weights import STEP_BITS, LaneWeights
+    from cnn_tui.core.engines.python.lanes.outer_products import (
         outer_product_totals,
         totals_to_floats,
     )
@@ -403,7 +408,7 @@ def test_lane_weights_keep_the_exact_sum_of_steps_and_reset_when_they_run_out_of
             # the products' integers are round(W·s), give or take one
             scale = weights.matrix.scale
             for packed, row in zip(weights.matrix.rows, got):
-                from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, unpack
+                from cnn_tui.core.engines.python.lanes.primitives import lane_top_bits, unpack
 
                 ints = unpack(packed, width, lane_top_bits(width))
                 assert all(abs(q - w * scale) <= 1.5 for q, w in zip(ints, row))
@@ -417,7 +422,7 @@ def test_lane_weights_keep_the_exact_sum_of_steps_and_reset_when_they_run_out_of
 
 
 def test_lanes_pack_and_unpack_are_inverse_for_signed_values() -> None:
-    from cnn_tui.core.engines.python_engine.lanes import lane_top_bits, pack, unpack
+    from cnn_tui.core.engines.python.lanes.primitives import lane_top_bits, pack, unpack
 
     values = [0, 1, -1, 2**62 - 1, -(2**62) + 1, -5, 0, -1]
     top = lane_top_bits(len(values))
@@ -436,11 +441,11 @@ def test_lanes_pack_and_unpack_are_inverse_for_signed_values() -> None:
 def test_lane_outer_products_match_floats(background: float) -> None:
     """Σ_i a_i ⊗ b_i in fixed-point lanes ≈ float64, to ~1e-9 of each row's magnitude,
     with sparse b_i, mixed signs, dead rows (a_i[j] = 0 for all i) and an empty b_i."""
-    from cnn_tui.core.engines.python_engine.network import dense1_weight_grad
-    from cnn_tui.core.engines.python_engine.outer_products import (
+    from cnn_tui.core.engines.python.lanes.outer_products import (
         outer_product_sum,
         outer_product_sum_float,
     )
+    from cnn_tui.core.engines.python.network import dense1_weight_grad
 
     rng = random.Random(21)
     hidden, size, count = 7, 60, 9

@@ -22,11 +22,12 @@ from typing import Any
 import numpy as np
 import pytest
 
-from cnn_tui.core import snapshot
-from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
-from cnn_tui.core.params import init_params, param_shapes
-from cnn_tui.core.run_state import Change, EvalRecord, History, RunState
-from cnn_tui.core.snapshot import (
+from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.contract.events import Change, EvalRecord
+from cnn_tui.core.contract.run_state import History, RunState
+from cnn_tui.core.engines.params import init_params, param_shapes
+from cnn_tui.core.snapshot import store as snapshot
+from cnn_tui.core.snapshot.store import (
     SnapshotError,
     clean_stale_temp,
     latest_snapshot,
@@ -390,7 +391,7 @@ import resource, signal, sys
 from pathlib import Path
 sys.path.insert(0, {str(Path(__file__).parents[2])!r})
 from tests.core.test_snapshot import make_state
-from cnn_tui.core.snapshot import SnapshotError, save_snapshot
+from cnn_tui.core.snapshot.store import SnapshotError, save_snapshot
 folder = Path({str(tmp_path)!r})
 first = save_snapshot(make_state(), folder, run_name="r")
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel kills us instead of EFBIG
@@ -749,7 +750,7 @@ def test_d15_header_claiming_a_huge_array_allocates_nothing(tmp_path: Path, good
 MEMORY_PROBE = """
 import resource, sys, time
 from pathlib import Path
-from cnn_tui.core.snapshot import SnapshotError, load_snapshot
+from cnn_tui.core.snapshot.store import SnapshotError, load_snapshot
 for name in sys.argv[1:]:
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     started = time.perf_counter()

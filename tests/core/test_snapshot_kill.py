@@ -20,11 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from cnn_tui.core import snapshot
-from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
-from cnn_tui.core.params import init_params
-from cnn_tui.core.run_state import History, RunState
-from cnn_tui.core.snapshot import (
+from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.contract.run_state import History, RunState
+from cnn_tui.core.engines.params import init_params
+from cnn_tui.core.snapshot import store as snapshot
+from cnn_tui.core.snapshot.store import (
     clean_stale_temp,
     latest_snapshot,
     load_snapshot,

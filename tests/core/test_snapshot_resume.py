@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from cnn_tui.core.commands import SetHyperparameters, Stop
-from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
-from cnn_tui.core.events import BatchesEnded, Finished, SnapshotSaved
-from cnn_tui.core.run_state import RunState
-from cnn_tui.core.snapshot import load_snapshot
-from cnn_tui.core.trainer import Trainer
+from cnn_tui.core.contract.commands import SetHyperparameters, Stop
+from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.contract.events import BatchesEnded, Finished, SnapshotSaved
+from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.snapshot.store import load_snapshot
+from cnn_tui.core.training.trainer import Trainer
 from tests.synthetic import blobs
 
 SMALL = Architecture(filters=2, hidden=16)

@@ -7,7 +7,7 @@ import queue
 
 import pytest
 
-from cnn_tui.core.commands import (
+from cnn_tui.core.contract.commands import (
     Evaluate,
     Pause,
     RequestSample,
@@ -16,9 +16,8 @@ from cnn_tui.core.commands import (
     Step,
     Stop,
 )
-from cnn_tui.core.config import Architecture, ConfigError, Hyperparameters, RunConfig
-from cnn_tui.core.engines.base import BatchResult
-from cnn_tui.core.events import (
+from cnn_tui.core.contract.config import Architecture, ConfigError, Hyperparameters, RunConfig
+from cnn_tui.core.contract.events import (
     BatchesEnded,
     CommandRefused,
     Diverged,
@@ -30,7 +29,8 @@ from cnn_tui.core.events import (
     SampleViewed,
     TrainingStarted,
 )
-from cnn_tui.core.trainer import Trainer, data_order
+from cnn_tui.core.engines.interface import BatchResult
+from cnn_tui.core.training.trainer import Trainer, data_order
 from tests.synthetic import blobs
 
 SMALL = Architecture(filters=2, hidden=16)

@@ -1,5 +1,5 @@
 """Provides ``FakeLink``, a scripted ``TrainerLink`` for UI tests, and ``synthetic_stream``, a
-realistic deterministic event stream (from ``cnn_tui.tui.synthetic``).
+realistic deterministic event stream (from ``cnn_tui.tui.demo.synthetic``).
 
 ``FakeLink`` replays its script (all of it on the first drain unless ``per_drain`` is set),
 records every command sent, and answers commands as the trainer would (Pause → Paused,
@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Iterable
 
-from cnn_tui.core import commands as cmd
-from cnn_tui.core import events as ev
-from cnn_tui.tui.synthetic import SyntheticTrainer
+from cnn_tui.core.contract import commands as cmd
+from cnn_tui.core.contract import events as ev
+from cnn_tui.tui.demo.synthetic import SyntheticTrainer
 
 
 def synthetic_stream(

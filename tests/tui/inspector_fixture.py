@@ -6,12 +6,12 @@ from __future__ import annotations
 import random
 from functools import lru_cache
 
-from cnn_tui.core.config import Architecture, Hyperparameters, RunConfig
-from cnn_tui.core.dataset import Dataset
+from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
+from cnn_tui.core.contract.events import Evaluated
+from cnn_tui.core.contract.run_state import History, RunState
+from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import make_engine
-from cnn_tui.core.evaluation import summarise
-from cnn_tui.core.events import Evaluated
-from cnn_tui.core.run_state import History, RunState
+from cnn_tui.core.training.evaluation import summarise
 from tests.synthetic import blobs
 
 STEPS = 20

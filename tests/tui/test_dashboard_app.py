@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input
 
-from cnn_tui.core import commands as cmd
-from cnn_tui.core import events as ev
-from cnn_tui.tui.app import DashboardApp
+from cnn_tui.core.contract import commands as cmd
+from cnn_tui.core.contract import events as ev
+from cnn_tui.tui.dashboard.app import DashboardApp
 from cnn_tui.tui.screens.help import HelpScreen
 from cnn_tui.tui.screens.too_small import TooSmallScreen
 from cnn_tui.tui.screens.value_prompt import ValuePrompt
@@ -350,8 +350,8 @@ async def test_no_color_draws_digit_in_ascii(monkeypatch: pytest.MonkeyPatch) ->
 
 
 def test_every_binding_has_id_description_and_help_entry() -> None:
-    from cnn_tui.tui.dashboard import DashboardScreen
-    from cnn_tui.tui.keys import KEYS
+    from cnn_tui.tui.dashboard.keys import KEYS
+    from cnn_tui.tui.dashboard.screen import DashboardScreen
 
     documented = " ".join(k for k, _ in KEYS)
     display = {"plus,equals_sign": "+", "minus": "-", "question_mark": "?",

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import math
 
-from cnn_tui.core import commands as cmd
-from cnn_tui.core import events as ev
-from cnn_tui.tui.series import BucketSeries, ema
-from cnn_tui.tui.state import TrainingState
+from cnn_tui.core.contract import commands as cmd
+from cnn_tui.core.contract import events as ev
+from cnn_tui.tui.dashboard.series import BucketSeries, ema
+from cnn_tui.tui.dashboard.state import TrainingState
 from tests.tui.fakes import synthetic_stream
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnn_tui.tui.app import DashboardApp
+from cnn_tui.tui.dashboard.app import DashboardApp
 from tests.tui.fakes import FakeLink, synthetic_stream
 
 SIZES = [(80, 24), (140, 45)]

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from cnn_tui.core.commands import RequestSample
+from cnn_tui.core.contract.commands import RequestSample
+from cnn_tui.core.contract.events import Evaluated, Mistake, SampleViewed
 from cnn_tui.core.engines import make_engine
-from cnn_tui.core.events import Evaluated, Mistake, SampleViewed
-from cnn_tui.tui.inspect_app import InspectorApp
+from cnn_tui.tui.inspector.app import InspectorApp
 from cnn_tui.tui.inspector.confusion_screen import ConfusionScreen
 from cnn_tui.tui.inspector.detail_screen import DetailScreen
 from cnn_tui.tui.inspector.grid import MistakeGrid

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from cnn_tui.tui.inspect_app import InspectorApp
+from cnn_tui.tui.inspector.app import InspectorApp
 from tests.tui.inspector_fixture import small_run
 
 SIZES = [(80, 24), (140, 45)]

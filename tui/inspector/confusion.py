@@ -15,9 +15,9 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...core.config import NUM_CLASSES
-from ..render.halfblock import SegmentLines
-from .render import CELL, confusion_cell_lines, scale_legend
+from cnn_tui.core.contract.config import NUM_CLASSES
+from cnn_tui.tui.inspector.render import CELL, confusion_cell_lines, scale_legend
+from cnn_tui.tui.render.halfblock import SegmentLines
 
 ROW_LABEL_WIDTH = 5
 

@@ -13,7 +13,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from .confusion import ConfusionGrid
+from cnn_tui.tui.inspector.confusion import ConfusionGrid
 
 
 class ConfusionScreen(Screen[tuple[int, int] | None]):

@@ -19,11 +19,16 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...core.events import Mistake
-from ..render.feature_maps import SIDES, choose_side, layer_lines
-from ..render.halfblock import Line, SegmentLines
-from .render import digit_lines, probability_lines, saliency_lines, saliency_scale
-from .source import DigitDetail, DigitSource
+from cnn_tui.core.contract.events import Mistake
+from cnn_tui.tui.inspector.render import (
+    digit_lines,
+    probability_lines,
+    saliency_lines,
+    saliency_scale,
+)
+from cnn_tui.tui.inspector.source import DigitDetail, DigitSource
+from cnn_tui.tui.render.feature_maps import SIDES, choose_side, layer_lines
+from cnn_tui.tui.render.halfblock import Line, SegmentLines
 
 MAPS_FALLBACK_SIDE = 13
 """Map size used (with scrolling) when no size fits every layer in the visible height."""

@@ -9,12 +9,12 @@ import time
 from collections.abc import Callable
 from dataclasses import replace
 
-from ...core.config import ConfigError
-from ...core.dataset import Dataset
-from ...core.engines import Engine, Predictions, make_engine
-from ...core.evaluation import summarise
-from ...core.events import Evaluated
-from ...core.run_state import RunState
+from cnn_tui.core.contract.config import ConfigError
+from cnn_tui.core.contract.events import Evaluated
+from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.core.engines import Engine, Predictions, make_engine
+from cnn_tui.core.training.evaluation import summarise
 
 CHUNK = 2000
 """Images per ``predict`` call: one progress update each."""

@@ -13,8 +13,8 @@ import os
 from collections.abc import Sequence
 from pathlib import Path
 
-from ...core.config import NUM_CLASSES
-from ...core.events import Mistake
+from cnn_tui.core.contract.config import NUM_CLASSES
+from cnn_tui.core.contract.events import Mistake
 
 FORMATS = ("csv", "jsonl")
 CSV_HEADER = ["index", "true", "predicted", *(f"p{d}" for d in range(NUM_CLASSES))]

@@ -15,11 +15,11 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...core.dataset import Dataset
-from ...core.events import Mistake
-from ..render.halfblock import Line, SegmentLines, beside
-from .mistakes import confidence
-from .render import THUMB_SIDE, caption, tile_lines
+from cnn_tui.core.contract.events import Mistake
+from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.tui.inspector.mistakes import confidence
+from cnn_tui.tui.inspector.render import THUMB_SIDE, caption, tile_lines
+from cnn_tui.tui.render.halfblock import Line, SegmentLines, beside
 
 TILE_WIDTH = THUMB_SIDE + 2  # an edge column each side
 TILE_HEIGHT = THUMB_SIDE // 2 + 1  # the thumbnail's rows and the caption

@@ -8,8 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from ...core.config import NUM_CLASSES
-from ...core.events import Mistake
+from cnn_tui.core.contract.config import NUM_CLASSES
+from cnn_tui.core.contract.events import Mistake
 
 SORTS = ("confidence", "class", "index")
 """confidence: most confident mistakes first · class: by true then predicted class, confident

@@ -20,16 +20,16 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...core.config import NUM_CLASSES
-from ...core.dataset import Dataset
-from ...core.events import CommandRefused, Evaluated, SampleViewed
-from .confusion_screen import ConfusionScreen
-from .detail_screen import DetailScreen
-from .export import ExportError, write_mistakes
-from .grid import MistakeGrid
-from .mistakes import Changes, Filter, MistakeView, changes
-from .prompt import PathPrompt
-from .source import DigitSource, LinkSource
+from cnn_tui.core.contract.config import NUM_CLASSES
+from cnn_tui.core.contract.events import CommandRefused, Evaluated, SampleViewed
+from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.tui.inspector.confusion_screen import ConfusionScreen
+from cnn_tui.tui.inspector.detail_screen import DetailScreen
+from cnn_tui.tui.inspector.export import ExportError, write_mistakes
+from cnn_tui.tui.inspector.grid import MistakeGrid
+from cnn_tui.tui.inspector.mistakes import Changes, Filter, MistakeView, changes
+from cnn_tui.tui.inspector.prompt import PathPrompt
+from cnn_tui.tui.inspector.source import DigitSource, LinkSource
 
 SORT_NAMES = {"confidence": "most confident first", "class": "by class", "index": "test order"}
 

@@ -13,9 +13,9 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 
-from ...core.config import IMAGE_SIDE, NUM_CLASSES
-from ..render.bars import hbar
-from ..render.halfblock import (
+from cnn_tui.core.contract.config import IMAGE_SIDE, NUM_CLASSES
+from cnn_tui.tui.render.bars import hbar
+from cnn_tui.tui.render.halfblock import (
     LOWER_HALF,
     Line,
     colour,

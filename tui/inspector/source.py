@@ -19,10 +19,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from ...core.commands import Command, RequestSample
-from ...core.dataset import Dataset
-from ...core.engines import Engine
-from ...core.events import ConvView, SampleViewed
+from cnn_tui.core.contract.commands import Command, RequestSample
+from cnn_tui.core.contract.events import ConvView, SampleViewed
+from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.core.engines import Engine
 
 CACHE_SIZE = 256
 

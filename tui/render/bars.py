@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from rich.segment import Segment
 from rich.style import Style
 
-from .halfblock import Line, colour
+from cnn_tui.tui.render.halfblock import Line, colour
 
 EIGHTHS = " ▏▎▍▌▋▊▉█"
 VERTICAL = " ▁▂▃▄▅▆▇█"

@@ -19,8 +19,8 @@ import math
 from rich.segment import Segment
 from rich.style import Style
 
-from ...core.events import ConvView
-from .halfblock import Line, beside, colour, grid_lines, normaliser, pad, resample
+from cnn_tui.core.contract.events import ConvView
+from cnn_tui.tui.render.halfblock import Line, beside, colour, grid_lines, normaliser, pad, resample
 
 KERNEL_CELL = 2  # columns per kernel weight
 KERNEL_WIDTH = 3 * KERNEL_CELL

@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from ..keys import KEYS, PANELS
+from cnn_tui.tui.dashboard.keys import KEYS, PANELS
 
 
 def help_table() -> Table:

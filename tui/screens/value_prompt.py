@@ -17,7 +17,7 @@ from textual.screen import ModalScreen
 from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Input, Label, Static
 
-from ...core.config import ConfigError
+from cnn_tui.core.contract.config import ConfigError
 
 Parse = Callable[[str], float | int]
 

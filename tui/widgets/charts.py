@@ -27,10 +27,10 @@ from rich.text import Text
 from textual.message import Message
 from textual.reactive import reactive
 
-from ..render.halfblock import SegmentLines, SizedLine
-from ..series import ema
-from ..state import TrainingState
-from .panel import Panel
+from cnn_tui.tui.dashboard.series import ema
+from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.render.halfblock import SegmentLines, SizedLine
+from cnn_tui.tui.widgets.panel import Panel
 
 SMOOTHING_STEPS = (0.0, 0.6, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
 """EMA strengths offered by the smoothing keys."""

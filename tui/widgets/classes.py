@@ -13,9 +13,9 @@ from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 
-from ..render.bars import confusion_lines, hbar
-from ..render.halfblock import SegmentLines, beside
-from .panel import Panel
+from cnn_tui.tui.render.bars import confusion_lines, hbar
+from cnn_tui.tui.render.halfblock import SegmentLines, beside
+from cnn_tui.tui.widgets.panel import Panel
 
 LABEL_WIDTH = 2
 VALUE_WIDTH = 16  # " 97.3% ▲ +1.2"

@@ -10,9 +10,9 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
-from ..render.bars import hbar, vbars
-from ..render.halfblock import Line, SegmentLines, beside, grid_lines, normaliser
-from .panel import Panel
+from cnn_tui.tui.render.bars import hbar, vbars
+from cnn_tui.tui.render.halfblock import Line, SegmentLines, beside, grid_lines, normaliser
+from cnn_tui.tui.widgets.panel import Panel
 
 SIDE = 28
 PROB_WIDTH = 22  # "7 ██████████  93.1% ←"

@@ -7,9 +7,9 @@ from __future__ import annotations
 from rich.console import RenderableType
 from rich.text import Text
 
-from ..render.feature_maps import feature_map_lines
-from ..render.halfblock import SegmentLines
-from .panel import Panel
+from cnn_tui.tui.render.feature_maps import feature_map_lines
+from cnn_tui.tui.render.halfblock import SegmentLines
+from cnn_tui.tui.widgets.panel import Panel
 
 
 class FeatureMapsView(Panel):

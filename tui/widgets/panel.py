@@ -16,7 +16,7 @@ from rich.style import Style
 from textual import events
 from textual.widgets import Static
 
-from ..state import TrainingState
+from cnn_tui.tui.dashboard.state import TrainingState
 
 
 class Panel(Static):

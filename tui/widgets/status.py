@@ -10,8 +10,8 @@ import math
 from rich.console import RenderableType
 from rich.text import Text
 
-from ..state import TrainingState, format_duration
-from .panel import Panel
+from cnn_tui.tui.dashboard.state import TrainingState, format_duration
+from cnn_tui.tui.widgets.panel import Panel
 
 STATE_STYLE = {
     "running": "bold green",

@@ -1,0 +1,1 @@
+"""The contract between the trainer and its users: run configuration, events, commands."""

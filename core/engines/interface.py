@@ -1,0 +1,91 @@
+"""Provides the interface both engines implement, and the plain results they return.
+
+An engine owns the parameters, the optimizer state (momentum buffers) and the math. The trainer
+owns everything else: the order of the data, the hyperparameters in force, events and commands.
+
+The math both engines must do identically (so the same seed gives the same numbers):
+
+* images are uint8 bytes scaled to [0, 1] by ``pixel / 255``;
+* conv: 3×3, stride 1, no padding, + bias; ReLU; max-pool 2×2 stride 2 (odd edge dropped; on ties
+  the gradient goes to the first maximum in row-major order of the window); repeated per conv
+  layer; flatten in CHW order; dense + ReLU; dense; softmax;
+* loss per image: −log(p_label + 1e-10) (the report's ε), with a max-subtracted softmax; the batch
+  loss is the mean; the gradient at the logits is (p − onehot) / batch_size;
+* SGD: for every parameter w with gradient g: g ← g + weight_decay·w (weights only, not biases);
+  v ← momentum·v + g; w ← w − lr·v (v starts at 0; with momentum 0 this is w ← w − lr·g).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol
+
+from cnn_tui.core.contract.config import Architecture, Hyperparameters
+from cnn_tui.core.contract.events import ConvView
+from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.core.engines.params import FlatParams
+
+
+@dataclass(frozen=True, slots=True)
+class BatchResult:
+    """What one training step reports."""
+
+    loss: float  # mean loss over the batch (before the update)
+    correct: int  # images in the batch classified correctly (before the update)
+
+
+@dataclass(frozen=True, slots=True)
+class Predictions:
+    """The network's output over a range of a dataset."""
+
+    loss: float  # mean loss
+    predicted: list[int]  # arg-max class per image
+    probabilities: list[list[float]]  # 10 per image
+
+
+@dataclass(frozen=True, slots=True)
+class Inspection:
+    """One image through the network, for display: probabilities and every conv layer's maps."""
+
+    probabilities: tuple[float, ...]
+    layers: tuple[ConvView, ...]
+
+
+class Engine(Protocol):
+    """The interface of ``PythonEngine`` and ``NumpyEngine``."""
+
+    name: str
+    arch: Architecture
+
+    def get_params(self) -> FlatParams:
+        """Every parameter, flat row-major Python floats, canonical names (see params.py)."""
+        ...
+
+    def set_params(self, params: FlatParams) -> None:
+        """Replace every parameter (shapes checked by the caller)."""
+        ...
+
+    def get_velocity(self) -> FlatParams:
+        """The momentum buffers, same names and shapes as the parameters (zeros if unused)."""
+        ...
+
+    def set_velocity(self, velocity: FlatParams) -> None: ...
+
+    def train_batch(
+        self, data: Dataset, indices: Sequence[int], hyper: Hyperparameters
+    ) -> BatchResult:
+        """One SGD step on the images at ``indices``: forward, loss, backward, update."""
+        ...
+
+    def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
+        """Forward only, over images ``start:stop``."""
+        ...
+
+    def inspect(self, image: bytes) -> Inspection:
+        """One 28×28 uint8 image: probabilities and each conv layer's maps, pooled maps, kernels."""
+        ...
+
+    def saliency(self, image: bytes, target: int) -> list[float]:
+        """∂ logit[target] / ∂ pixel for one image: 784 floats (pixels in [0, 1] units)."""
+        ...

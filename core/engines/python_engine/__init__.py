@@ -1,7 +1,0 @@
-"""Provides ``PythonEngine``, the pure-Python (standard library only) implementation of the CNN."""
-
-from __future__ import annotations
-
-from .engine import PythonEngine
-
-__all__ = ["PythonEngine"]

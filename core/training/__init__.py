@@ -1,0 +1,1 @@
+"""Training: the one loop, its run state, evaluation, the learning check, the UI link, metrics."""

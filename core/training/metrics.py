@@ -1,0 +1,138 @@
+"""Provides ``MetricsWriter``: events → the JSON Lines metrics file of design.md.
+
+One ``batch`` line per optimizer step (``BatchesEnded`` carries every step, so nothing is lost
+to coalescing), one ``eval`` line per evaluation, one ``end`` line; state changes are written too
+(``paused``, ``resumed``, ``hyperparameters``, ``diverged``, ``snapshot``) — extra lines and fields
+are allowed by the contract. Non-finite numbers are written as null: the file stays strict JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from typing import IO, Any
+
+from cnn_tui.core.contract.events import (
+    BatchesEnded,
+    Diverged,
+    Evaluated,
+    Event,
+    Finished,
+    HyperparametersChanged,
+    Paused,
+    Resumed,
+    SnapshotSaved,
+    TrainingStarted,
+)
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def event_records(event: Event) -> list[dict[str, Any]]:
+    """The metrics-file lines for one event (none for events the file does not record)."""
+    match event:
+        case BatchesEnded():
+            return [
+                {
+                    "event": "batch",
+                    "epoch": event.epoch,
+                    "step": event.first_step + i,
+                    "loss": _finite(loss),
+                    "accuracy": accuracy,
+                    "lr": event.lr,
+                    "momentum": event.momentum,
+                    "batch_size": event.batch_size,
+                    "images_per_s": round(event.images_per_s, 1),
+                }
+                for i, (loss, accuracy) in enumerate(
+                    zip(event.losses, event.accuracies, strict=True)
+                )
+            ]
+        case Evaluated():
+            return [
+                {
+                    "event": "eval",
+                    "epoch": event.epoch,
+                    "step": event.step,
+                    "split": event.split,
+                    "loss": _finite(event.loss),
+                    "accuracy": event.accuracy,
+                    "per_class_accuracy": [_finite(a) for a in event.per_class_accuracy],
+                    "confusion": [list(row) for row in event.confusion],
+                    "size": event.size,
+                    "mistakes": len(event.mistakes),
+                }
+            ]
+        case TrainingStarted():
+            return [
+                {
+                    "event": "start",
+                    "engine": event.engine,
+                    "architecture": event.architecture,
+                    "epoch": event.epoch,
+                    "step": event.step,
+                    "epochs": event.epochs,
+                    "lr": event.lr,
+                    "momentum": event.momentum,
+                    "batch_size": event.batch_size,
+                    "seed": event.seed,
+                    "train_size": event.train_size,
+                    "test_size": event.test_size,
+                    "resumed_from": event.resumed_from,
+                }
+            ]
+        case Paused():
+            return [{"event": "paused", "step": event.step, "reason": event.reason}]
+        case Resumed():
+            return [{"event": "resumed", "step": event.step}]
+        case HyperparametersChanged():
+            return [
+                {
+                    "event": "hyperparameters",
+                    "step": event.step,
+                    "lr": event.lr,
+                    "momentum": event.momentum,
+                    "batch_size": event.batch_size,
+                    "weight_decay": event.weight_decay,
+                    "changed": list(event.changed),
+                }
+            ]
+        case Diverged():
+            return [
+                {
+                    "event": "diverged",
+                    "step": event.step,
+                    "restored_step": event.restored_step,
+                    "message": event.message,
+                }
+            ]
+        case SnapshotSaved():
+            return [{"event": "snapshot", "step": event.step, "path": event.path}]
+        case Finished():
+            return [
+                {
+                    "event": "end",
+                    "epoch": event.epoch,
+                    "step": event.step,
+                    "reason": event.reason,
+                    "message": event.message,
+                }
+            ]
+    return []
+
+
+class MetricsWriter:
+    """Writes events to an open text file, one JSON object per line, flushed per event."""
+
+    def __init__(self, file: IO[str]) -> None:
+        self.file = file
+
+    def write(self, event: Event) -> None:
+        records = event_records(event)
+        if records:
+            self.file.write(
+                "".join(json.dumps(r, allow_nan=False, ensure_ascii=False) + "\n" for r in records)
+            )
+            self.file.flush()

@@ -1,0 +1,1 @@
+"""The ``cnn-tui`` command line: arguments, exit codes, headless runs, launching the dashboard."""

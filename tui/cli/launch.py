@@ -1,0 +1,176 @@
+"""Provides ``run_dashboard`` and ``run_inspector``: what ``cnn-tui`` does once its flags are read.
+
+The trainer runs in a spawned process (``ProcessLink``): a busy trainer can never starve the UI,
+and it keeps ~90 % of headless speed on two cores (design.md).
+"""
+
+from __future__ import annotations
+
+import multiprocessing.resource_tracker
+import os
+import signal
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from cnn_tui.core.contract.config import RunConfig
+from cnn_tui.core.contract.run_state import RunState
+
+if TYPE_CHECKING:
+    from cnn_tui.core.training.link import TrainerLink
+    from cnn_tui.tui.dashboard.app import DashboardApp
+
+EXIT_FAILED, EXIT_DATA, EXIT_SNAPSHOT, EXIT_ENVIRONMENT = 1, 3, 4, 6
+EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
+
+
+def _fail(message: str, code: int) -> int:
+    sys.stderr.write(f"cnn-tui: {message}\n")
+    return code
+
+
+def _needs_terminal() -> str | None:
+    """Textual reads the keyboard from stdin and draws on stderr: both must be terminals."""
+    for name, stream in (("standard input", sys.__stdin__), ("standard error", sys.__stderr__)):
+        if stream is None or not stream.isatty():
+            return (
+                f"the dashboard needs an interactive terminal ({name} is not one); "
+                "use `cnn-tui train --headless` instead"
+            )
+    return None
+
+
+def run_dashboard(
+    config: RunConfig,
+    data_dir: Path,
+    *,
+    limit: int | None,
+    test_limit: int | None,
+    state: RunState | None,
+    resumed_from: str | None,
+    snapshot_dir: Path | None,
+    run_name: str,
+    start_paused: bool,
+    in_process: bool,
+) -> int:
+    """Open the dashboard on a new trainer; returns the exit code."""
+    problem = _needs_terminal()
+    if problem:
+        return _fail(problem, EXIT_ENVIRONMENT)
+    from cnn_tui.core.data.mnist import DataError, check_mnist
+    from cnn_tui.core.training.link import ProcessLink, ThreadLink, TrainerSpec
+
+    try:  # fail here, before the screen changes, if the data is missing or corrupt
+        sizes = check_mnist(data_dir, limit=limit, test_limit=test_limit)
+    except DataError as error:
+        return _fail(str(error), EXIT_DATA)
+    if state is not None and (state.train_size, state.test_size) != sizes:
+        return _fail(
+            f"the snapshot was trained on {state.train_size:,} images and tested on "
+            f"{state.test_size:,}; these flags give {sizes[0]:,} and {sizes[1]:,} "
+            "(use the same --limit and --test-limit)",
+            EXIT_SNAPSHOT,
+        )
+    spec = TrainerSpec(
+        config=config,
+        data_dir=str(data_dir),
+        limit=limit,
+        test_limit=test_limit,
+        state=state,
+        resumed_from=resumed_from,
+        snapshot_dir=str(snapshot_dir) if snapshot_dir else None,
+        run_name=run_name,
+        start_paused=start_paused,
+        log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
+    )
+    # The resource tracker cannot start from inside a running Textual app (textual-notes.md).
+    multiprocessing.resource_tracker.ensure_running()
+    link = ThreadLink(spec) if in_process else ProcessLink(spec)
+
+    from cnn_tui.tui.dashboard.app import DashboardApp
+
+    app = DashboardApp(link)
+    app.inspector_factory = _mistakes_factory(app, data_dir, test_limit)
+    terminated: list[int] = []
+
+    def on_sigterm(signum: int, _frame: object) -> None:
+        # SIGTERM and SIGHUP: stop at the next batch, save, exit 143 — as a quit would.
+        if terminated:
+            return
+        terminated.append(signum)
+        app.call_later(app.action_quit)
+        deadline = app.quit_timeout + app.stop_timeout + 2.0
+        threading.Thread(target=_leave_after, args=(link, deadline), daemon=True).start()
+
+    previous = {s: signal.signal(s, on_sigterm) for s in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        app.run()
+    finally:
+        link.stop()
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+    if terminated:
+        return EXIT_TERMINATED
+    if app.interrupted:
+        return EXIT_INTERRUPTED
+    if app.state.run_state == "failed":
+        sys.stderr.write(f"cnn-tui: training failed: {app.state.message or 'see the log'}\n")
+        return EXIT_FAILED
+    return app.return_code or 0
+
+
+def _leave_after(link: TrainerLink, seconds: float) -> None:
+    """The last resort after SIGTERM/SIGHUP: if the app has not exited in ``seconds`` (after a
+    hang-up, Textual's final write to a terminal that is gone can block for ever), make sure the
+    trainer is stopped and leave, so that no process is left behind."""
+    time.sleep(seconds)
+    link.stop(2.0)
+    os._exit(EXIT_TERMINATED)
+
+
+def _mistakes_factory(app: DashboardApp, data_dir: Path, test_limit: int | None):  # noqa: ANN202
+    """``m`` in the dashboard: the inspector's browser, asking the trainer for each digit. The
+    test images are read once, on first use (the trainer process holds its own copy)."""
+    from cnn_tui.core.contract.events import Evaluated
+    from cnn_tui.core.data.mnist import load_test_set
+    from cnn_tui.tui.inspector import LinkSource, MistakesScreen
+
+    cache = []
+
+    def open_mistakes(evaluation: Evaluated) -> MistakesScreen:
+        if not cache:
+            cache.append(load_test_set(data_dir, test_limit=test_limit))
+        return MistakesScreen(evaluation, cache[0], LinkSource(app.send))
+
+    return open_mistakes
+
+
+def run_inspector(
+    snapshot: Path, data_dir: Path, *, engine: str | None, test_limit: int | None
+) -> int:
+    """Open the misclassified-digit browser on a saved network; returns the exit code."""
+    problem = _needs_terminal()
+    if problem:
+        return _fail(problem, EXIT_ENVIRONMENT)
+    from cnn_tui.tui.cli.headless import use_one_blas_thread
+
+    use_one_blas_thread()  # before NumPy: two threads were 3× slower here under load
+    from cnn_tui.core.data.mnist import DataError, load_test_set
+    from cnn_tui.core.snapshot.store import SnapshotError, load_snapshot
+
+    try:
+        state = load_snapshot(snapshot)
+    except SnapshotError as error:
+        return _fail(str(error), EXIT_SNAPSHOT)
+    try:
+        test = load_test_set(data_dir, test_limit=test_limit)
+    except DataError as error:
+        return _fail(str(error), EXIT_DATA)
+    from cnn_tui.tui.inspector.app import InspectorApp
+
+    app = InspectorApp(state, test, engine=engine)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,337 @@
+"""Provides ``TrainingState``: everything the dashboard shows, folded from the trainer's events.
+
+Pure Python (no Textual): ``apply(event)`` updates the state and returns the names of the panels
+that changed; ``requested(command)`` records what the user asked for, so the status can say
+"pausing…" until the trainer's answer arrives. The state holds only acknowledged values: lr,
+batch size, momentum and the run state change when the trainer says so, never when asked.
+
+Memory stays bounded however long the run: per-step metrics live in ``BucketSeries`` (fixed size),
+the change log and evaluation list are capped, and only the latest ``Evaluated`` keeps its
+mistakes.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+from cnn_tui.core.contract import commands as cmd
+from cnn_tui.core.contract import events as ev
+from cnn_tui.core.training.learning_check import LearningCheck, Stuck
+from cnn_tui.tui.dashboard.series import BucketSeries
+
+PANELS = ("status", "loss", "accuracy", "classes", "input", "features")
+"""Names ``apply`` returns: one per dashboard panel."""
+
+MAX_CHANGES = 1000
+MAX_EVALS = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class Marker:
+    """Something that happened at a step and is marked on the loss chart."""
+
+    step: int
+    kind: str  # "lr", "momentum", "batch_size", "weight_decay", "paused", "resumed", "diverged"
+    text: str  # short, e.g. "lr 0.01→0.02"
+
+
+@dataclass(frozen=True, slots=True)
+class EvalPoint:
+    """One evaluation's summary (no per-image data)."""
+
+    step: int
+    epoch: int
+    loss: float
+    accuracy: float
+
+
+@dataclass(slots=True)
+class TrainingState:
+    """What the dashboard shows. Fields are read by widgets; only ``apply`` and ``requested``
+    change them."""
+
+    # the run, from TrainingStarted
+    engine: str = "?"
+    architecture: str = ""
+    epochs: int = 0
+    steps_per_epoch: int = 0
+    train_size: int = 0
+    test_size: int = 0
+    # where training is
+    epoch: int = 0
+    step: int = 0
+    position: int = 0
+    images_per_s: float = 0.0
+    # acknowledged hyperparameters
+    lr: float = math.nan
+    momentum: float = math.nan
+    batch_size: int = 0
+    weight_decay: float = 0.0
+    # "starting", "running", "paused", "finished", "stopped", "failed", "diverged"
+    run_state: str = "starting"
+    # what the user asked for and the trainer has not answered yet, by kind
+    pending: dict[str, str] = field(default_factory=dict)
+    message: str = ""  # the last thing worth a line: a refusal, a divergence, a failure
+    # a run stuck at chance level: said once (status line and a notification) until a change
+    learning: LearningCheck = field(default_factory=LearningCheck)
+    warning: str = ""
+    # history
+    losses: BucketSeries = field(default_factory=BucketSeries)
+    accuracies: BucketSeries = field(default_factory=BucketSeries)
+    epoch_starts: list[int] = field(default_factory=list)  # first step of each epoch after the 1st
+    markers: deque[Marker] = field(default_factory=lambda: deque(maxlen=MAX_CHANGES))
+    evaluations: deque[EvalPoint] = field(default_factory=lambda: deque(maxlen=MAX_EVALS))
+    latest_eval: ev.Evaluated | None = None  # with its mistakes (for the inspector)
+    previous_class_accuracy: tuple[float, ...] | None = None
+    sample: ev.SampleViewed | None = None
+    last_snapshot: str = ""
+    eta_seconds: float | None = None
+
+    # ---- the user's requests -------------------------------------------------------------
+
+    def requested(self, command: cmd.Command) -> set[str]:
+        """Note a command just sent; the status shows it as pending until it is answered."""
+        match command:
+            case cmd.Pause():
+                self.pending["run"] = "pausing…"
+            case cmd.Resume():
+                self.pending["run"] = "resuming…"
+            case cmd.Step(batches=n):
+                self.pending["run"] = "stepping…" if n == 1 else f"stepping {n}…"
+            case cmd.SetHyperparameters():
+                parts = [
+                    f"{name} → {_fmt(value)}"
+                    for name, value in (
+                        ("lr", command.lr),
+                        ("momentum", command.momentum),
+                        ("batch", command.batch_size),
+                        ("decay", command.weight_decay),
+                    )
+                    if value is not None
+                ]
+                self.pending["hyper"] = ", ".join(parts) + "…"
+            case cmd.Evaluate():
+                self.pending["eval"] = "evaluating…"
+            case cmd.SaveSnapshot():
+                self.pending["snapshot"] = "saving snapshot…"
+            case cmd.Stop():
+                self.pending["run"] = "stopping (saving)…" if command.save else "stopping…"
+            case _:
+                return set()
+        return {"status"}
+
+    # ---- the trainer's events ------------------------------------------------------------
+
+    def apply(self, event: ev.Event) -> set[str]:
+        """Fold one event in; return the names of the panels that changed (see ``PANELS``)."""
+        match event:
+            case ev.TrainingStarted():
+                return self._started(event)
+            case ev.HistoryRestored():
+                return self._restored(event)
+            case ev.BatchesEnded():
+                return self._batches(event)
+            case ev.Evaluated():
+                return self._evaluated(event)
+            case ev.SampleViewed(saliency_target=target):
+                if target >= 0:  # an answer to the inspector's request, not the live input
+                    return set()
+                self.sample = event
+                return {"input", "features"}
+            case ev.Paused(step=step, reason=reason):
+                self.step = max(self.step, step)
+                self.pending.pop("run", None)
+                if reason != "diverged":
+                    self.run_state = "paused"
+                    self._mark(step, "paused", "paused")
+                return {"status", "loss"}
+            case ev.Resumed(step=step):
+                self.pending.pop("run", None)
+                self.run_state = "running"
+                self.message = ""
+                self._mark(step, "resumed", "resumed")
+                return {"status", "loss"}
+            case ev.HyperparametersChanged():
+                return self._hyper(event)
+            case ev.CommandRefused(command=name, reason=reason):
+                self.pending.pop(_PENDING_KIND.get(name, name), None)
+                self.message = f"refused: {reason}"
+                return {"status"}
+            case ev.Diverged():
+                self.pending.pop("run", None)
+                self.run_state = "diverged"
+                self.step = event.restored_step
+                self.message = event.message
+                self._mark(event.step, "diverged", "diverged")
+                return {"status", "loss"}
+            case ev.SnapshotSaved(path=path):
+                self.pending.pop("snapshot", None)
+                self.last_snapshot = path
+                return {"status"}
+            case ev.SnapshotFailed(reason=reason):
+                self.pending.pop("snapshot", None)
+                self.message = f"snapshot failed: {reason}"
+                return {"status"}
+            case ev.Finished():
+                self.pending.clear()
+                self.step = max(self.step, event.step)
+                self.run_state = event.reason if event.reason in _END_STATES else "finished"
+                if event.message:
+                    self.message = event.message
+                self.eta_seconds = None
+                return {"status"}
+        return set()
+
+    def _started(self, e: ev.TrainingStarted) -> set[str]:
+        self.engine, self.architecture = e.engine, e.architecture
+        self.epochs, self.epoch, self.step = e.epochs, e.epoch, e.step
+        self.steps_per_epoch = e.steps_per_epoch
+        self.train_size, self.test_size = e.train_size, e.test_size
+        self.lr, self.momentum, self.batch_size = e.lr, e.momentum, e.batch_size
+        self.weight_decay = e.weight_decay
+        self.run_state = "paused" if e.paused else "running"
+        return {"status", "loss", "accuracy"}
+
+    def _restored(self, e: ev.HistoryRestored) -> set[str]:
+        self.losses.clear()
+        self.accuracies.clear()
+        self.epoch_starts.clear()
+        previous_epoch = e.epochs[0] if e.epochs else 0
+        for i, (loss, acc, epoch) in enumerate(zip(e.losses, e.accuracies, e.epochs, strict=False)):
+            step = i + 1  # step k is at index k − 1
+            self.losses.append(step, loss)
+            self.accuracies.append(step, acc)
+            if epoch != previous_epoch:
+                self.epoch_starts.append(step)
+                previous_epoch = epoch
+        for change in e.changes:
+            self._mark(change.step, change.kind, _change_text(change.kind, change.old, change.new))
+        for record in e.evaluations:
+            self.evaluations.append(
+                EvalPoint(record.step, record.epoch, record.loss, record.accuracy)
+            )
+        return {"loss", "accuracy", "status"}
+
+    def _batches(self, e: ev.BatchesEnded) -> set[str]:
+        if self.epoch and e.epoch != self.epoch:
+            self.epoch_starts.append(e.first_step)
+        for i, (loss, acc) in enumerate(zip(e.losses, e.accuracies, strict=False)):
+            self.losses.append(e.first_step + i, loss)
+            self.accuracies.append(e.first_step + i, acc)
+        self.epoch, self.step = e.epoch, e.last_step
+        self.position, self.train_size = e.position, e.train_size
+        self.lr, self.momentum, self.batch_size = e.lr, e.momentum, e.batch_size
+        self.images_per_s = e.images_per_s
+        if self.run_state in ("starting", "diverged") and "run" not in self.pending:
+            self.run_state = "running"
+        self._update_eta()
+        self._warn(self.learning.batches(e.losses, e.lr))
+        return {"status", "loss", "accuracy"}
+
+    def _warn(self, stuck: Stuck | None) -> None:
+        """Show a stuck run's reason with what to do, unless something else holds the line."""
+        if stuck:
+            key, verb = ("−", "halves") if stuck.move == "lower" else ("+", "doubles")
+            self.warning = f"{stuck.reason} — try a {stuck.move} learning rate ({key} {verb} it)"
+            short = f"not learning ({stuck.summary}) · {key} {verb} the lr"
+            self.message = self.message or short
+
+    def _update_eta(self) -> None:
+        """Images left in the run divided by the recent throughput."""
+        if self.images_per_s <= 0 or not self.epochs or not self.train_size:
+            self.eta_seconds = None
+            return
+        left = (self.epochs - self.epoch) * self.train_size + (self.train_size - self.position)
+        self.eta_seconds = max(0.0, left / self.images_per_s)
+
+    def _evaluated(self, e: ev.Evaluated) -> set[str]:
+        if self.latest_eval is not None:
+            self.previous_class_accuracy = self.latest_eval.per_class_accuracy
+        self.latest_eval = e
+        self.evaluations.append(EvalPoint(e.step, e.epoch, e.loss, e.accuracy))
+        self.pending.pop("eval", None)
+        self._warn(self.learning.evaluated(e.accuracy, self.lr))
+        return {"loss", "accuracy", "classes", "status"}
+
+    def _hyper(self, e: ev.HyperparametersChanged) -> set[str]:
+        old = {"lr": self.lr, "momentum": self.momentum, "batch_size": self.batch_size}
+        old["weight_decay"] = self.weight_decay
+        self.lr, self.momentum, self.batch_size = e.lr, e.momentum, e.batch_size
+        self.weight_decay = e.weight_decay
+        self.pending.pop("hyper", None)
+        self.message = ""
+        if e.changed:  # the user changed something: judge the run afresh
+            self.learning.changed()
+            self.warning = ""
+        for name in e.changed:
+            new = getattr(e, name, None)
+            self._mark(e.step, name, _change_text(name, old.get(name), new))
+        return {"status", "loss"}
+
+    def _mark(self, step: int, kind: str, text: str) -> None:
+        self.markers.append(Marker(step, kind, text))
+
+    # ---- derived values the widgets show -------------------------------------------------
+
+    @property
+    def status_word(self) -> str:
+        """The run state with what is pending, e.g. "running · pausing…"."""
+        pending = self.pending.get("run")
+        return f"{self.run_state} · {pending}" if pending else self.run_state
+
+    @property
+    def step_in_epoch(self) -> int:
+        """Steps taken in this epoch (from the image position and the batch size)."""
+        if not self.batch_size:
+            return 0
+        return math.ceil(self.position / self.batch_size)
+
+    @property
+    def epoch_steps(self) -> int:
+        """Steps in one epoch at the batch size in force."""
+        if self.batch_size and self.train_size:
+            return math.ceil(self.train_size / self.batch_size)
+        return self.steps_per_epoch
+
+
+_PENDING_KIND = {
+    "Pause": "run",
+    "Resume": "run",
+    "Step": "run",
+    "Stop": "run",
+    "SetHyperparameters": "hyper",
+    "Evaluate": "eval",
+    "SaveSnapshot": "snapshot",
+}
+_END_STATES = ("finished", "stopped", "failed")
+
+
+def _fmt(value: float | int | None) -> str:
+    if value is None:
+        return "?"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.4g}"
+
+
+def _change_text(kind: str, old: float | None, new: float | None) -> str:
+    label = {"batch_size": "batch", "weight_decay": "decay"}.get(kind, kind)
+    if new is None:
+        return label
+    if old is None or (isinstance(old, float) and math.isnan(old)):
+        return f"{label} {_fmt(new)}"
+    return f"{label} {_fmt(old)}→{_fmt(new)}"
+
+
+def format_duration(seconds: float | None) -> str:
+    """ "1h02m", "3m12s", "45s", or "–" when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    s = int(seconds)
+    if s >= 3600:
+        return f"{s // 3600}h{s % 3600 // 60:02d}m"
+    if s >= 60:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s}s"

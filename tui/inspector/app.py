@@ -1,0 +1,112 @@
+"""Provides ``InspectorApp``: ``cnn-tui inspect SNAPSHOT`` — the misclassified-digit browser on a
+saved network, with no training.
+
+It builds the snapshot's network in an engine, evaluates the whole test set in a worker thread
+(a progress bar meanwhile), then opens ``MistakesScreen`` over a ``LocalSource``. A network that
+cannot be built ends the app with one line and exit code 4, never a traceback.
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import App
+from textual.binding import Binding
+
+from cnn_tui.core.contract.events import Evaluated
+from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.core.engines import Engine
+from cnn_tui.tui.inspector.evaluate import InspectError, build_engine, evaluate
+from cnn_tui.tui.inspector.loading import InspectorLoading
+from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
+from cnn_tui.tui.inspector.source import LocalSource
+
+EXIT_SNAPSHOT = 4
+
+
+class InspectorApp(App[None]):
+    """Browse the mistakes of the network saved in ``state`` on the test set ``test``."""
+
+    TITLE = "cnn-tui inspect"
+
+    BINDINGS = [Binding("q", "quit", "Quit", id="quit")]
+
+    def __init__(
+        self,
+        state: RunState,
+        test: Dataset,
+        engine: str | None = None,
+        *,
+        export_dir: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.state = state
+        self.test = test
+        self.engine_name = engine or state.config.engine
+        self.export_dir = export_dir
+        """Where exports and screenshots go by default (None: the current directory)."""
+        self.started = time.perf_counter()
+        self.open_seconds: float | None = None
+        """Seconds from construction until the browser was shown (for the benchmark)."""
+        self.mistakes_screen: MistakesScreen | None = None
+        self._done = 0  # test digits evaluated so far (written by the evaluating thread)
+        # Start evaluating at once, so the work overlaps Textual's own start-up.
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="cnn-tui-inspect")
+        self._result: Future[tuple[Engine, Evaluated]] = self._pool.submit(self._evaluate)
+        self._pool.shutdown(wait=False)
+
+    def _evaluate(self) -> tuple[Engine, Evaluated]:
+        """Build the engine and evaluate every test digit (in the pool's thread)."""
+        engine = build_engine(self.state, self.engine_name)
+        evaluated = evaluate(
+            engine,
+            self.test,
+            epoch=self.state.epoch,
+            step=self.state.step,
+            progress=lambda done, total: setattr(self, "_done", done),
+        )
+        return engine, evaluated
+
+    def on_mount(self) -> None:
+        text = f"evaluating {len(self.test):,} test digits with the {self.engine_name} engine…"
+        self.push_screen(InspectorLoading(text))
+        self._ticker = self.set_interval(0.1, self._progress)
+        self.run_worker(self._wait, thread=True, exclusive=True, exit_on_error=False)
+
+    def _wait(self) -> None:
+        """Worker thread: wait for the evaluation; hand the result to the UI thread."""
+        try:
+            engine, evaluated = self._result.result()
+        except InspectError as error:
+            self.call_from_thread(self._fail, str(error))
+            return
+        except (ValueError, MemoryError) as error:
+            self.call_from_thread(self._fail, f"could not evaluate the network: {error}")
+            return
+        self.call_from_thread(self._open, engine, evaluated)
+
+    def _progress(self) -> None:
+        if isinstance(self.screen, InspectorLoading):
+            self.screen.set_progress(self._done, len(self.test))
+
+    def _fail(self, message: str) -> None:
+        self._ticker.stop()
+        self.exit(return_code=EXIT_SNAPSHOT, message=Text(f"cnn-tui: {message}"))
+
+    def _open(self, engine: Engine, evaluated: Evaluated) -> None:
+        self._ticker.stop()
+        source = LocalSource(engine, self.test, step=self.state.step)
+        self.mistakes_screen = MistakesScreen(
+            evaluated,
+            self.test,
+            source,
+            closable=False,
+            export_dir=self.export_dir,
+            engine_name=self.engine_name,
+        )
+        self.switch_screen(self.mistakes_screen)
+        self.open_seconds = time.perf_counter() - self.started
