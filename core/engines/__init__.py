@@ -1,7 +1,7 @@
 """Provides ``make_engine``: the one place that picks an engine by name.
 
-The NumPy engine is imported only when asked for, so ``--engine python`` runs on the standard
-library alone.
+The NumPy engine is imported only when asked for, so ``--engine python`` and ``--engine
+reference`` run on the standard library alone.
 """
 
 from __future__ import annotations
@@ -20,6 +20,10 @@ def make_engine(config: RunConfig, params: FlatParams | None = None) -> Engine:
         from cnn_tui.core.engines.python import PythonEngine
 
         return PythonEngine(config.arch, start)
+    if config.engine == "reference":
+        from cnn_tui.core.engines.reference import ReferenceEngine
+
+        return ReferenceEngine(config.arch, start)
     from cnn_tui.core.engines.numpy import NumpyEngine
 
     return NumpyEngine(config.arch, start, dtype=config.precision)

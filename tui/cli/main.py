@@ -126,7 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="dense units (128)",
     )
     opt = train.add_argument_group("training")
-    opt.add_argument("--engine", choices=ENGINES, help="numpy (default, fast) or python (pure)")
+    opt.add_argument(
+        "--engine",
+        choices=ENGINES,
+        help="numpy (default, fast), python (pure) or reference (the slow oracle)",
+    )
     opt.add_argument(
         "--precision",
         choices=("float32", "float64"),
