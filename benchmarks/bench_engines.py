@@ -83,7 +83,7 @@ def run_worker(spec: str, args: argparse.Namespace) -> dict[str, object]:
 
     from cnn_tui.core.contract.config import Hyperparameters, RunConfig
     from cnn_tui.core.engines import make_engine
-    from cnn_tui.core.training.trainer import data_order
+    from cnn_tui.core.training.data_order import data_order
 
     name, _, precision = spec.partition(":")
     precision = precision or "float32"

@@ -23,7 +23,7 @@ import numpy as np  # noqa: E402
 from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig  # noqa: E402
 from cnn_tui.core.data.mnist import load_mnist  # noqa: E402
 from cnn_tui.core.engines import make_engine  # noqa: E402
-from cnn_tui.core.training.trainer import data_order  # noqa: E402
+from cnn_tui.core.training.data_order import data_order  # noqa: E402
 
 
 def main() -> None:

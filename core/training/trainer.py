@@ -1,84 +1,50 @@
 """Provides ``Trainer``: the only training loop. It emits events and takes commands between batches.
 
 The same loop serves the dashboard (in a separate process, see ``link.py``) and headless runs (in
-the main thread). Data order is a pure function of (seed, epoch), so a run's position is just
-(epoch, images consumed): that is what makes an exact resume possible.
+the main thread). Data order is a pure function of (seed, epoch) (``data_order.py``), so a run's
+position is just (epoch, images consumed): that is what makes an exact resume possible.
+
+The loop's helpers live beside it, one job each: ``command_handling.py`` (the answer to every
+command), ``batch_report.py`` (coalescing steps into ``BatchesEnded``), ``good_copy.py`` (the
+weights a divergence falls back on), ``sample_views.py`` and ``evaluation.py``.
 """
 
 from __future__ import annotations
 
 import math
-import queue
-import random
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
-from typing import Protocol
 
-from cnn_tui.core.contract.commands import (
-    Command,
-    Evaluate,
-    Pause,
-    RequestSample,
-    Resume,
-    SaveSnapshot,
-    SetHyperparameters,
-    Step,
-    Stop,
-)
-from cnn_tui.core.contract.config import ConfigError, Hyperparameters, RunConfig
+from cnn_tui.core.contract.config import Hyperparameters, RunConfig
 from cnn_tui.core.contract.events import (
-    BatchesEnded,
     Change,
-    CommandRefused,
-    ConvView,
     Diverged,
     Event,
     Finished,
-    HistoryRestored,
-    HyperparametersChanged,
     Paused,
-    Resumed,
-    SampleViewed,
     SnapshotFailed,
     SnapshotSaved,
-    TrainingStarted,
 )
 from cnn_tui.core.contract.run_state import History, RunState
 from cnn_tui.core.data.dataset import Dataset
-from cnn_tui.core.engines import Engine, Predictions, make_engine
-from cnn_tui.core.engines.params import FlatParams
-from cnn_tui.core.training.evaluation import record, summarise
+from cnn_tui.core.engines import Engine, make_engine
+from cnn_tui.core.training.announce import opening_events
+from cnn_tui.core.training.batch_report import BatchReport
+from cnn_tui.core.training.command_handling import CommandHandling, CommandSource
+from cnn_tui.core.training.data_checks import check_data
+from cnn_tui.core.training.data_order import data_order, steps_in_epoch
+from cnn_tui.core.training.evaluation import EvaluationStopped, evaluate_test_set, record
+from cnn_tui.core.training.good_copy import GoodCopy
+from cnn_tui.core.training.sample_views import SampleClock, view_sample
 
 Emit = Callable[[Event], None]
-EVAL_CHUNK_PYTHON = 250
-"""Test images per evaluation chunk with the pure-Python engine (about two seconds)."""
-GOOD_COPY_SECONDS = 2.0
-"""How often the trainer keeps a copy of the weights to fall back on if the loss diverges."""
+
+__all__ = ["CommandSource", "Emit", "Trainer"]
 
 
-class CommandSource(Protocol):
-    """A queue of commands: ``queue.Queue`` or ``multiprocessing.Queue``."""
-
-    def get(self, block: bool = True, timeout: float | None = None) -> Command: ...
-    def get_nowait(self) -> Command: ...
-
-
-def data_order(seed: int, epoch: int, size: int) -> list[int]:
-    """The shuffled order of an epoch's images: a pure function of (seed, epoch)."""
-    order = list(range(size))
-    random.Random(f"cnn-tui:{seed}:{epoch}").shuffle(order)
-    return order
-
-
-def steps_in_epoch(size: int, batch_size: int) -> int:
-    """Batches per epoch; the last one may be smaller."""
-    return math.ceil(size / batch_size)
-
-
-class Trainer:
+class Trainer(CommandHandling):
     """Trains ``config``'s network on ``train``, evaluates on ``test``, and reports via ``emit``.
 
     Args:
@@ -111,19 +77,7 @@ class Trainer:
         sample_interval: float | None = 0.3,
         start_paused: bool = False,
     ) -> None:
-        if len(train) == 0 or len(test) == 0:
-            raise ConfigError("the training and test sets must not be empty")
-        if config.hyper.batch_size > len(train):
-            raise ConfigError(
-                f"batch size {config.hyper.batch_size} is larger than the {len(train)} "
-                "training images"
-            )
-        if state is not None and (state.train_size, state.test_size) != (len(train), len(test)):
-            raise ConfigError(
-                f"the snapshot was trained on {state.train_size:,} images and tested on "
-                f"{state.test_size:,}; these flags give {len(train):,} and {len(test):,} "
-                "(use the same --limit and --test-limit)"
-            )
+        check_data(config, train, test, state)
         self.config = config
         self.train_data = train
         self.test_data = test
@@ -131,8 +85,6 @@ class Trainer:
         self.commands = commands
         self.snapshot_dir = snapshot_dir
         self.run_name = run_name
-        self.batch_interval = batch_interval
-        self.sample_interval = sample_interval
         self.resumed_from: str | None = None
         self.engine: Engine = make_engine(config, state.params if state else None)
         if state is not None:
@@ -144,28 +96,17 @@ class Trainer:
             self.history = History()
         self.hyper: Hyperparameters = config.hyper
         self.paused = start_paused
-        self._steps_left = 0  # batches still to run for a Step command while paused
+        self._steps_left = 0
         self._stop = threading.Event()
         self._stop_save = False
-        self._order: list[int] = []
+        self._order: list[int] = []  # the data order of epoch ``_order_epoch``
         self._order_epoch = 0
-        # Coalescing of BatchesEnded: the steps not yet sent, and when the window began.
-        self._pending_losses: list[float] = []
-        self._pending_accuracies: list[float] = []
-        self._pending_images = 0
-        self._window_start = time.perf_counter()
-        self._last_flush = self._window_start
-        self._last_sample = 0.0
-        self._sample_requested = False
-        self._good: tuple[int, FlatParams, FlatParams] | None = None
-        self._good_time = 0.0
+        self._report = BatchReport(emit, batch_interval)
+        self._samples = SampleClock(sample_interval)
+        self._good = GoodCopy()
 
     # ----------------------------------------------------------------- public API
-    def request_stop(self, save: bool = False) -> None:
-        """Stop at the next batch boundary; safe from a signal handler or another thread."""
-        self._stop_save = self._stop_save or save
-        self._stop.set()
-
+    # (and ``request_stop``, from CommandHandling)
     def capture_state(self) -> RunState:
         """The run as it stands between two batches (for a snapshot)."""
         return RunState(
@@ -197,42 +138,19 @@ class Trainer:
 
     # ----------------------------------------------------------------- the loop
     def _announce(self) -> None:
-        config, hyper = self.config, self.hyper
-        self.emit(
-            TrainingStarted(
-                engine=config.engine,
-                architecture=config.arch.describe(),
-                filters=config.arch.conv_layers,
-                hidden=config.arch.hidden,
-                epochs=config.epochs,
-                epoch=self.epoch,
-                step=self.step,
-                steps_per_epoch=self.steps_per_epoch,
-                train_size=len(self.train_data),
-                test_size=len(self.test_data),
-                lr=hyper.lr,
-                momentum=hyper.momentum,
-                weight_decay=hyper.weight_decay,
-                batch_size=hyper.batch_size,
-                seed=config.seed,
-                resumed_from=self.resumed_from,
-                paused=self.paused,
-            )
-        )
-        if self.step:
-            h = self.history
-            self.emit(
-                HistoryRestored(
-                    losses=tuple(h.losses),
-                    accuracies=tuple(h.accuracies),
-                    lrs=tuple(h.lrs),
-                    epochs=tuple(h.epochs),
-                    evaluations=tuple(h.evaluations),
-                    changes=tuple(h.changes),
-                )
-            )
-        if self.paused:
-            self.emit(Paused(self.step, "requested"))
+        for event in opening_events(
+            self.config,
+            self.hyper,
+            self.history,
+            epoch=self.epoch,
+            step=self.step,
+            steps_per_epoch=self.steps_per_epoch,
+            train_size=len(self.train_data),
+            test_size=len(self.test_data),
+            resumed_from=self.resumed_from,
+            paused=self.paused,
+        ):
+            self.emit(event)
 
     def _loop(self) -> Finished:
         size = len(self.train_data)
@@ -259,18 +177,12 @@ class Trainer:
         if self._order_epoch != self.epoch:
             self._order = data_order(self.config.seed, self.epoch, len(self.train_data))
             self._order_epoch = self.epoch
-        now = time.perf_counter()
-        if self._good is None or now - self._good_time >= GOOD_COPY_SECONDS:
-            params = self.engine.get_params()
-            # One update can leave inf weights behind a finite (ε-capped) loss: never keep those.
-            if self._good is None or all(math.isfinite(sum(v)) for v in params.values()):
-                self._good = (self.step, params, self.engine.get_velocity())
-            self._good_time = now
+        self._good.keep_if_due(self.engine, self.step)
         indices = self._order[self.position : self.position + self.hyper.batch_size]
         try:
             result = self.engine.train_batch(self.train_data, indices, self.hyper)
         except MemoryError:
-            self._out_of_memory()
+            self._fall_back_batch_size()
             return
         if not math.isfinite(result.loss):
             self._diverged(result.loss)
@@ -279,7 +191,8 @@ class Trainer:
         self.position += len(indices)
         accuracy = result.correct / len(indices)
         self._record_step(result.loss, accuracy, len(indices))
-        self._maybe_sample(indices[0])
+        if self._samples.due():
+            self._emit_sample("train", indices[0])
 
     def _record_step(self, loss: float, accuracy: float, images: int) -> None:
         h = self.history
@@ -287,37 +200,18 @@ class Trainer:
         h.accuracies.append(accuracy)
         h.lrs.append(self.hyper.lr)
         h.epochs.append(self.epoch)
-        self._pending_losses.append(loss)
-        self._pending_accuracies.append(accuracy)
-        self._pending_images += images
-        if time.perf_counter() - self._last_flush >= self.batch_interval:
+        if self._report.add(loss, accuracy, images):
             self._flush()
 
     def _flush(self) -> None:
         """Send the steps not yet reported as one ``BatchesEnded``."""
-        now = time.perf_counter()
-        if self._pending_losses:
-            elapsed = max(now - self._window_start, 1e-9)
-            count = len(self._pending_losses)
-            self.emit(
-                BatchesEnded(
-                    epoch=self.epoch,
-                    first_step=self.step - count + 1,
-                    losses=tuple(self._pending_losses),
-                    accuracies=tuple(self._pending_accuracies),
-                    lr=self.hyper.lr,
-                    momentum=self.hyper.momentum,
-                    batch_size=self.hyper.batch_size,
-                    images_per_s=self._pending_images / elapsed,
-                    position=self.position,
-                    train_size=len(self.train_data),
-                )
-            )
-            self._pending_losses = []
-            self._pending_accuracies = []
-            self._pending_images = 0
-        self._window_start = now
-        self._last_flush = now
+        self._report.flush(
+            epoch=self.epoch,
+            step=self.step,
+            hyper=self.hyper,
+            position=self.position,
+            train_size=len(self.train_data),
+        )
 
     def _end_epoch(self) -> None:
         self._flush()
@@ -326,15 +220,44 @@ class Trainer:
         self._save_snapshot_if_enabled(at_epoch_end=True)
         self.epoch += 1
         self.position = 0
-        self._window_start = time.perf_counter()
+        self._report.restart_window()
 
+    def _evaluate(self) -> bool:
+        """Evaluate on the test set, in chunks so that a stop request (Ctrl+C, quit) is heard
+        within one chunk even when the pure-Python engine needs a minute for 10,000 images.
+        Returns False when a stop cut it short (nothing is reported then)."""
+        try:
+            evaluated = evaluate_test_set(
+                self.engine,
+                self.test_data,
+                epoch=self.epoch,
+                step=self.step,
+                stop_requested=self._stop.is_set,
+            )
+        except EvaluationStopped:
+            return False
+        self.history.evaluations.append(record(evaluated))
+        self.emit(evaluated)
+        return True
+
+    def _emit_sample(self, source: str, index: int, saliency_target: int | None = None) -> None:
+        data = self.train_data if source == "train" else self.test_data
+        self.emit(
+            view_sample(
+                self.engine,
+                data,
+                index,
+                source=source,
+                step=self.step,
+                saliency_target=saliency_target,
+            )
+        )
+
+    # ----------------------------------------------------------------- when a batch diverges
     def _diverged(self, loss: float) -> None:
         """Undo: bring back the last good weights, pause, and say what to do."""
         self._flush()
-        assert self._good is not None
-        good_step, params, velocity = self._good
-        self.engine.set_params(params)
-        self.engine.set_velocity(velocity)
+        good_step = self._good.restore(self.engine)
         self.history.changes.append(Change(self.step, "diverged", None, self.hyper.lr))
         message = (
             f"loss became {loss} at step {self.step + 1} with lr {self.hyper.lr:g}: "
@@ -344,203 +267,6 @@ class Trainer:
         self._steps_left = 0
         self.paused = True
         self.emit(Paused(self.step, "diverged"))
-
-    def _out_of_memory(self) -> None:
-        """A batch that does not fit: go back to the last batch size that did (a mid-run
-        change), or refuse the run's own batch size in one line."""
-        fitting = next(
-            (c.old for c in reversed(self.history.changes) if c.kind == "batch_size"), None
-        )
-        too_big = self.hyper.batch_size
-        if fitting is None or fitting >= too_big:
-            raise ConfigError(f"batch size {too_big} does not fit in memory; try a smaller one")
-        self.hyper = replace(self.hyper, batch_size=int(fitting))
-        self.history.changes.append(Change(self.step, "batch_size", too_big, fitting))
-        self._refuse(
-            SetHyperparameters(batch_size=too_big),
-            f"batch size {too_big} does not fit in memory; back to {int(fitting)}",
-        )
-        self._hyperparameters_changed(("batch_size",))
-
-    def _evaluate(self) -> bool:
-        """Evaluate on the test set, in chunks so that a stop request (Ctrl+C, quit) is heard
-        within one chunk even when the pure-Python engine needs a minute for 10,000 images.
-        Returns False when a stop cut it short (nothing is reported then)."""
-        started = time.perf_counter()
-        size = len(self.test_data)
-        chunk = EVAL_CHUNK_PYTHON if self.config.engine == "python" else size
-        loss_sum, predicted, probabilities = 0.0, [], []
-        for start in range(0, size, chunk):
-            if self._stop.is_set():
-                return False  # abandoned: no half evaluation is reported
-            part = self.engine.predict(self.test_data, start, min(start + chunk, size))
-            loss_sum += part.loss * len(part.predicted)
-            predicted += part.predicted
-            probabilities += part.probabilities
-        predictions = Predictions(loss_sum / size, predicted, probabilities)
-        evaluated = summarise(
-            predictions,
-            self.test_data,
-            epoch=self.epoch,
-            step=self.step,
-            seconds=time.perf_counter() - started,
-        )
-        self.history.evaluations.append(record(evaluated))
-        self.emit(evaluated)
-        return True
-
-    # ----------------------------------------------------------------- sample views
-    def _maybe_sample(self, train_index: int) -> None:
-        now = time.perf_counter()
-        due = self.sample_interval is not None and now - self._last_sample >= self.sample_interval
-        if due or self._sample_requested:
-            self._sample_requested = False
-            self._last_sample = now
-            self._emit_sample("train", train_index)
-
-    def _emit_sample(self, source: str, index: int, saliency_target: int | None = None) -> None:
-        data = self.train_data if source == "train" else self.test_data
-        image = data.image(index)
-        inspection = self.engine.inspect(image)
-        probabilities = inspection.probabilities
-        predicted = max(range(len(probabilities)), key=probabilities.__getitem__)
-        layers: tuple[ConvView, ...] = inspection.layers
-        saliency: tuple[float, ...] = ()
-        if saliency_target is not None:
-            saliency = tuple(self.engine.saliency(image, saliency_target))
-        self.emit(
-            SampleViewed(
-                step=self.step,
-                source=source,
-                index=index,
-                label=data.labels[index],
-                image=bytes(image),
-                probabilities=probabilities,
-                predicted=predicted,
-                layers=layers,
-                saliency=saliency,
-                saliency_target=-1 if saliency_target is None else saliency_target,
-            )
-        )
-
-    # ----------------------------------------------------------------- commands
-    def _wait_while_paused(self) -> None:
-        """Block on the command queue (no busy wait) until something arrives."""
-        if self.commands is None:
-            self._stop.wait(0.1)
-            return
-        try:
-            command = self.commands.get(timeout=0.1)
-        except queue.Empty:
-            return
-        self._apply(command)
-
-    def _handle_commands(self) -> None:
-        if self.commands is None:
-            return
-        while True:
-            try:
-                command = self.commands.get_nowait()
-            except queue.Empty:
-                return
-            self._apply(command)
-
-    def _apply(self, command: Command) -> None:
-        """Carry out one command and answer it with an event."""
-        match command:
-            case Pause():
-                self._flush()
-                self._steps_left = 0
-                if not self.paused:
-                    self.paused = True
-                    self.history.changes.append(Change(self.step, "paused"))
-                self.emit(Paused(self.step, "requested"))
-            case Resume():
-                self._steps_left = 0
-                if self.paused:
-                    self.paused = False
-                    self.history.changes.append(Change(self.step, "resumed"))
-                self._window_start = time.perf_counter()
-                self.emit(Resumed(self.step))
-            case Step(batches=batches):
-                if not self.paused:
-                    self._refuse(command, "step works while paused; pause first")
-                elif not isinstance(batches, int) or not 1 <= batches <= 100_000:
-                    self._refuse(command, f"step count {batches!r} is outside 1–100000")
-                else:
-                    self._steps_left = batches
-                    self._window_start = time.perf_counter()
-            case SetHyperparameters():
-                self._set_hyperparameters(command)
-            case Evaluate():
-                self._flush()
-                self._evaluate()
-            case RequestSample(test_index=test_index, saliency_target=target):
-                if test_index is not None:
-                    if not isinstance(test_index, int) or not 0 <= test_index < len(self.test_data):
-                        self._refuse(command, f"test index {test_index!r} is out of range")
-                    elif target is not None and target not in range(10):
-                        self._refuse(command, f"saliency class {target!r} is not a digit 0–9")
-                    else:
-                        self._emit_sample("test", test_index, target)
-                elif self.paused:
-                    position = min(self.position, len(self.train_data) - 1)
-                    order = data_order(self.config.seed, self.epoch, len(self.train_data))
-                    self._emit_sample("train", order[position])
-                else:
-                    self._sample_requested = True
-            case SaveSnapshot():
-                self._flush()
-                if self.snapshot_dir is None:
-                    self.emit(SnapshotFailed(self.step, "snapshots are off (no snapshot folder)"))
-                else:
-                    self._save_snapshot()
-            case Stop(save=save):
-                self.request_stop(save)
-            case _:
-                self._refuse(command, f"unknown command {type(command).__name__}")
-
-    def _refuse(self, command: object, reason: str) -> None:
-        self.emit(CommandRefused(self.step, type(command).__name__, reason))
-
-    def _set_hyperparameters(self, command: SetHyperparameters) -> None:
-        changes = {
-            name: value
-            for name in ("lr", "momentum", "batch_size", "weight_decay")
-            if (value := getattr(command, name)) is not None
-        }
-        try:
-            new = replace(self.hyper, **changes)
-            if new.batch_size > len(self.train_data):
-                raise ConfigError(
-                    f"batch size {new.batch_size} is larger than the "
-                    f"{len(self.train_data)} training images"
-                )
-        except (ConfigError, TypeError) as error:
-            self._refuse(command, str(error))
-            return
-        self._flush()
-        changed = tuple(name for name in changes if getattr(new, name) != getattr(self.hyper, name))
-        for name in changed:
-            self.history.changes.append(
-                Change(self.step, name, getattr(self.hyper, name), getattr(new, name))
-            )
-        self.hyper = new
-        self._hyperparameters_changed(changed)
-
-    def _hyperparameters_changed(self, changed: tuple[str, ...]) -> None:
-        """Say which values are in force from the next batch on."""
-        hyper = self.hyper
-        self.emit(
-            HyperparametersChanged(
-                step=self.step,
-                lr=hyper.lr,
-                momentum=hyper.momentum,
-                batch_size=hyper.batch_size,
-                weight_decay=hyper.weight_decay,
-                changed=changed,
-            )
-        )
 
     # ----------------------------------------------------------------- snapshots, stopping
     def _stopped(self) -> Finished:
@@ -559,6 +285,7 @@ class Trainer:
             save_snapshot,
         )
 
+        assert self.snapshot_dir is not None, "saving with snapshots off"
         state = self.capture_state()
         if at_epoch_end:  # saved as the start of the next epoch, so a resume begins there
             state = replace(state, epoch=self.epoch + 1, position=0)

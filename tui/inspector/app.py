@@ -20,9 +20,10 @@ from cnn_tui.core.contract.events import Evaluated
 from cnn_tui.core.contract.run_state import RunState
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import Engine
-from cnn_tui.tui.inspector.evaluate import InspectError, build_engine, evaluate
+from cnn_tui.core.training.evaluation import evaluate_test_set
 from cnn_tui.tui.inspector.loading import InspectorLoading
 from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
+from cnn_tui.tui.inspector.snapshot_engine import InspectError, build_engine
 from cnn_tui.tui.inspector.source import LocalSource
 
 EXIT_SNAPSHOT = 4
@@ -62,7 +63,7 @@ class InspectorApp(App[None]):
     def _evaluate(self) -> tuple[Engine, Evaluated]:
         """Build the engine and evaluate every test digit (in the pool's thread)."""
         engine = build_engine(self.state, self.engine_name)
-        evaluated = evaluate(
+        evaluated = evaluate_test_set(
             engine,
             self.test,
             epoch=self.state.epoch,
