@@ -1,13 +1,14 @@
 """Soak benchmark for the dashboard: two hours of simulated NumPy-engine training (≈375 steps/s,
 coalesced to 20 BatchesEnded/s, 3 samples/s, an evaluation per epoch) pushed through the real
-DashboardApp (headless, 140×45) as fast as it will drain, with key presses while it streams.
+DashboardApp (headless, 140×45) as fast as it will drain, with key presses while it streams. The
+events come from the shared fake link (``tui/demo/fake_link.py``) on a clock that skips ahead.
 
 Prints, at the start (after 2 simulated minutes) and at the end: process RSS, history size, and
 the median time to repaint every panel; then key-press latency (p50/p95/max) measured in the app
 while events stream at the real rate (20 BatchesEnded/s, 3 samples/s):
 from posting the key event to the status line showing the pending request ("pausing…"/"resuming…").
 
-    /work/venv/bin/python benchmarks/bench_dashboard_soak.py [--hours 2]
+    .venv/bin/python benchmarks/bench_dashboard_soak.py [--hours 2]
 """
 
 from __future__ import annotations
@@ -17,75 +18,52 @@ import asyncio
 import gc
 import statistics
 import time
-from collections import deque
 
 from textual import events
 
-from cnn_tui.core.contract import commands as cmd
-from cnn_tui.core.contract import events as ev
 from cnn_tui.tui.dashboard.app import DashboardApp
+from cnn_tui.tui.demo.fake_link import FakeLink
 from cnn_tui.tui.demo.synthetic import SyntheticTrainer
 from cnn_tui.tui.widgets.status import StatusBar
 
 STEPS_PER_S = 375  # 12,000 images/s at batch 32
-EVENTS_PER_S = 20
+EVENTS_PER_S = 20  # the real trainer coalesces to 20 BatchesEnded a second
 SAMPLES_PER_S = 3
-SIM_SECONDS_PER_DRAIN = 20
+SIM_SECONDS_PER_TICK = 20
 
 
-class SoakLink:
-    """A TrainerLink producing ``SIM_SECONDS_PER_DRAIN`` simulated seconds per drain."""
+class SoakClock:
+    """Real time plus whatever the benchmark skips ahead: while the run is fast-forwarded the
+    ``FakeLink`` trains ``SIM_SECONDS_PER_TICK`` simulated seconds per drain."""
 
-    def __init__(self, hours: float) -> None:
-        self.trainer = SyntheticTrainer(epochs=10_000, images_per_s=STEPS_PER_S * 32)
-        self.left = hours * 3600
-        self.simulated = 0.0
-        self.queue: deque[ev.Event] = deque([self.trainer.started()])
-        self._alive = False
-        self.feeding = True
-        self.realtime = False  # True: produce events at the real rate (20/s), for key latency
-        self._last = time.perf_counter()
-        self._carry = 0.0
-        self._count = 0
+    def __init__(self) -> None:
+        self.skipped = 0.0
 
-    def start(self) -> None:
-        self._alive = True
+    def __call__(self) -> float:
+        return time.perf_counter() + self.skipped
 
-    def send(self, command: cmd.Command) -> None:
-        self.queue.extend(self.trainer.answer(command))
 
-    def drain(self, max_events: int = 1000) -> list[ev.Event]:
-        now = time.perf_counter()
-        elapsed, self._last = now - self._last, now
-        if self.realtime and not self.trainer.paused:
-            self._carry += elapsed * EVENTS_PER_S
-            per_event = STEPS_PER_S // EVENTS_PER_S
-            while self._carry >= 1:
-                self._carry -= 1
-                self._count += 1
-                self.queue.extend(self.trainer.train(per_event))
-                if self._count % (EVENTS_PER_S // SAMPLES_PER_S) == 0:
-                    self.queue.append(self.trainer.sample())
-        elif self.feeding and self.left > 0 and len(self.queue) < max_events:
-            seconds = min(SIM_SECONDS_PER_DRAIN, self.left)
-            per_event = STEPS_PER_S // EVENTS_PER_S
-            for i in range(int(seconds * EVENTS_PER_S)):
-                self.queue.extend(self.trainer.train(per_event))
-                if i % (EVENTS_PER_S // SAMPLES_PER_S) == 0:
-                    self.queue.append(self.trainer.sample())
-            self.left -= seconds
-            self.simulated += seconds
-        out = []
-        while self.queue and len(out) < max_events:
-            out.append(self.queue.popleft())
-        return out
+def soak_link(clock: SoakClock) -> FakeLink:
+    trainer = SyntheticTrainer(epochs=10_000)
+    return FakeLink(
+        [trainer.started()],
+        trainer=trainer,
+        steps_per_s=STEPS_PER_S,
+        event_interval=1 / EVENTS_PER_S,
+        sample_every=1 / SAMPLES_PER_S,
+        clock=clock,
+    )
 
-    def stop(self, timeout: float = 5.0) -> None:
-        self._alive = False
 
-    @property
-    def alive(self) -> bool:
-        return self._alive
+async def fast_forward(app: DashboardApp, link: FakeLink, clock: SoakClock, until: float) -> None:
+    """Skip simulated time ahead, a little per UI tick, until ``until`` seconds are simulated
+    and drained (training paused by a key press is resumed)."""
+    while clock.skipped < until or link.backlog:
+        if clock.skipped < until and link.backlog < 1000:
+            clock.skipped = min(until, clock.skipped + SIM_SECONDS_PER_TICK)
+        if app.state.run_state == "paused":  # keep training flowing
+            app.post_message(events.Key("space", " "))
+        await asyncio.sleep(1 / 30)
 
 
 def rss_mb() -> float:
@@ -96,7 +74,7 @@ def rss_mb() -> float:
     return float("nan")
 
 
-async def measure(app: DashboardApp, pilot, label: str) -> dict[str, float]:  # noqa: ANN001
+async def measure(app: DashboardApp, pilot, label: str, simulated: float) -> dict[str, float]:  # noqa: ANN001
     gc.collect()
     times = []
     for _ in range(15):
@@ -114,7 +92,7 @@ async def measure(app: DashboardApp, pilot, label: str) -> dict[str, float]:  # 
     }
     panels = " ".join(f"{n}={ms:.1f}" for n, ms in per_panel.items())
     print(
-        f"{label:>6}: simulated {app.link.simulated / 60:6.1f} min  step {row['steps']:>9,}  "  # type: ignore[attr-defined]
+        f"{label:>6}: simulated {simulated / 60:6.1f} min  step {row['steps']:>9,}  "
         f"RSS {row['rss_mb']:6.1f} MB  gc objects {row['gc_objects']:>8,}  "
         f"loss buckets {row['buckets']:>5}  repaint-all median {row['repaint_ms']:.1f} ms  "
         f"[{panels}]"
@@ -158,26 +136,18 @@ async def key_latency(app: DashboardApp, presses: int) -> list[float]:
 
 
 async def main(hours: float) -> None:
-    link = SoakLink(hours)
-    app = DashboardApp(link)  # type: ignore[arg-type]
+    clock = SoakClock()
+    link = soak_link(clock)
+    app = DashboardApp(link)
     t_start = time.perf_counter()
     async with app.run_test(size=(140, 45)) as pilot:
-        while link.simulated < 120:
-            await pilot.pause(0.02)
+        await fast_forward(app, link, clock, 120)
         await pilot.pause(0.3)
-        start = await measure(app, pilot, "start")
-        link.realtime = True  # key presses while training streams at the real rate
-        lat_start = await key_latency(app, 20)
-        link.realtime = False
-        if app.state.run_state == "paused":
-            app.post_message(events.Key("space", " "))
-        while link.left > 0 or link.queue:
-            await pilot.pause(0.05)
-            if app.state.run_state == "paused":  # keep training flowing
-                app.post_message(events.Key("space", " "))
+        start = await measure(app, pilot, "start", clock.skipped)
+        lat_start = await key_latency(app, 20)  # while training streams at the real rate
+        await fast_forward(app, link, clock, hours * 3600)
         await pilot.pause(0.3)
-        end = await measure(app, pilot, "end")
-        link.realtime = True
+        end = await measure(app, pilot, "end", clock.skipped)
         lat_end = await key_latency(app, 40)
     wall = time.perf_counter() - t_start
     lat = lat_start + lat_end

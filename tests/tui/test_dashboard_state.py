@@ -8,7 +8,7 @@ from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
 from cnn_tui.tui.dashboard.series import BucketSeries, ema
 from cnn_tui.tui.dashboard.state import TrainingState
-from tests.tui.fakes import synthetic_stream
+from cnn_tui.tui.demo.synthetic import synthetic_stream
 
 
 def started_state() -> TrainingState:
@@ -129,16 +129,23 @@ def test_ema_treats_a_point_of_n_steps_like_n_steps() -> None:
     assert ema([3.0, 5.0], [1, 1], 0.0) == [3.0, 5.0]
 
 
-def test_a_run_stuck_at_chance_is_warned_about_until_the_user_changes_something() -> None:
+def test_a_not_learning_verdict_is_shown_until_the_user_changes_something() -> None:
     state = started_state()
     assert state.warning == ""
-    stuck = ev.BatchesEnded(1, 101, (2.31,) * 300, (0.1,) * 300, 0.01, 0.9, 32, 900.0, 12800, 60000)
-    state.apply(stuck)
-    assert "not learning" in state.warning and "− halves it" in state.warning
+    changed = state.not_learning("not learning: the loss sits", "loss 2.31, chance 2.30", "lower")
+    assert changed == {"status"}
+    assert state.warning == "not learning: the loss sits — try a lower learning rate (− halves it)"
     # the status line gets the short form: it fits 80 columns
     assert state.message == "not learning (loss 2.31, chance 2.30) · − halves the lr"
     frozen = started_state()
-    frozen.apply(ev.BatchesEnded(1, 101, (2.34,) * 300, (0.1,) * 300, 3e-5, 0.0, 32, 900.0, 1, 9))
+    frozen.not_learning("not learning: flat", "loss 2.34, chance 2.30", "higher")
     assert frozen.message == "not learning (loss 2.34, chance 2.30) · + doubles the lr"
     state.apply(ev.HyperparametersChanged(400, 0.005, 0.9, 32, 0.0, ("lr",)))
     assert state.warning == "" and state.message == ""
+
+
+def test_a_verdict_does_not_hide_a_message_already_shown() -> None:
+    state = started_state()
+    state.apply(ev.CommandRefused(100, "Step", "step works while paused"))
+    state.not_learning("not learning: the loss sits", "loss 2.31, chance 2.30", "lower")
+    assert state.message == "refused: step works while paused" and state.warning

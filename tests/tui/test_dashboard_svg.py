@@ -7,7 +7,8 @@ from __future__ import annotations
 import pytest
 
 from cnn_tui.tui.dashboard.app import DashboardApp
-from tests.tui.fakes import FakeLink, synthetic_stream
+from cnn_tui.tui.demo.fake_link import FakeLink
+from cnn_tui.tui.demo.synthetic import synthetic_stream
 
 SIZES = [(80, 24), (140, 45)]
 

@@ -1,32 +1,199 @@
-"""Provides the dashboard's key table and panel descriptions, shared by the help screen, the
-command palette and KEYS.md (a test keeps them in step with the App's bindings)."""
+"""Provides the dashboard's key table, the one list that the footer (``BINDINGS``), the ``?`` help
+screen, the command palette and README.md's key table all come from (tests/tui/test_key_table.py
+holds the README to it), and the panel descriptions the help screen and the README share.
+
+A row is what a reader sees: the keys as shown and what they do. Behind it are the Textual
+bindings (``Bound``) that make the keys work: the dashboard screen's actions, a label for the
+footer, and a title when the action belongs in the command palette.
+"""
 
 from __future__ import annotations
 
-KEYS: tuple[tuple[str, str], ...] = (
-    ("space", "pause / resume training (the status says “pausing…” until the trainer has paused)"),
-    ("n", "step one batch while paused"),
-    ("+  -", "learning rate ×2 / ÷2"),
-    (
-        "l",
+from dataclasses import dataclass
+
+from textual.binding import Binding
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """One binding: Textual key name(s) to an action of the dashboard screen."""
+
+    key: str  # Textual key names, comma-separated: "plus,equals_sign"
+    action: str  # e.g. "lr_up", "smoothing(-1)", "app.quit"
+    label: str  # the footer's label
+    id: str  # the binding id (a user keymap refers to it)
+    show: bool = True  # in the footer
+    display: str | None = None  # how the footer writes the key ("+" for "plus,equals_sign")
+    palette: str = ""  # the command palette's title; "" keeps it out of the palette
+    priority: bool = False  # an app-wide binding, checked before any screen's (ctrl+c)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One line of the key table: the keys as a reader types them, and what they do."""
+
+    keys: tuple[str, ...]
+    does: str
+    bindings: tuple[Bound, ...] = ()
+
+
+KEY_TABLE: tuple[Row, ...] = (
+    Row(
+        ("space",),
+        "pause / resume training (the status says “pausing…” until the trainer has paused)",
+        (
+            # one key, two labels: the footer shows the one space will do (check_action)
+            Bound("space", "toggle_pause('pause')", "Pause", "pause", palette="Pause training"),
+            Bound("space", "toggle_pause('resume')", "Resume", "resume", palette="Resume training"),
+        ),
+    ),
+    Row(
+        ("n",),
+        "step one batch while paused",
+        (Bound("n", "step", "Step", "step", palette="Step one batch"),),
+    ),
+    Row(
+        ("+", "-"),
+        "learning rate ×2 / ÷2",
+        (
+            Bound(
+                "plus,equals_sign",
+                "lr_up",
+                "lr×2",
+                "lr-up",
+                display="+",
+                palette="Learning rate ×2",
+            ),
+            Bound("minus", "lr_down", "lr÷2", "lr-down", display="-", palette="Learning rate ÷2"),
+        ),
+    ),
+    Row(
+        ("l",),
         "type an exact learning rate (checked as you type; a bad value is refused, "
         "with the reason)",
+        (Bound("l", "set_lr", "lr…", "lr", palette="Set learning rate…"),),
     ),
-    ("b", "type a batch size"),
-    ("M", "type a momentum (0 – 0.999)"),
-    ("e", "evaluate on the test set now"),
-    ("r", "show a new input sample now"),
-    ("s", "save a snapshot (the answer — path or reason — is shown)"),
-    ("m", "open the misclassified digits of the latest evaluation"),
-    ("g", "loss chart: toggle log scale"),
-    ("[  ]", "loss chart: less / more smoothing (EMA strength shown in its title)"),
-    ("c", "per-class panel: bars ↔ confusion matrix (when only one fits)"),
-    ("v", "small terminal: cycle the lower panel (classes → accuracy → feature maps)"),
-    ("z", "zoom the focused panel to the whole screen (again, or escape, to restore)"),
-    ("tab / click", "focus a panel"),
-    ("?", "this help"),
-    ("ctrl+p", "command palette (every action above by name)"),
-    ("q  ctrl+c", "quit: stops the trainer at the next batch, saves a snapshot, exits"),
+    Row(
+        ("b",),
+        "type a batch size",
+        (Bound("b", "set_batch_size", "Batch…", "batch", show=False, palette="Set batch size…"),),
+    ),
+    Row(
+        ("M",),
+        "type a momentum (0 – 0.999)",
+        (Bound("M", "set_momentum", "Momentum…", "momentum", show=False, palette="Set momentum…"),),
+    ),
+    Row(
+        ("e",),
+        "evaluate on the test set now",
+        (Bound("e", "evaluate", "Eval", "evaluate", palette="Evaluate now"),),
+    ),
+    Row(
+        ("r",),
+        "show a new input sample now",
+        (
+            Bound(
+                "r",
+                "request_sample",
+                "New sample",
+                "sample",
+                show=False,
+                palette="New input sample",
+            ),
+        ),
+    ),
+    Row(
+        ("s",),
+        "save a snapshot (the answer — path or reason — is shown)",
+        (Bound("s", "save_snapshot", "Snap", "snapshot", palette="Save snapshot"),),
+    ),
+    Row(
+        ("m",),
+        "open the misclassified digits of the latest evaluation (the inspector, below)",
+        (
+            Bound(
+                "m",
+                "open_mistakes",
+                "Mistakes",
+                "mistakes",
+                show=False,
+                palette="Misclassified digits",
+            ),
+        ),
+    ),
+    Row(
+        ("g",),
+        "loss chart: toggle log scale",
+        (
+            Bound(
+                "g", "toggle_log", "Log y", "log-scale", show=False, palette="Loss chart: log scale"
+            ),
+        ),
+    ),
+    Row(
+        ("[", "]"),
+        "loss chart: less / more smoothing (EMA strength shown in its title)",
+        (
+            Bound(
+                "left_square_bracket",
+                "smoothing(-1)",
+                "Smooth−",
+                "smooth-less",
+                show=False,
+                display="[",
+                palette="Loss chart: less smoothing",
+            ),
+            Bound(
+                "right_square_bracket",
+                "smoothing(1)",
+                "Smooth+",
+                "smooth-more",
+                show=False,
+                display="]",
+                palette="Loss chart: more smoothing",
+            ),
+        ),
+    ),
+    Row(
+        ("c",),
+        "per-class panel: bars ↔ confusion matrix (when only one fits)",
+        (
+            Bound(
+                "c",
+                "toggle_confusion",
+                "Confusion",
+                "confusion",
+                show=False,
+                palette="Per-class: bars ↔ confusion",
+            ),
+        ),
+    ),
+    Row(
+        ("v",),
+        "small terminal: cycle the lower panel (classes → accuracy → feature maps)",
+        (Bound("v", "cycle_view", "View", "view", show=False, palette="Cycle the lower panel"),),
+    ),
+    Row(
+        ("z",),
+        "zoom the focused panel to the whole screen (again, or escape, to restore)",
+        (Bound("z", "zoom", "Zoom", "zoom", show=False, palette="Zoom the focused panel"),),
+    ),
+    Row(("tab", "click"), "focus a panel"),  # Textual's own focus keys and the mouse
+    Row(
+        ("?",),
+        "this help",
+        (Bound("question_mark", "help", "Help", "help", display="?", palette="Help"),),
+    ),
+    Row(("ctrl+p",), "command palette (every action above by name)"),  # Textual's own binding
+    Row(
+        ("q", "ctrl+c"),
+        "quit: stops the trainer at the next batch, saves a snapshot, exits",
+        (
+            Bound("q", "app.quit", "Quit", "quit"),
+            # ctrl+c: ahead of the screen's copy binding; exits 130 like an interrupted run
+            Bound("ctrl+c", "app.interrupt", "Quit", "quit-ctrl-c", show=False, priority=True),
+        ),
+    ),
 )
 
 PANELS: tuple[tuple[str, str], ...] = (
@@ -34,7 +201,8 @@ PANELS: tuple[tuple[str, str], ...] = (
         "Status",
         "engine, epoch, step in epoch / steps per epoch, images/s, ETA, lr, batch size, "
         "momentum — all as the trainer acknowledged them — and the state: running, "
-        "paused, finished, diverged (with what to do), plus anything still pending",
+        "paused, finished, diverged (with what to do), plus anything still pending, and a "
+        '"not learning" warning when the run sits at chance level',
     ),
     (
         "Loss",
@@ -65,3 +233,42 @@ PANELS: tuple[tuple[str, str], ...] = (
         "(blue negative, red positive)",
     ),
 )
+
+
+def _binding(bound: Bound) -> Binding:
+    return Binding(
+        bound.key,
+        bound.action,
+        bound.label,
+        show=bound.show,
+        key_display=bound.display,
+        priority=bound.priority,
+        id=bound.id,
+    )
+
+
+def bindings(*, priority: bool) -> list[Binding]:
+    """The bindings of the table: the app's (``priority=True``) or the dashboard screen's."""
+    return [_binding(b) for row in KEY_TABLE for b in row.bindings if b.priority == priority]
+
+
+def palette_entries() -> list[tuple[str, str, str]]:
+    """(title, help, action) for every binding that belongs in the command palette."""
+    return [
+        (b.palette, f"{row.does} ({b.display or b.key})", b.action)
+        for row in KEY_TABLE
+        for b in row.bindings
+        if b.palette
+    ]
+
+
+def help_rows() -> list[tuple[str, str]]:
+    """(keys, what they do) for the help screen."""
+    return [("  ".join(row.keys), row.does) for row in KEY_TABLE]
+
+
+def markdown_rows() -> list[str]:
+    """The README's key table, line by line (header included)."""
+    lines = ["| key | does |", "| --- | --- |"]
+    lines += [f"| {' '.join(f'`{k}`' for k in row.keys)} | {row.does} |" for row in KEY_TABLE]
+    return lines

@@ -1,24 +1,37 @@
-"""Provides ``DashboardScreen``: the panels, their key bindings and the ≤10 Hz repaint.
+"""Provides ``DashboardScreen``: the panels, the event pump and the one repaint throttle.
 
-The screen owns the widgets and the repaint timer (so the timer stops with it); the App owns the
-link and the state and calls ``mark(changed)`` after folding events in. The status line repaints
-at once (it is cheap, and it is where a key press shows first); the charts and pictures repaint
-on the next tick, at most ten times a second, and only when their data changed.
+A trainer event reaches its widget through four files: the link (``core/training/link.py``) →
+``tick`` here → ``TrainingState.apply`` (state.py) → the widget that draws it (``widgets/``).
+``tick`` runs 30 times a second: it drains the link (at most ``MAX_EVENTS_PER_TICK`` events, so a
+flood never starves the keys), folds the events into the state, and repaints what is due. That
+is the one throttle: a panel whose data changed repaints once its ``MIN_INTERVAL`` has passed
+since the screen last repainted it (the charts ≤ 2 Hz, the counters ≤ 4 Hz); the status repaints
+at once when its headline changed (run state, what is pending, the message, the
+hyperparameters), so a key's effect shows at once; a hidden panel, or any while another screen
+covers the dashboard (the inspector; modals leave it in view), waits until it is seen.
 
-Layout classes (all layout is in app.tcss): ``-compact`` below 120×36, where the lower-left slot
-shows one of per-class / accuracy / feature maps (``-view-*``, cycled with v).
+The bindings come from keys.py; the actions that command the trainer are in steering.py (the base
+class), the ones that only change the view are here. Layout classes (all layout is in app.tcss):
+``-compact`` below 120×36, where the lower-left slot shows one of per-class / accuracy / feature
+maps (``-view-*``, cycled with v).
 """
 
 from __future__ import annotations
 
+from time import perf_counter
+from typing import Protocol, runtime_checkable
+
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Grid
-from textual.screen import Screen
 from textual.widgets import Footer
 
+from cnn_tui.core.contract import events as ev
+from cnn_tui.core.training.learning_check import LearningCheck
+from cnn_tui.core.training.link import TrainerLink
+from cnn_tui.tui.dashboard.keys import bindings
 from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.dashboard.steering import END_STATES, SteeringScreen
 from cnn_tui.tui.widgets.charts import SMOOTHING_STEPS, AccuracyChart, LossChart
 from cnn_tui.tui.widgets.classes import ClassAccuracy
 from cnn_tui.tui.widgets.digit import DigitView
@@ -26,61 +39,39 @@ from cnn_tui.tui.widgets.feature_maps import FeatureMapsView
 from cnn_tui.tui.widgets.panel import Panel
 from cnn_tui.tui.widgets.status import StatusBar
 
+PUMP_HZ = 30
+MAX_EVENTS_PER_TICK = 2000
 COMPACT_BELOW = (120, 36)
 """Width, height under which the compact arrangement is used."""
 VIEWS = ("classes", "accuracy", "features")
 """What the compact layout's lower-left slot cycles through."""
-REPAINT_HZ = 10
 
 
-class DashboardScreen(Screen[None]):
+@runtime_checkable
+class TrainerEventListener(Protocol):
+    """A screen that wants every trainer event while it is open (the inspector does)."""
+
+    def on_trainer_event(self, event: ev.Event) -> None: ...
+
+
+class DashboardScreen(SteeringScreen):
     """Status, loss, accuracy, per-class, input and feature-map panels."""
 
-    BINDINGS = [
-        # one key, two labels: the footer shows the one space will do (DashboardApp.check_action)
-        Binding("space", "app.toggle_pause('pause')", "Pause", id="pause"),
-        Binding("space", "app.toggle_pause('resume')", "Resume", id="resume"),
-        Binding("n", "app.step", "Step", id="step"),
-        Binding("plus,equals_sign", "app.lr_up", "lr×2", id="lr-up", key_display="+"),
-        Binding("minus", "app.lr_down", "lr÷2", id="lr-down", key_display="-"),
-        Binding("l", "app.set_lr", "lr…", id="lr"),
-        Binding("b", "app.set_batch_size", "Batch…", id="batch", show=False),
-        Binding("M", "app.set_momentum", "Momentum…", id="momentum", show=False),
-        Binding("e", "app.evaluate", "Eval", id="evaluate"),
-        Binding("r", "app.request_sample", "New sample", id="sample", show=False),
-        Binding("s", "app.save_snapshot", "Snap", id="snapshot"),
-        Binding("m", "app.open_mistakes", "Mistakes", id="mistakes", show=False),
-        Binding("g", "toggle_log", "Log y", id="log-scale", show=False),
-        Binding(
-            "left_square_bracket",
-            "smoothing(-1)",
-            "Smooth−",
-            id="smooth-less",
-            show=False,
-            key_display="[",
-        ),  # fmt: skip
-        Binding(
-            "right_square_bracket",
-            "smoothing(1)",
-            "Smooth+",
-            id="smooth-more",
-            show=False,
-            key_display="]",
-        ),  # fmt: skip
-        Binding("c", "toggle_confusion", "Confusion", id="confusion", show=False),
-        Binding("v", "cycle_view", "View", id="view", show=False),
-        Binding("z", "zoom", "Zoom", id="zoom", show=False),
-        Binding("question_mark", "app.help", "Help", id="help", key_display="?"),
-        Binding("q", "app.quit", "Quit", id="quit"),
-    ]
+    BINDINGS = bindings(priority=False)  # type: ignore[assignment]
 
-    def __init__(self, state: TrainingState) -> None:
-        super().__init__(id="dashboard")
-        self.state = state
-        self.dirty: set[str] = set()
-        self.view_index = 0
+    def __init__(self, link: TrainerLink, state: TrainingState | None = None) -> None:
+        super().__init__(link, state or TrainingState(), id="dashboard")
+        self.pumping = True
+        """False once the app has stopped the link: nothing more is drained."""
+        self.learning = LearningCheck()
         self.panels: dict[str, Panel] = {}
-        self._status_headline: tuple[object, ...] = ()
+        self.dirty: set[str] = set()
+        """Panels whose data changed since their last picture."""
+        self.view_index = 0
+        self._queued: set[str] = set()  # repaints asked for and not run yet
+        self._painted_at: dict[str, float] = {}  # perf_counter() of each panel's last repaint
+        self._painted_headline: tuple[object, ...] = ()
+        self._shown_warning = ""  # the "not learning" warning last notified
 
     def compose(self) -> ComposeResult:
         s = self.state
@@ -101,7 +92,7 @@ class DashboardScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._arrange(self.app.size.width, self.app.size.height)
-        self.set_interval(1 / REPAINT_HZ, self.repaint_dirty)
+        self.set_interval(1 / PUMP_HZ, self.tick)
 
     def on_resize(self, event: events.Resize) -> None:
         self._arrange(event.size.width, event.size.height)
@@ -114,39 +105,115 @@ class DashboardScreen(Screen[None]):
         for i, view in enumerate(VIEWS):
             self.set_class(i == self.view_index, f"-view-{view}")
 
-    # ---- repainting -----------------------------------------------------------------------
+    # ---- events in ------------------------------------------------------------------------
 
-    def mark(self, changed: set[str]) -> None:
-        """Note panels whose data changed. The status repaints now when the run state, what is
-        pending or the message changed (a key's effect shows at once); counters (step, img/s)
-        wait for the next tick, like the other panels."""
-        if "status" in changed and self.panels:
-            s = self.state
-            headline = (s.run_state, tuple(s.pending.items()), s.message, s.lr, s.batch_size,
-                        s.momentum)  # fmt: skip
-            if headline != self._status_headline:
-                self._status_headline = headline
-                self.panels["status"].repaint()
-                changed = changed - {"status"}
-        self.dirty |= changed
+    def tick(self) -> None:
+        """Drain what the trainer sent, fold it into the state, repaint what is due."""
+        if not self.pumping:
+            return
+        try:
+            events_in = self.link.drain(MAX_EVENTS_PER_TICK)
+        except Exception as error:
+            events_in = []
+            self.fail(f"the link to the trainer broke: {error}")
+        listeners = [s for s in self.app.screen_stack if isinstance(s, TrainerEventListener)]
+        changed: set[str] = set()
+        for event in events_in:
+            changed |= self.state.apply(event)
+            changed |= self._judge(event)
+            self.answered(event)
+            self._announce(event)
+            for listener in listeners:
+                listener.on_trainer_event(event)
+        silent = not events_in and not self.link.alive
+        if silent and self.state.run_state not in (*END_STATES, "starting"):
+            self.fail("the trainer stopped without saying why")
+        if changed:
+            self.changed(changed)
+        self._paint_due()
 
-    def repaint_dirty(self) -> None:
-        """Repaint the visible panels whose data changed (hidden ones repaint when shown); a
-        panel that is not due yet (the charts: ≤ 2 Hz) stays marked for a later tick."""
-        if not self.is_current:
-            return  # under a pushed screen (help, inspector): nothing of ours is seen
-        dirty, self.dirty = self.dirty, set()
-        for name in dirty:
+    def _judge(self, event: ev.Event) -> set[str]:
+        """Feed the learning check; its verdict goes into the state as data."""
+        stuck = None
+        match event:
+            case ev.BatchesEnded():
+                stuck = self.learning.batches(event.losses, event.lr)
+            case ev.Evaluated():
+                stuck = self.learning.evaluated(event.accuracy, self.state.lr)
+            case ev.HyperparametersChanged(changed=names) if names:
+                self.learning.changed()  # the user changed something: judge the run afresh
+        return self.state.not_learning(stuck.reason, stuck.summary, stuck.move) if stuck else set()
+
+    def _announce(self, event: ev.Event) -> None:
+        """Answers worth a notification (the status shows them too)."""
+        match event:
+            case ev.CommandRefused(reason=reason):
+                self.notify(reason, title="Refused", severity="error")
+            case ev.SnapshotSaved(path=path):
+                self.notify(path, title="Snapshot saved")
+            case ev.SnapshotFailed(reason=reason):
+                self.notify(reason, title="Snapshot failed", severity="error", timeout=8)
+            case ev.Diverged(message=message):
+                self.notify(message, title="Training diverged", severity="error", timeout=15)
+            case ev.Finished(reason="failed", message=message):
+                self.notify(message or "the trainer failed", title="Training failed",
+                            severity="error", timeout=30)  # fmt: skip
+            case ev.Finished(reason="finished"):
+                self.notify("all epochs done · q quits", title="Training finished")
+
+    # ---- repainting: the one throttle -----------------------------------------------------
+
+    def changed(self, panels: set[str]) -> None:
+        """Note panels whose data changed; the status repaints now if its headline changed."""
+        super().changed(panels)
+        self.dirty |= panels
+        if self.state.warning != self._shown_warning:
+            self._shown_warning = self.state.warning
+            if self.state.warning:
+                self.notify(self.state.warning, title="Not learning", severity="warning",
+                            timeout=12)  # fmt: skip
+        status = self.panels.get("status")
+        if status is not None and "status" in self.dirty:
+            headline = self.state.headline
+            if headline != self._painted_headline:
+                self._painted_headline = headline
+                self.dirty.discard("status")
+                self._painted_at["status"] = perf_counter()
+                status.repaint()
+
+    @property
+    def covered(self) -> bool:
+        """Another screen hides the dashboard: an opaque one on top (the inspector, "make the
+        terminal larger"); a modal's see-through background leaves it in view."""
+        try:
+            top = self.app.screen
+        except Exception:  # no screen stack (the app is closing)
+            return True
+        return top is not self and top.styles.background.a == 1
+
+    def _paint_due(self) -> None:
+        """Repaint the visible changed panels whose interval has passed (one message each, so a
+        key press waits for one panel, not for all); the others stay marked."""
+        if self.covered:
+            return
+        now = perf_counter()
+        for name in list(self.dirty - self._queued):
             panel = self.panels.get(name)
-            if panel is not None and panel.display:
-                # one message per panel, so a key press waits for one panel, not for all
+            if panel is None:
+                self.dirty.discard(name)
+            elif panel.display and now - self._painted_at.get(name, -1e9) >= panel.MIN_INTERVAL:
+                self.dirty.discard(name)
+                self._queued.add(name)
+                self._painted_at[name] = now
                 self.call_later(self._refresh_panel, name, panel)
 
     def _refresh_panel(self, name: str, panel: Panel) -> None:
-        if not panel.refresh_data():
+        self._queued.discard(name)
+        if not panel.refresh_data():  # it could not draw now (e.g. still drawing the last one)
             self.dirty.add(name)
 
     def repaint_all(self) -> None:
+        """Repaint every panel now (tests, benchmarks)."""
         for panel in self.panels.values():
             panel.repaint()
         self.dirty.clear()

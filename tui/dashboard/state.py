@@ -3,7 +3,9 @@
 Pure Python (no Textual): ``apply(event)`` updates the state and returns the names of the panels
 that changed; ``requested(command)`` records what the user asked for, so the status can say
 "pausing…" until the trainer's answer arrives. The state holds only acknowledged values: lr,
-batch size, momentum and the run state change when the trainer says so, never when asked.
+batch size, momentum and the run state change when the trainer says so, never when asked. A
+verdict on the run comes in as data too: ``not_learning`` (the dashboard screen runs the learning
+check of ``core/training/learning_check.py``; widgets read this state and never import training).
 
 Memory stays bounded however long the run: per-step metrics live in ``BucketSeries`` (fixed size),
 the change log and evaluation list are capped, and only the latest ``Evaluated`` keeps its
@@ -18,8 +20,9 @@ from dataclasses import dataclass, field
 
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
-from cnn_tui.core.training.learning_check import LearningCheck, Stuck
 from cnn_tui.tui.dashboard.series import BucketSeries
+from cnn_tui.tui.dashboard.wording import PENDING_KIND, change_text, pending_line
+from cnn_tui.tui.dashboard.wording import format_duration as format_duration  # for the widgets
 
 PANELS = ("status", "loss", "accuracy", "classes", "input", "features")
 """Names ``apply`` returns: one per dashboard panel."""
@@ -74,9 +77,7 @@ class TrainingState:
     # what the user asked for and the trainer has not answered yet, by kind
     pending: dict[str, str] = field(default_factory=dict)
     message: str = ""  # the last thing worth a line: a refusal, a divergence, a failure
-    # a run stuck at chance level: said once (status line and a notification) until a change
-    learning: LearningCheck = field(default_factory=LearningCheck)
-    warning: str = ""
+    warning: str = ""  # a run stuck at chance level (see ``not_learning``); "" after a change
     # history
     losses: BucketSeries = field(default_factory=BucketSeries)
     accuracies: BucketSeries = field(default_factory=BucketSeries)
@@ -93,33 +94,11 @@ class TrainingState:
 
     def requested(self, command: cmd.Command) -> set[str]:
         """Note a command just sent; the status shows it as pending until it is answered."""
-        match command:
-            case cmd.Pause():
-                self.pending["run"] = "pausing…"
-            case cmd.Resume():
-                self.pending["run"] = "resuming…"
-            case cmd.Step(batches=n):
-                self.pending["run"] = "stepping…" if n == 1 else f"stepping {n}…"
-            case cmd.SetHyperparameters():
-                parts = [
-                    f"{name} → {_fmt(value)}"
-                    for name, value in (
-                        ("lr", command.lr),
-                        ("momentum", command.momentum),
-                        ("batch", command.batch_size),
-                        ("decay", command.weight_decay),
-                    )
-                    if value is not None
-                ]
-                self.pending["hyper"] = ", ".join(parts) + "…"
-            case cmd.Evaluate():
-                self.pending["eval"] = "evaluating…"
-            case cmd.SaveSnapshot():
-                self.pending["snapshot"] = "saving snapshot…"
-            case cmd.Stop():
-                self.pending["run"] = "stopping (saving)…" if command.save else "stopping…"
-            case _:
-                return set()
+        line = pending_line(command)
+        if line is None:
+            return set()
+        kind, text = line
+        self.pending[kind] = text
         return {"status"}
 
     # ---- the trainer's events ------------------------------------------------------------
@@ -156,7 +135,7 @@ class TrainingState:
             case ev.HyperparametersChanged():
                 return self._hyper(event)
             case ev.CommandRefused(command=name, reason=reason):
-                self.pending.pop(_PENDING_KIND.get(name, name), None)
+                self.pending.pop(PENDING_KIND.get(name, name), None)
                 self.message = f"refused: {reason}"
                 return {"status"}
             case ev.Diverged():
@@ -207,7 +186,7 @@ class TrainingState:
                 self.epoch_starts.append(step)
                 previous_epoch = epoch
         for change in e.changes:
-            self._mark(change.step, change.kind, _change_text(change.kind, change.old, change.new))
+            self._mark(change.step, change.kind, change_text(change.kind, change.old, change.new))
         for record in e.evaluations:
             self.evaluations.append(
                 EvalPoint(record.step, record.epoch, record.loss, record.accuracy)
@@ -227,16 +206,16 @@ class TrainingState:
         if self.run_state in ("starting", "diverged") and "run" not in self.pending:
             self.run_state = "running"
         self._update_eta()
-        self._warn(self.learning.batches(e.losses, e.lr))
         return {"status", "loss", "accuracy"}
 
-    def _warn(self, stuck: Stuck | None) -> None:
-        """Show a stuck run's reason with what to do, unless something else holds the line."""
-        if stuck:
-            key, verb = ("−", "halves") if stuck.move == "lower" else ("+", "doubles")
-            self.warning = f"{stuck.reason} — try a {stuck.move} learning rate ({key} {verb} it)"
-            short = f"not learning ({stuck.summary}) · {key} {verb} the lr"
-            self.message = self.message or short
+    def not_learning(self, reason: str, summary: str, move: str) -> set[str]:
+        """The learning check found the run stuck: ``reason`` a sentence, ``summary`` its evidence
+        in a few words, ``move`` "lower" or "higher" (the learning rate). Warn with what to do;
+        the status line says it unless something else holds the line."""
+        key, verb = ("−", "halves") if move == "lower" else ("+", "doubles")
+        self.warning = f"{reason} — try a {move} learning rate ({key} {verb} it)"
+        self.message = self.message or f"not learning ({summary}) · {key} {verb} the lr"
+        return {"status"}
 
     def _update_eta(self) -> None:
         """Images left in the run divided by the recent throughput."""
@@ -252,7 +231,6 @@ class TrainingState:
         self.latest_eval = e
         self.evaluations.append(EvalPoint(e.step, e.epoch, e.loss, e.accuracy))
         self.pending.pop("eval", None)
-        self._warn(self.learning.evaluated(e.accuracy, self.lr))
         return {"loss", "accuracy", "classes", "status"}
 
     def _hyper(self, e: ev.HyperparametersChanged) -> set[str]:
@@ -262,18 +240,24 @@ class TrainingState:
         self.weight_decay = e.weight_decay
         self.pending.pop("hyper", None)
         self.message = ""
-        if e.changed:  # the user changed something: judge the run afresh
-            self.learning.changed()
+        if e.changed:  # the user changed something: the run is judged afresh
             self.warning = ""
         for name in e.changed:
             new = getattr(e, name, None)
-            self._mark(e.step, name, _change_text(name, old.get(name), new))
+            self._mark(e.step, name, change_text(name, old.get(name), new))
         return {"status", "loss"}
 
     def _mark(self, step: int, kind: str, text: str) -> None:
         self.markers.append(Marker(step, kind, text))
 
     # ---- derived values the widgets show -------------------------------------------------
+
+    @property
+    def headline(self) -> tuple[object, ...]:
+        """What a key press or its answer changes on the status line (the dashboard repaints
+        the status at once when it differs; counters such as the step wait their turn)."""
+        return (self.run_state, tuple(self.pending.items()), self.message, self.lr,
+                self.batch_size, self.momentum)  # fmt: skip
 
     @property
     def status_word(self) -> str:
@@ -296,42 +280,4 @@ class TrainingState:
         return self.steps_per_epoch
 
 
-_PENDING_KIND = {
-    "Pause": "run",
-    "Resume": "run",
-    "Step": "run",
-    "Stop": "run",
-    "SetHyperparameters": "hyper",
-    "Evaluate": "eval",
-    "SaveSnapshot": "snapshot",
-}
 _END_STATES = ("finished", "stopped", "failed")
-
-
-def _fmt(value: float | int | None) -> str:
-    if value is None:
-        return "?"
-    if isinstance(value, int):
-        return str(value)
-    return f"{value:.4g}"
-
-
-def _change_text(kind: str, old: float | None, new: float | None) -> str:
-    label = {"batch_size": "batch", "weight_decay": "decay"}.get(kind, kind)
-    if new is None:
-        return label
-    if old is None or (isinstance(old, float) and math.isnan(old)):
-        return f"{label} {_fmt(new)}"
-    return f"{label} {_fmt(old)}→{_fmt(new)}"
-
-
-def format_duration(seconds: float | None) -> str:
-    """ "1h02m", "3m12s", "45s", or "–" when unknown."""
-    if seconds is None or not math.isfinite(seconds):
-        return "–"
-    s = int(seconds)
-    if s >= 3600:
-        return f"{s // 3600}h{s % 3600 // 60:02d}m"
-    if s >= 60:
-        return f"{s // 60}m{s % 60:02d}s"
-    return f"{s}s"

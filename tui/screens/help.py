@@ -1,5 +1,5 @@
-"""Provides ``HelpScreen``: every key binding and what each panel shows (from the same tables
-the KEYS.md section is written from)."""
+"""Provides ``HelpScreen``: every key and what each panel shows, from the dashboard's one key table
+(``tui/dashboard/keys.py``, which README.md's tables follow too)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from cnn_tui.tui.dashboard.keys import KEYS, PANELS
+from cnn_tui.tui.dashboard.keys import PANELS, help_rows
 
 
 def help_table() -> Table:
@@ -20,7 +20,7 @@ def help_table() -> Table:
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     table.add_row(Text("Keys", style="bold underline"), "")
-    for key, what in KEYS:
+    for key, what in help_rows():
         table.add_row(key, what)
     table.add_row("", "")
     table.add_row(Text("Panels", style="bold underline"), "")

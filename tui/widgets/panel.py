@@ -1,10 +1,11 @@
 """Provides ``Panel``: the base of every dashboard panel.
 
 A panel is a focusable ``Static`` with a border title (set in app.tcss). It reads the shared
-``TrainingState`` it was given (attributes down) and redraws from it only when asked — the
-dashboard calls ``refresh_data()`` at most ~10 times a second, and only for panels whose data
-changed; a panel may ask for a longer interval (``MIN_INTERVAL``: the charts repaint at ≤ 2 Hz).
-``repaint()`` always rebuilds at once (a resize, a view change, a test's ``repaint_all``).
+``TrainingState`` it was given (attributes down) and redraws from it only when asked. The
+dashboard screen (``tui/dashboard/screen.py``) is the one throttle: it calls ``refresh_data()``
+for a visible panel whose data changed once ``MIN_INTERVAL`` seconds have passed since it
+last did. ``repaint()`` always rebuilds at once (a resize, a view change, a key's effect on the
+status, a test's ``repaint_all``).
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ class Panel(Static):
     ALLOW_MAXIMIZE = True
     TITLE = ""
     """Shown in the panel's border."""
-    MIN_INTERVAL = 0.0
-    """Seconds between repaints driven by new data (``refresh_data``); 0: every dashboard tick."""
+    MIN_INTERVAL = 0.1
+    """Seconds at least between repaints driven by new data (the screen keeps to it): ≤ 10 Hz
+    unless a panel asks for less (the charts: 0.5)."""
 
     def __init__(self, state: TrainingState, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -57,10 +59,9 @@ class Panel(Static):
         self.last_paint_ms = (perf_counter() - start) * 1000
 
     def refresh_data(self) -> bool:
-        """Repaint because the data changed — unless the last repaint is under ``MIN_INTERVAL``
-        old: then return False, and the caller keeps the panel marked for its next tick."""
-        if perf_counter() - self.painted_at < self.MIN_INTERVAL:
-            return False
+        """Repaint because the data changed (the screen calls it when the panel is due). Return
+        False if the picture cannot be made now: the screen keeps the panel marked and asks
+        again on a later tick."""
         self.repaint()
         return True
 

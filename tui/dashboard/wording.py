@@ -1,0 +1,78 @@
+"""Provides the dashboard's words for what happens: the pending line of a command the trainer has
+not answered yet ("pausing…", "lr → 0.02…"), a change as the loss chart marks it ("lr 0.01→0.02")
+and a duration ("3m12s"). Pure Python; ``TrainingState`` and the status widget use them."""
+
+from __future__ import annotations
+
+import math
+
+from cnn_tui.core.contract import commands as cmd
+
+PENDING_KIND = {
+    "Pause": "run",
+    "Resume": "run",
+    "Step": "run",
+    "Stop": "run",
+    "SetHyperparameters": "hyper",
+    "Evaluate": "eval",
+    "SaveSnapshot": "snapshot",
+}
+"""Command class name → the pending line it holds (one per kind: "run", "hyper", …)."""
+
+
+def pending_line(command: cmd.Command) -> tuple[str, str] | None:
+    """(kind, text) shown while ``command`` waits for its answer; None when nothing is shown."""
+    match command:
+        case cmd.Pause():
+            return "run", "pausing…"
+        case cmd.Resume():
+            return "run", "resuming…"
+        case cmd.Step(batches=n):
+            return "run", "stepping…" if n == 1 else f"stepping {n}…"
+        case cmd.SetHyperparameters():
+            asked = (
+                ("lr", command.lr),
+                ("momentum", command.momentum),
+                ("batch", command.batch_size),
+                ("decay", command.weight_decay),
+            )
+            parts = [f"{name} → {number(value)}" for name, value in asked if value is not None]
+            return "hyper", ", ".join(parts) + "…"
+        case cmd.Evaluate():
+            return "eval", "evaluating…"
+        case cmd.SaveSnapshot():
+            return "snapshot", "saving snapshot…"
+        case cmd.Stop(save=save):
+            return "run", "stopping (saving)…" if save else "stopping…"
+    return None
+
+
+def number(value: float | int | None) -> str:
+    """A hyperparameter's value in at most four significant digits ("?" when unknown)."""
+    if value is None:
+        return "?"
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.4g}"
+
+
+def change_text(kind: str, old: float | None, new: float | None) -> str:
+    """ "lr 0.01→0.02", "batch 64" (no old value), "decay" (no new value)."""
+    label = {"batch_size": "batch", "weight_decay": "decay"}.get(kind, kind)
+    if new is None:
+        return label
+    if old is None or (isinstance(old, float) and math.isnan(old)):
+        return f"{label} {number(new)}"
+    return f"{label} {number(old)}→{number(new)}"
+
+
+def format_duration(seconds: float | None) -> str:
+    """ "1h02m", "3m12s", "45s", or "–" when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    s = int(seconds)
+    if s >= 3600:
+        return f"{s // 3600}h{s % 3600 // 60:02d}m"
+    if s >= 60:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s}s"
