@@ -53,7 +53,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
 def load_data(folder: str) -> tuple[object, object, str]:
     """(train, test, source): full MNIST if it is there, else random images of the same size."""
     from cnn_tui.core.data.dataset import PIXELS, Dataset
-    from cnn_tui.core.data.mnist import DataError, load_mnist
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.load import load_mnist
 
     try:
         train, test = load_mnist(folder)

@@ -29,8 +29,8 @@ import asyncio, json, sys, time
 t_parent = float(sys.argv[1])
 t_start = time.time() - t_parent
 from pathlib import Path
-from cnn_tui.core.data.mnist import load_test_set
-from cnn_tui.core.snapshot.store import load_snapshot
+from cnn_tui.core.data.load import load_test_set
+from cnn_tui.core.snapshot.load import load_snapshot
 from cnn_tui.tui.inspector.app import InspectorApp
 from cnn_tui.tui.inspector.detail_screen import DetailScreen
 t_imports = time.time() - t_parent

@@ -22,7 +22,8 @@ import time
 
 from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
 from cnn_tui.core.data.dataset import PIXELS, Dataset
-from cnn_tui.core.data.mnist import DataError, load_mnist
+from cnn_tui.core.data.errors import DataError
+from cnn_tui.core.data.load import load_mnist
 from cnn_tui.core.engines import Engine, make_engine
 
 BATCH = 32

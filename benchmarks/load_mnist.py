@@ -1,4 +1,4 @@
-"""Times ``core.data.load_mnist`` on the real MNIST folder and prints a table of medians.
+"""Times ``core.data.load.load_mnist`` on the real MNIST folder and prints a table of medians.
 
 Usage: ``python benchmarks/load_mnist.py [DIR] [--repeat N]`` (DIR defaults to ``$CNN_TUI_DATA``).
 Also times each step on its own: reading the compressed bytes, gzip decompression, and the
@@ -16,7 +16,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from cnn_tui.core.data.mnist import MNIST_FILES, DataError, is_mnist, load_mnist, mnist_file_path
+from cnn_tui.core.data.errors import DataError
+from cnn_tui.core.data.load import is_mnist, load_mnist
+from cnn_tui.core.data.locate import mnist_file_path
+from cnn_tui.core.data.mnist_files import MNIST_FILES
 
 
 def median_seconds(action: Callable[[], object], repeat: int) -> float:

@@ -21,7 +21,7 @@ import time  # noqa: E402
 import numpy as np  # noqa: E402
 
 from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig  # noqa: E402
-from cnn_tui.core.data.mnist import load_mnist  # noqa: E402
+from cnn_tui.core.data.load import load_mnist  # noqa: E402
 from cnn_tui.core.engines import make_engine  # noqa: E402
 from cnn_tui.core.training.data_order import data_order  # noqa: E402
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 from cnn_tui.core.contract.config import RunConfig
-from cnn_tui.core.snapshot.store import latest_snapshot, load_snapshot
+from cnn_tui.core.snapshot.load import load_snapshot
+from cnn_tui.core.snapshot.names import latest_snapshot
 from cnn_tui.core.training.link import ProcessLink, TrainerSpec
 from cnn_tui.tui.cli.launch import _mistakes_factory
 from cnn_tui.tui.dashboard.app import DashboardApp

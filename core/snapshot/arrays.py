@@ -70,17 +70,17 @@ def state_arrays(state: RunState) -> tuple[dict[str, np.ndarray], str]:
     param_dtype = "<f4" if narrow else "<f8"
     arrays = {k: np.ascontiguousarray(a, dtype=param_dtype) for k, a in arrays.items()}
     history = state.history
-    columns = {
+    columns: dict[str, list[float] | list[int]] = {
         "losses": history.losses,
         "accuracies": history.accuracies,
         "lrs": history.lrs,
         "epochs": history.epochs,
     }
-    for key, values in columns.items():
-        if key == "epochs" and not all(type(e) is int for e in values):
+    for key, column in columns.items():
+        if key == "epochs" and not all(type(e) is int for e in column):
             raise SchemaError("history epochs must be whole numbers")
         try:
-            arrays[f"history.{key}"] = np.asarray(values, dtype=HISTORY_DTYPES[key]).reshape(-1)
+            arrays[f"history.{key}"] = np.asarray(column, dtype=HISTORY_DTYPES[key]).reshape(-1)
         except (TypeError, ValueError, OverflowError):
             raise SchemaError(f"history {key} holds something that is not a number") from None
     return arrays, param_dtype
@@ -141,7 +141,7 @@ def read_arrays(
         npz: the ``NpzFile`` from ``np.load(..., allow_pickle=False)``.
         infos: from ``check_members``.
         arch: the snapshot's architecture (gives the parameter shapes).
-        parsed: from ``snapshot_schema.decode_meta`` (array descriptions, param dtype, step).
+        parsed: from ``meta_decode.decode_meta`` (array descriptions, param dtype, step).
     """
     expected: dict[str, tuple[str, tuple[int, ...]]] = {}
     for group in ("params", "velocity"):

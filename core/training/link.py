@@ -3,7 +3,7 @@
 A link carries commands to the trainer and events back, and nothing else. ``ProcessLink`` (spawn)
 is what the app uses: it keeps ~90–97 % of headless speed on two cores, and a busy trainer can
 never starve the UI. ``ThreadLink`` runs the same trainer in a thread (debugging, tests).
-UI tests use a scripted fake with the same interface (tests/tui/fakes.py).
+UI tests, the demo and the benchmarks use a fake with the same interface (tui/demo/fake_link.py).
 """
 
 from __future__ import annotations
@@ -72,7 +72,8 @@ class TrainerSpec:
 
 def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
     """Load the data and train; every failure is reported as a ``Finished`` event."""
-    from cnn_tui.core.data.mnist import DataError, load_mnist
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.load import load_mnist
     from cnn_tui.core.training.trainer import Trainer
 
     try:

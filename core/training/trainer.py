@@ -280,10 +280,8 @@ class Trainer(CommandHandling):
             self._save_snapshot(at_epoch_end)
 
     def _save_snapshot(self, at_epoch_end: bool = False) -> None:
-        from cnn_tui.core.snapshot.store import (  # NumPy only when saving
-            SnapshotError,
-            save_snapshot,
-        )
+        from cnn_tui.core.snapshot.errors import SnapshotError
+        from cnn_tui.core.snapshot.save import save_snapshot  # NumPy only when saving
 
         assert self.snapshot_dir is not None, "saving with snapshots off"
         state = self.capture_state()

@@ -1,11 +1,18 @@
-"""Provides small synthetic IDX files for tests: valid MNIST-shaped sets and crafted broken ones."""
+"""Provides small synthetic IDX files for tests (valid MNIST-shaped sets and crafted broken ones)
+and ``refused``, the assertion that a data check says no in one clear line."""
 
 from __future__ import annotations
 
 import gzip
 import hashlib
 import struct
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cnn_tui.core.data.errors import DataError
 
 SIDE = 28
 PIXELS = SIDE * SIDE
@@ -82,3 +89,12 @@ def gzip_bomb(prefix: bytes, zero_mib: int) -> bytes:
     head = packer.compress(prefix) + packer.flush(zlib.Z_FULL_FLUSH)
     chunk = packer.compress(bytes(1 << 20)) + packer.flush(zlib.Z_FULL_FLUSH)
     return head + chunk * zero_mib
+
+
+def refused(func: Callable[..., Any], *args: Any, match: str, **kwargs: Any) -> str:
+    """Call ``func``; assert it raises DataError matching ``match`` on one line; return the text."""
+    with pytest.raises(DataError, match=match) as info:
+        func(*args, **kwargs)
+    text = str(info.value)
+    assert "\n" not in text and "Traceback" not in text
+    return text

@@ -29,7 +29,8 @@ def loaded_after(code: str) -> set[str]:
 def test_core_and_a_whole_training_run_import_no_ui_code() -> None:
     modules = loaded_after(
         "import cnn_tui.core, cnn_tui.core.training.trainer, cnn_tui.core.training.link\n"
-        "import cnn_tui.core.data.mnist, cnn_tui.core.data.download, cnn_tui.core.snapshot.store\n"
+        "import cnn_tui.core.data.load, cnn_tui.core.data.download, cnn_tui.core.snapshot.load\n"
+        "import cnn_tui.core.snapshot.save\n"
         "import cnn_tui.core.training.metrics\n"
         "from cnn_tui.core.contract.config import RunConfig, Architecture\n"
         "from cnn_tui.core.engines import make_engine\n"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from cnn_tui.core.data.mnist import load_test_set
+from cnn_tui.core.data.load import load_test_set
 from cnn_tui.core.engines import make_engine
-from cnn_tui.core.snapshot.store import load_snapshot
+from cnn_tui.core.snapshot.load import load_snapshot
 from cnn_tui.tui.cli.main import build_parser, main
 from cnn_tui.tui.inspector.app import InspectorApp
 from cnn_tui.tui.inspector.detail_screen import DetailScreen

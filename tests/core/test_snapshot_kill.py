@@ -23,14 +23,10 @@ import pytest
 from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
 from cnn_tui.core.contract.run_state import History, RunState
 from cnn_tui.core.engines.params import init_params
-from cnn_tui.core.snapshot import store as snapshot
-from cnn_tui.core.snapshot.store import (
-    clean_stale_temp,
-    latest_snapshot,
-    load_snapshot,
-    parse_snapshot_name,
-    save_snapshot,
-)
+from cnn_tui.core.snapshot import save as save_module
+from cnn_tui.core.snapshot.load import load_snapshot
+from cnn_tui.core.snapshot.names import clean_stale_temp, latest_snapshot, parse_snapshot_name
+from cnn_tui.core.snapshot.save import save_snapshot
 
 ITERATIONS = 60
 RECORD = struct.Struct("<cq")  # b"S" started / b"C" committed, step
@@ -56,7 +52,7 @@ def slow_write_all(fd: int, data: bytes) -> None:
 
 
 def child_saves_forever(folder: Path, base: RunState, first_step: int, pipe: int) -> None:
-    snapshot._write_all = slow_write_all  # this forked child only
+    save_module._write_all = slow_write_all  # this forked child only
     step = first_step
     while True:
         os.write(pipe, RECORD.pack(b"S", step))

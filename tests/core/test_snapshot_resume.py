@@ -14,7 +14,7 @@ from cnn_tui.core.contract.commands import SetHyperparameters, Stop
 from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
 from cnn_tui.core.contract.events import BatchesEnded, Finished, SnapshotSaved
 from cnn_tui.core.contract.run_state import RunState
-from cnn_tui.core.snapshot.store import load_snapshot
+from cnn_tui.core.snapshot.load import load_snapshot
 from cnn_tui.core.training.trainer import Trainer
 from tests.synthetic import blobs
 

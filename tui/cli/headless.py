@@ -192,7 +192,8 @@ def run_headless(
     """Train to the end (or to an interrupt) and print a summary; returns the exit code."""
     use_one_blas_thread()
     from cnn_tui.core.contract.config import ConfigError
-    from cnn_tui.core.data.mnist import DataError, load_mnist
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.load import load_mnist
     from cnn_tui.core.training.metrics import MetricsWriter
     from cnn_tui.core.training.trainer import Trainer
 

@@ -60,7 +60,8 @@ def run_dashboard(
     problem = _needs_terminal()
     if problem:
         return _fail(problem, EXIT_ENVIRONMENT)
-    from cnn_tui.core.data.mnist import DataError, check_mnist
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.load import check_mnist
     from cnn_tui.core.training.link import ProcessLink, ThreadLink, TrainerSpec
 
     try:  # fail here, before the screen changes, if the data is missing or corrupt
@@ -135,7 +136,7 @@ def _mistakes_factory(app: DashboardApp, data_dir: Path, test_limit: int | None)
     """``m`` in the dashboard: the inspector's browser, asking the trainer for each digit. The
     test images are read once, on first use (the trainer process holds its own copy)."""
     from cnn_tui.core.contract.events import Evaluated
-    from cnn_tui.core.data.mnist import load_test_set
+    from cnn_tui.core.data.load import load_test_set
     from cnn_tui.tui.inspector import LinkSource, MistakesScreen
 
     cache = []
@@ -158,8 +159,10 @@ def run_inspector(
     from cnn_tui.tui.cli.headless import use_one_blas_thread
 
     use_one_blas_thread()  # before NumPy: two threads were 3× slower here under load
-    from cnn_tui.core.data.mnist import DataError, load_test_set
-    from cnn_tui.core.snapshot.store import SnapshotError, load_snapshot
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.load import load_test_set
+    from cnn_tui.core.snapshot.errors import SnapshotError
+    from cnn_tui.core.snapshot.load import load_snapshot
 
     try:
         state = load_snapshot(snapshot)

@@ -314,13 +314,13 @@ def resumed_config(args: argparse.Namespace, state: RunState) -> RunConfig:
     asked = run_config(args).arch
     explicit_arch = any(v is not None for v in (args.filters, args.filters2, args.hidden))
     if explicit_arch and asked != saved.arch:
-        from cnn_tui.core.snapshot.store import SnapshotError
+        from cnn_tui.core.snapshot.errors import SnapshotError
 
         raise SnapshotError(
             f"the snapshot is {saved.arch.describe()}; the flags ask for {asked.describe()}"
         )
     if args.seed is not None and args.seed != saved.seed:
-        from cnn_tui.core.snapshot.store import SnapshotError
+        from cnn_tui.core.snapshot.errors import SnapshotError
 
         raise SnapshotError(
             f"the snapshot's seed is {saved.seed}; --seed {args.seed} cannot change on --resume "
@@ -366,7 +366,8 @@ def _fail(message: str, code: int) -> int:
 
 
 def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
-    from cnn_tui.core.data.mnist import DataError, find_data_dir
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.locate import find_data_dir
 
     try:
         data_dir = find_data_dir(args.data)
@@ -376,7 +377,8 @@ def _train(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     state = None
     try:
         if args.resume:
-            from cnn_tui.core.snapshot.store import SnapshotError, load_snapshot
+            from cnn_tui.core.snapshot.errors import SnapshotError
+            from cnn_tui.core.snapshot.load import load_snapshot
 
             try:
                 state = load_snapshot(Path(args.resume))
@@ -447,7 +449,7 @@ def _run_name_of(snapshot: str | None) -> str | None:
     """A resumed run keeps its name (read from the snapshot's file name)."""
     if not snapshot:
         return None
-    from cnn_tui.core.snapshot.store import parse_snapshot_name
+    from cnn_tui.core.snapshot.names import parse_snapshot_name
 
     parsed = parse_snapshot_name(Path(snapshot).name)
     return parsed.run if parsed else None
@@ -462,7 +464,7 @@ def _prepare_snapshot_dir(folder: Path) -> tuple[FolderLock | None, str | None]:
         return None, f"cannot use snapshot folder {folder}: {error.strerror or error}"
     if not folder.is_dir():
         return None, f"snapshot folder {folder} is not a folder"
-    from cnn_tui.core.snapshot.store import clean_stale_temp
+    from cnn_tui.core.snapshot.names import clean_stale_temp
 
     lock = FolderLock(folder)
     problem = lock.acquire()
@@ -473,8 +475,9 @@ def _prepare_snapshot_dir(folder: Path) -> tuple[FolderLock | None, str | None]:
 
 
 def _download(args: argparse.Namespace) -> int:
-    from cnn_tui.core.data.download import DownloadError, download_mnist, stderr_progress
-    from cnn_tui.core.data.mnist import download_dir
+    from cnn_tui.core.data.download import DownloadError, download_mnist
+    from cnn_tui.core.data.locate import download_dir
+    from cnn_tui.core.data.progress_bar import stderr_progress
 
     folder = download_dir(args.data)
     terminated: list[int] = []
@@ -497,7 +500,8 @@ def _download(args: argparse.Namespace) -> int:
 
 
 def _inspect(args: argparse.Namespace) -> int:
-    from cnn_tui.core.data.mnist import DataError, find_data_dir
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.locate import find_data_dir
 
     try:
         data_dir = find_data_dir(args.data)
