@@ -18,18 +18,16 @@ from typing import TYPE_CHECKING
 
 from cnn_tui.core.contract.config import RunConfig
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from cnn_tui.core.contract.events import Evaluated
+    from cnn_tui.core.data.dataset import Dataset
     from cnn_tui.core.training.link import TrainerLink
     from cnn_tui.tui.dashboard.app import DashboardApp
-
-EXIT_FAILED, EXIT_DATA, EXIT_SNAPSHOT, EXIT_ENVIRONMENT = 1, 3, 4, 6
-EXIT_INTERRUPTED, EXIT_TERMINATED = 130, 143
-
-
-def _fail(message: str, code: int) -> int:
-    sys.stderr.write(f"cnn-tui: {message}\n")
-    return code
+    from cnn_tui.tui.inspector import MistakesScreen
 
 
 def _needs_terminal() -> str | None:
@@ -59,22 +57,18 @@ def run_dashboard(
     """Open the dashboard on a new trainer; returns the exit code."""
     problem = _needs_terminal()
     if problem:
-        return _fail(problem, EXIT_ENVIRONMENT)
+        return fail(problem, ExitCode.ENVIRONMENT)
     from cnn_tui.core.data.errors import DataError
     from cnn_tui.core.data.load import check_mnist
+    from cnn_tui.core.training.data_checks import size_mismatch
     from cnn_tui.core.training.link import ProcessLink, ThreadLink, TrainerSpec
 
     try:  # fail here, before the screen changes, if the data is missing or corrupt
         sizes = check_mnist(data_dir, limit=limit, test_limit=test_limit)
     except DataError as error:
-        return _fail(str(error), EXIT_DATA)
-    if state is not None and (state.train_size, state.test_size) != sizes:
-        return _fail(
-            f"the snapshot was trained on {state.train_size:,} images and tested on "
-            f"{state.test_size:,}; these flags give {sizes[0]:,} and {sizes[1]:,} "
-            "(use the same --limit and --test-limit)",
-            EXIT_SNAPSHOT,
-        )
+        return fail(str(error), ExitCode.DATA)
+    if state is not None and (mismatch := size_mismatch(state, *sizes)):
+        return fail(mismatch, ExitCode.SNAPSHOT)
     spec = TrainerSpec(
         config=config,
         data_dir=str(data_dir),
@@ -114,13 +108,12 @@ def run_dashboard(
         for s, handler in previous.items():
             signal.signal(s, handler)
     if terminated:
-        return EXIT_TERMINATED
+        return ExitCode.TERMINATED
     if app.interrupted:
-        return EXIT_INTERRUPTED
+        return ExitCode.INTERRUPTED
     if app.state.run_state == "failed":
-        sys.stderr.write(f"cnn-tui: training failed: {app.state.message or 'see the log'}\n")
-        return EXIT_FAILED
-    return app.return_code or 0
+        return fail(f"training failed: {app.state.message or 'see the log'}", ExitCode.FAILED)
+    return app.return_code or ExitCode.OK
 
 
 def _leave_after(link: TrainerLink, seconds: float) -> None:
@@ -129,17 +122,18 @@ def _leave_after(link: TrainerLink, seconds: float) -> None:
     trainer is stopped and leave, so that no process is left behind."""
     time.sleep(seconds)
     link.stop(2.0)
-    os._exit(EXIT_TERMINATED)
+    os._exit(ExitCode.TERMINATED)
 
 
-def _mistakes_factory(app: DashboardApp, data_dir: Path, test_limit: int | None):  # noqa: ANN202
+def _mistakes_factory(
+    app: DashboardApp, data_dir: Path, test_limit: int | None
+) -> Callable[[Evaluated], MistakesScreen]:
     """``m`` in the dashboard: the inspector's browser, asking the trainer for each digit. The
     test images are read once, on first use (the trainer process holds its own copy)."""
-    from cnn_tui.core.contract.events import Evaluated
     from cnn_tui.core.data.load import load_test_set
     from cnn_tui.tui.inspector import LinkSource, MistakesScreen
 
-    cache = []
+    cache: list[Dataset] = []
 
     def open_mistakes(evaluation: Evaluated) -> MistakesScreen:
         if not cache:
@@ -155,7 +149,7 @@ def run_inspector(
     """Open the misclassified-digit browser on a saved network; returns the exit code."""
     problem = _needs_terminal()
     if problem:
-        return _fail(problem, EXIT_ENVIRONMENT)
+        return fail(problem, ExitCode.ENVIRONMENT)
     from cnn_tui.tui.cli.headless import use_one_blas_thread
 
     use_one_blas_thread()  # before NumPy: two threads were 3× slower here under load
@@ -167,13 +161,13 @@ def run_inspector(
     try:
         state = load_snapshot(snapshot)
     except SnapshotError as error:
-        return _fail(str(error), EXIT_SNAPSHOT)
+        return fail(str(error), ExitCode.SNAPSHOT)
     try:
         test = load_test_set(data_dir, test_limit=test_limit)
     except DataError as error:
-        return _fail(str(error), EXIT_DATA)
+        return fail(str(error), ExitCode.DATA)
     from cnn_tui.tui.inspector.app import InspectorApp
 
     app = InspectorApp(state, test, engine=engine)
     app.run()
-    return app.return_code or 0
+    return app.return_code or ExitCode.OK

@@ -1,0 +1,176 @@
+"""Provides ``train``, ``inspect`` and ``download``: the ``cnn-tui`` subcommands, once the flags
+are read. Each returns an ``ExitCode``; a problem the user can fix is one line on stderr.
+
+Only ``train`` without ``--headless`` and ``inspect`` import Textual (in ``launch``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+from dataclasses import replace
+from pathlib import Path
+from types import FrameType
+
+from cnn_tui.core.contract.config import ConfigError, RunConfig
+from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.snapshot.folder_lock import FolderLock
+from cnn_tui.tui.cli.exit_codes import ExitCode, fail
+from cnn_tui.tui.cli.run_config import UsageError, resumed_config, run_config
+
+
+def train(args: argparse.Namespace) -> int:
+    """``cnn-tui [train]``: find the data, build the run (or resume one), lock the snapshot
+    folder, then train headless or with the dashboard."""
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.locate import find_data_dir
+
+    if args.headless:
+        from cnn_tui.tui.cli.headless import use_one_blas_thread
+
+        use_one_blas_thread()  # before --resume loads a snapshot, which imports NumPy
+    try:
+        data_dir = find_data_dir(args.data)
+    except DataError as error:
+        return fail(str(error), ExitCode.DATA)
+
+    state = None
+    try:
+        if args.resume:
+            from cnn_tui.core.snapshot.errors import SnapshotError
+            from cnn_tui.core.snapshot.load import load_snapshot
+
+            try:
+                state = load_snapshot(Path(args.resume))
+                config = resumed_config(args, state)
+                state = replace(state, config=config)
+            except SnapshotError as error:
+                return fail(str(error), ExitCode.SNAPSHOT)
+        else:
+            config = run_config(args)
+    except ConfigError as error:
+        return fail(str(error), ExitCode.USAGE)
+
+    snapshot_dir = None if args.no_snapshots else Path(args.snapshot_dir)
+    lock = None
+    if snapshot_dir is not None:
+        lock, problem = _prepare_snapshot_dir(snapshot_dir)
+        if problem:
+            return fail(problem, ExitCode.SNAPSHOT)
+    try:
+        return _run(args, config, data_dir, state, snapshot_dir)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run(
+    args: argparse.Namespace,
+    config: RunConfig,
+    data_dir: Path,
+    state: RunState | None,
+    snapshot_dir: Path | None,
+) -> int:
+    """Train headless or with the dashboard, as the flags say."""
+    run_name = args.run_name or _run_name_of(args.resume) or "run"
+    if args.headless:
+        from cnn_tui.tui.cli.headless import run_headless
+
+        return run_headless(
+            config,
+            data_dir,
+            limit=args.limit,
+            test_limit=args.test_limit,
+            state=state,
+            resumed_from=args.resume,
+            snapshot_dir=snapshot_dir,
+            run_name=run_name,
+            metrics_path=Path(args.metrics) if args.metrics else None,
+        )
+    if args.metrics:
+        raise UsageError("--metrics needs --headless")
+    from cnn_tui.tui.cli.launch import run_dashboard
+
+    return run_dashboard(
+        config,
+        data_dir,
+        limit=args.limit,
+        test_limit=args.test_limit,
+        state=state,
+        resumed_from=args.resume,
+        snapshot_dir=snapshot_dir,
+        run_name=run_name,
+        start_paused=args.paused,
+        in_process=args.in_process,
+    )
+
+
+def _run_name_of(snapshot: str | None) -> str | None:
+    """A resumed run keeps its name (read from the snapshot's file name)."""
+    if not snapshot:
+        return None
+    from cnn_tui.core.snapshot.names import parse_snapshot_name
+
+    parsed = parse_snapshot_name(Path(snapshot).name)
+    return parsed.run if parsed else None
+
+
+def _prepare_snapshot_dir(folder: Path) -> tuple[FolderLock | None, str | None]:
+    """Create the snapshot folder, lock it for this run (D14: one run per folder) and clean
+    stale temp files: (the held lock, None), or (None, the problem as a line)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        return None, f"cannot use snapshot folder {folder}: {error.strerror or error}"
+    if not folder.is_dir():
+        return None, f"snapshot folder {folder} is not a folder"
+    from cnn_tui.core.snapshot.names import clean_stale_temp
+
+    lock = FolderLock(folder)
+    problem = lock.acquire()
+    if problem:
+        return None, problem
+    clean_stale_temp(folder)
+    return lock, None
+
+
+def download(args: argparse.Namespace) -> int:
+    """``cnn-tui download``: fetch and verify the four MNIST files."""
+    from cnn_tui.core.data.download import DownloadError, download_mnist
+    from cnn_tui.core.data.locate import download_dir
+    from cnn_tui.core.data.progress_bar import stderr_progress
+
+    folder = download_dir(args.data)
+    terminated: list[int] = []
+
+    def on_terminate(signum: int, _frame: FrameType | None) -> None:
+        terminated.append(signum)
+        raise KeyboardInterrupt  # the download deletes its partial file on the way out
+
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, on_terminate)
+    try:
+        paths = download_mnist(folder, timeout=args.timeout, progress=stderr_progress())
+    except DownloadError as error:
+        return fail(str(error), ExitCode.NETWORK)
+    except KeyboardInterrupt:
+        code = ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED
+        return fail("download interrupted; verified files were kept", code)
+    print(f"MNIST is ready in {folder} ({len(paths)} files verified)")
+    return ExitCode.OK
+
+
+def inspect(args: argparse.Namespace) -> int:
+    """``cnn-tui inspect SNAPSHOT``: the misclassified-digit browser on a saved network."""
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.locate import find_data_dir
+
+    try:
+        data_dir = find_data_dir(args.data)
+    except DataError as error:
+        return fail(str(error), ExitCode.DATA)
+    from cnn_tui.tui.cli.launch import run_inspector
+
+    return run_inspector(
+        Path(args.snapshot), data_dir, engine=args.engine, test_limit=args.test_limit
+    )

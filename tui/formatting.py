@@ -1,0 +1,30 @@
+"""Provides the two ways the UI writes a duration: ``duration_clock`` ("1:02:03", "4:05") for the
+headless progress line and summary, ``duration_compact`` ("1h02m", "3m12s", "45s") for the
+dashboard's status bar. Imports nothing from Textual or Rich (headless and the dashboard share it).
+"""
+
+from __future__ import annotations
+
+import math
+
+
+def duration_clock(seconds: float | None) -> str:
+    """ "M:SS", or "H:MM:SS" from an hour on, rounded to the second; "?" when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "?"
+    whole = max(0, int(seconds + 0.5))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def duration_compact(seconds: float | None) -> str:
+    """ "1h02m", "3m12s" or "45s" (truncated to the unit shown), or "–" when unknown."""
+    if seconds is None or not math.isfinite(seconds):
+        return "–"
+    whole = int(seconds)
+    if whole >= 3600:
+        return f"{whole // 3600}h{whole % 3600 // 60:02d}m"
+    if whole >= 60:
+        return f"{whole // 60}m{whole % 60:02d}s"
+    return f"{whole}s"
