@@ -1,6 +1,6 @@
 """Provides the dashboard's words for what happens: the pending line of a command the trainer has
-not answered yet ("pausing…", "lr → 0.02…"), a change as the loss chart marks it ("lr 0.01→0.02")
-and a duration ("3m12s"). Pure Python; ``TrainingState`` and the status widget use them."""
+not answered yet ("pausing…", "lr → 0.02…") and a change as the loss chart marks it
+("lr 0.01→0.02"). Pure Python; ``TrainingState`` uses them (durations: ``tui/formatting.py``)."""
 
 from __future__ import annotations
 
@@ -64,15 +64,3 @@ def change_text(kind: str, old: float | None, new: float | None) -> str:
     if old is None or (isinstance(old, float) and math.isnan(old)):
         return f"{label} {number(new)}"
     return f"{label} {number(old)}→{number(new)}"
-
-
-def format_duration(seconds: float | None) -> str:
-    """ "1h02m", "3m12s", "45s", or "–" when unknown."""
-    if seconds is None or not math.isfinite(seconds):
-        return "–"
-    s = int(seconds)
-    if s >= 3600:
-        return f"{s // 3600}h{s % 3600 // 60:02d}m"
-    if s >= 60:
-        return f"{s // 60}m{s % 60:02d}s"
-    return f"{s}s"

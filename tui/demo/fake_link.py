@@ -23,6 +23,8 @@ from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
 from cnn_tui.tui.demo.synthetic import SyntheticTrainer
 
+_SLACK = 1e-9  # seconds: sums of event intervals are not exact in binary
+
 
 class FakeLink:
     """A scripted, answering, optionally self-training stand-in for the trainer's link."""
@@ -123,7 +125,7 @@ class FakeLink:
     def _train_until(self, now: float) -> None:
         """Emit the events of the training time from ``_trained_to`` up to ``now``."""
         trainer = self.trainer
-        while self._trained_to + self.event_interval <= now:
+        while self._trained_to + self.event_interval <= now + _SLACK:
             if trainer.paused or trainer.finished:
                 break
             self._trained_to += self.event_interval
@@ -133,7 +135,7 @@ class FakeLink:
             if steps:
                 trainer.images_per_s = self.steps_per_s * trainer.batch_size
                 self._queue.extend(trainer.train(steps))
-            if self._trained_to - self._sampled_at >= self.sample_every:
+            if self._trained_to - self._sampled_at >= self.sample_every - _SLACK:
                 self._sampled_at = self._trained_to
                 self._queue.append(trainer.sample())
         if trainer.paused or trainer.finished:
