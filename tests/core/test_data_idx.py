@@ -1,4 +1,4 @@
-"""One IDX file: every bad header, payload and gzip of the fault catalogue's section A (A5–A22)
+"""One IDX file: every bad header, payload and gzip of docs/faults.md section A (A5–A22)
 gets one clear DataError, before anything is allocated from what the file claims."""
 
 from __future__ import annotations

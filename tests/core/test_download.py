@@ -1,4 +1,4 @@
-"""The download against a local fault server: good fetches, and each fault of the catalogue's
+"""The download against a local fault server: good fetches, and each fault of docs/faults.md
 section B falling through to the next mirror (B1–B7, B11, B12), with one line when all fail."""
 
 from __future__ import annotations

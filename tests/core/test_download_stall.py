@@ -1,5 +1,5 @@
-"""A stalled network ends the download once, after ``timeout`` seconds in all (not once per
-mirror, nor once per address of a mirror): the mirrors of a file share the stall budget.
+"""B3 of docs/faults.md: a stalled network ends the download once, after ``timeout`` seconds in
+all (not once per mirror, nor once per address of a mirror): a file's mirrors share the budget.
 
 Every server here is on 127.0.0.1. The budget's split is checked from the allowances the
 failure message names (deterministic); the elapsed times are only checked against the
@@ -28,7 +28,9 @@ def allowances(message: str) -> list[float]:
     return [float(x) for x in re.findall(r"no data for ([\d.]+) s \(timed out\)", message)]
 
 
-def test_two_stalled_mirrors_share_one_deadline(fault_server: FaultServer, tmp_path: Path) -> None:
+def test_b3_two_stalled_mirrors_share_one_deadline(
+    fault_server: FaultServer, tmp_path: Path
+) -> None:
     budget = 2.0
     start = time.monotonic()
     with pytest.raises(DownloadError) as info:
@@ -48,7 +50,9 @@ def test_two_stalled_mirrors_share_one_deadline(fault_server: FaultServer, tmp_p
     assert elapsed < 1.5 * budget  # one budget in all; the old behaviour took two
 
 
-def test_a_stalled_mirror_hands_over_to_the_next(fault_server: FaultServer, tmp_path: Path) -> None:
+def test_b3_a_stalled_mirror_hands_over_to_the_next(
+    fault_server: FaultServer, tmp_path: Path
+) -> None:
     paths = fetch(tmp_path, fault_server.mirror("slowheaders"), fault_server.mirror("good"))
     assert [p.read_bytes() for p in paths] == list(SERVED.values())
     assert fault_server.hits["slowheaders"] == 1  # then the good mirror goes first
@@ -105,7 +109,7 @@ def many_addresses(
     return looked_up
 
 
-def test_connect_has_one_deadline_for_all_addresses(
+def test_b3_connect_has_one_deadline_for_all_addresses(
     stalled_port: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     looked_up = many_addresses(monkeypatch, stalled_port)
@@ -116,7 +120,7 @@ def test_connect_has_one_deadline_for_all_addresses(
     assert time.monotonic() - start < 1.5  # one deadline; four addresses in turn took 2 s
 
 
-def test_a_stalled_connect_ends_the_download_once(
+def test_b3_a_stalled_connect_ends_the_download_once(
     stalled_port: int, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     many_addresses(monkeypatch, stalled_port)
@@ -130,7 +134,7 @@ def test_a_stalled_connect_ends_the_download_once(
     assert time.monotonic() - start < 2.0  # two mirrors × four addresses × 1 s took 8 s
 
 
-def test_a_hanging_name_lookup_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_b3_a_hanging_name_lookup_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     release = threading.Event()
 
     def hanging_getaddrinfo(*args: object) -> list[object]:
