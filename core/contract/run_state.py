@@ -1,7 +1,8 @@
 """Provides ``RunState``: everything needed to resume a run exactly, and its metric history.
 
 The trainer captures one (``Trainer.capture_state``) and starts from one (``Trainer(..., state=)``);
-``core/snapshot/store.py`` writes and reads them. Plain data only: no engine objects.
+``core/snapshot/save.py`` writes them, ``core/snapshot/load.py`` reads them. Plain data only:
+no engine objects.
 """
 
 from __future__ import annotations
