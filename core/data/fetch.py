@@ -15,6 +15,7 @@ the callback (a full disk, Ctrl+C) propagates unchanged. Standard library only.
 
 from __future__ import annotations
 
+import functools
 import http.client
 import socket
 import ssl
@@ -179,7 +180,10 @@ class _HTTPSConnection(http.client.HTTPSConnection):
         self._create_connection = _connect_within
 
 
-_TLS = ssl.create_default_context()  # certificate and host name checks on, as urllib's default
+@functools.cache
+def _tls() -> ssl.SSLContext:
+    """Certificate and host name checks on, as urllib's default (made once, on first use)."""
+    return ssl.create_default_context()
 
 
 class _HTTPHandler(urllib.request.HTTPHandler):
@@ -189,7 +193,7 @@ class _HTTPHandler(urllib.request.HTTPHandler):
 
 class _HTTPSHandler(urllib.request.HTTPSHandler):
     def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-        return self.do_open(_HTTPSConnection, req, context=_TLS)
+        return self.do_open(_HTTPSConnection, req, context=_tls())
 
 
 class NoDowngradeRedirect(urllib.request.HTTPRedirectHandler):
