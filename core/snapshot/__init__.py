@@ -10,11 +10,12 @@ saved: the state is plain Python floats.
 
     names.py         file names, listing, stale temp files        (no NumPy)
     errors.py        SnapshotError: one line, "file: problem; fix" (no NumPy)
-    resume_check.py  does a snapshot fit the data it resumes on    (no NumPy)
     save.py          RunState → one file, atomically
     load.py          one file → RunState, everything checked first
     schema.py        meta.json's constants and the consistency rule save and load share
     meta_encode.py   RunState → meta.json;  meta_decode.py: meta.json → checked fields
     arrays.py        RunState ↔ the .npy members
     folder_lock.py   one training run per snapshot folder
+
+Whether a snapshot fits the data it resumes on: ``core/training/data_checks.py`` (size_mismatch).
 """
