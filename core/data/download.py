@@ -65,7 +65,7 @@ def download_mnist(
         timeout: seconds a file may go without a byte arriving, all its mirrors together: each
             mirror still to try gets an equal part of what is left (two mirrors: 15 s each of
             the default 30), and each byte that arrives restarts the count.
-        progress: optional callback for a progress bar (see ``stderr_progress``).
+        progress: optional callback for a progress bar (see ``progress_bar.stderr_progress``).
         files: the expected files (stem, decompressed size, SHA-256); tests pass their own.
 
     Returns:
