@@ -3,8 +3,9 @@ coalesced to 20 BatchesEnded/s, 3 samples/s, an evaluation per epoch) pushed thr
 DashboardApp (headless, 140×45) as fast as it will drain, with key presses while it streams. The
 events come from the shared fake link (``tui/demo/fake_link.py``) on a clock that skips ahead.
 
-Prints, at the start (after 2 simulated minutes) and at the end: process RSS, history size, and
-the median time to repaint every panel; then key-press latency (p50/p95/max) measured in the app
+Prints, at the start (after 2 simulated minutes), half-way (the capped histories full: memory is
+flat from here) and at the end: process RSS, history size, and the median time to repaint every
+panel; then key-press latency (p50/p95/max) measured in the app
 while events stream at the real rate (20 BatchesEnded/s, 3 samples/s):
 from posting the key event to the status line showing the pending request ("pausing…"/"resuming…").
 
@@ -145,6 +146,9 @@ async def main(hours: float) -> None:
         await pilot.pause(0.3)
         start = await measure(app, pilot, "start", clock.skipped)
         lat_start = await key_latency(app, 20)  # while training streams at the real rate
+        await fast_forward(app, link, clock, hours * 1800)
+        await pilot.pause(0.3)
+        middle = await measure(app, pilot, "middle", clock.skipped)
         await fast_forward(app, link, clock, hours * 3600)
         await pilot.pause(0.3)
         end = await measure(app, pilot, "end", clock.skipped)
@@ -158,8 +162,8 @@ async def main(hours: float) -> None:
     )
     print(
         f"end/start: RSS ×{end['rss_mb'] / start['rss_mb']:.2f}  "
-        f"repaint ×{end['repaint_ms'] / start['repaint_ms']:.2f}  "
-        f"({hours:g} h simulated in {wall:.0f} s wall)"
+        f"repaint ×{end['repaint_ms'] / start['repaint_ms']:.2f};  end/middle: RSS "
+        f"×{end['rss_mb'] / middle['rss_mb']:.2f}  ({hours:g} h simulated in {wall:.0f} s wall)"
     )
 
 
