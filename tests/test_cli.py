@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,8 +13,6 @@ import pytest
 
 from cnn_tui.tui.cli.main import main
 from tests.core.idx_files import STEMS, images_idx, labels_idx, write
-
-MNIST = os.environ.get("CNN_TUI_DATA")
 
 
 def tiny_mnist(folder: Path, train: int = 96, test: int = 20) -> Path:
@@ -31,40 +28,18 @@ def tiny_mnist(folder: Path, train: int = 96, test: int = 20) -> Path:
     return folder
 
 
-def need_mnist() -> str:
-    if MNIST:
-        return MNIST
-    if os.environ.get("CI"):
-        pytest.fail("CNN_TUI_DATA must point at the MNIST copy in CI")
-    pytest.skip("CNN_TUI_DATA is not set")
-
-
 def read_metrics(path: Path) -> list[dict]:
+    """The records of a ``--metrics`` file, in order."""
     return [json.loads(line) for line in path.read_text().splitlines()]
 
 
 def test_headless_run_writes_every_step_an_eval_and_an_end(tmp_path, capsys) -> None:
     data = tiny_mnist(tmp_path / "mnist")
     metrics = tmp_path / "m.jsonl"
+    flags = ["--epochs", "2", "--batch-size", "10", "--filters", "2", "--hidden", "8"]
     code = main(
-        [
-            "train",
-            "--headless",
-            "--data",
-            str(data),
-            "--epochs",
-            "2",
-            "--batch-size",
-            "10",
-            "--filters",
-            "2",
-            "--hidden",
-            "8",
-            "--metrics",
-            str(metrics),
-            "--snapshot-dir",
-            str(tmp_path / "snaps"),
-        ]
+        ["train", "--headless", "--data", str(data), *flags, "--metrics", str(metrics)]
+        + ["--snapshot-dir", str(tmp_path / "snaps")]
     )
     assert code == 0
     records = read_metrics(metrics)
@@ -146,23 +121,11 @@ def test_help_lists_the_contract_flags(capsys) -> None:
     with pytest.raises(SystemExit):
         main(["train", "--help"])
     out = capsys.readouterr().out
-    for flag in (
-        "--data",
-        "--engine",
-        "--epochs",
-        "--batch-size",
-        "--lr",
-        "--momentum",
-        "--filters",
-        "--hidden",
-        "--seed",
-        "--limit",
-        "--test-limit",
-        "--resume",
-        "--snapshot-dir",
-        "--headless",
-        "--metrics",
-    ):
+    contract = (
+        "--data --engine --epochs --batch-size --lr --momentum --filters --hidden --seed --limit "
+        "--test-limit --resume --snapshot-dir --headless --metrics"
+    )
+    for flag in contract.split():
         assert flag in out
 
 
@@ -172,27 +135,9 @@ def test_interrupt_stops_at_a_batch_saves_and_exits(tmp_path, sig, code) -> None
     data = tiny_mnist(tmp_path / "mnist", train=3000, test=50)
     snaps = tmp_path / "snaps"
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "cnn_tui.tui.cli",
-            "train",
-            "--headless",
-            "--data",
-            str(data),
-            "--engine",
-            "python",
-            "--filters",
-            "2",
-            "--hidden",
-            "8",
-            "--epochs",
-            "50",
-            "--snapshot-dir",
-            str(snaps),
-            "--metrics",
-            str(tmp_path / "m.jsonl"),
-        ],
+        [sys.executable, "-m", "cnn_tui.tui.cli", "train", "--headless", "--data", str(data)]
+        + ["--engine", "python", "--filters", "2", "--hidden", "8", "--epochs", "50"]
+        + ["--snapshot-dir", str(snaps), "--metrics", str(tmp_path / "m.jsonl")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -213,26 +158,10 @@ def test_interrupt_stops_at_a_batch_saves_and_exits(tmp_path, sig, code) -> None
 
 
 @pytest.mark.mnist
-def test_headless_on_real_mnist_learns(tmp_path, capsys) -> None:
-    data = need_mnist()
+def test_headless_on_real_mnist_learns(tmp_path, capsys, mnist_dir) -> None:
     metrics = tmp_path / "m.jsonl"
-    code = main(
-        [
-            "train",
-            "--headless",
-            "--data",
-            data,
-            "--epochs",
-            "1",
-            "--limit",
-            "12000",
-            "--test-limit",
-            "2000",
-            "--no-snapshots",
-            "--metrics",
-            str(metrics),
-        ]
-    )
+    flags = ["--epochs", "1", "--limit", "12000", "--test-limit", "2000", "--no-snapshots"]
+    code = main(["train", "--headless", "--data", mnist_dir, *flags, "--metrics", str(metrics)])
     assert code == 0
     evaluation = [r for r in read_metrics(metrics) if r["event"] == "eval"][-1]
     assert evaluation["accuracy"] > 0.8  # 375 steps of the report's network: 84 %
@@ -242,16 +171,8 @@ def test_headless_on_real_mnist_learns(tmp_path, capsys) -> None:
 def test_resume_continues_where_the_snapshot_left_off(tmp_path, capsys) -> None:
     data = tiny_mnist(tmp_path / "mnist")
     snaps = tmp_path / "snaps"
-    common = [
-        "train",
-        "--headless",
-        "--data",
-        str(data),
-        "--batch-size",
-        "10",
-        "--snapshot-dir",
-        str(snaps),
-    ]
+    common = ["train", "--headless", "--data", str(data), "--batch-size", "10"]
+    common += ["--snapshot-dir", str(snaps)]
     assert (
         main([*common, "--epochs", "1", "--filters", "2", "--hidden", "8", "--run-name", "tiny"])
         == 0
@@ -269,22 +190,8 @@ def test_resume_refuses_what_cannot_continue(tmp_path, capsys) -> None:
     data = tiny_mnist(tmp_path / "mnist")
     snaps = tmp_path / "snaps"
     common = ["train", "--headless", "--data", str(data), "--batch-size", "10"]
-    assert (
-        main(
-            [
-                *common,
-                "--epochs",
-                "1",
-                "--filters",
-                "2",
-                "--hidden",
-                "8",
-                "--snapshot-dir",
-                str(snaps),
-            ]
-        )
-        == 0
-    )
+    tiny_run = ["--epochs", "1", "--filters", "2", "--hidden", "8"]
+    assert main([*common, *tiny_run, "--snapshot-dir", str(snaps)]) == 0
     [snapshot] = snaps.glob("*.npz")
     capsys.readouterr()
     resume = [*common, "--resume", str(snapshot), "--no-snapshots"]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,15 +18,6 @@ from cnn_tui.tui.dashboard.app import DashboardApp
 from cnn_tui.tui.inspector import MistakesScreen
 
 
-def mnist_dir() -> str:
-    folder = os.environ.get("CNN_TUI_DATA")
-    if folder:
-        return folder
-    if os.environ.get("CI"):
-        pytest.fail("CNN_TUI_DATA must point at the MNIST copy in CI")
-    pytest.skip("CNN_TUI_DATA is not set")
-
-
 async def wait_until(pilot, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
@@ -38,8 +28,10 @@ async def wait_until(pilot, condition: Callable[[], bool], what: str, timeout: f
 
 @pytest.mark.slow
 @pytest.mark.mnist
-async def test_dashboard_steers_a_real_trainer_and_quits_cleanly(tmp_path: Path) -> None:
-    data = mnist_dir()
+async def test_dashboard_steers_a_real_trainer_and_quits_cleanly(
+    tmp_path: Path, mnist_dir: str
+) -> None:
+    data = mnist_dir
     snapshots = tmp_path / "snapshots"
     snapshots.mkdir()
     spec = TrainerSpec(

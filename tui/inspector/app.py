@@ -21,12 +21,11 @@ from cnn_tui.core.contract.run_state import RunState
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import Engine
 from cnn_tui.core.training.evaluation import evaluate_test_set
+from cnn_tui.tui.cli.exit_codes import ExitCode
 from cnn_tui.tui.inspector.loading import InspectorLoading
 from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
 from cnn_tui.tui.inspector.snapshot_engine import InspectError, build_engine
 from cnn_tui.tui.inspector.source import LocalSource
-
-EXIT_SNAPSHOT = 4
 
 
 class InspectorApp(App[None]):
@@ -96,7 +95,7 @@ class InspectorApp(App[None]):
 
     def _fail(self, message: str) -> None:
         self._ticker.stop()
-        self.exit(return_code=EXIT_SNAPSHOT, message=Text(f"cnn-tui: {message}"))
+        self.exit(return_code=ExitCode.SNAPSHOT, message=Text(f"cnn-tui: {message}"))
 
     def _open(self, engine: Engine, evaluated: Evaluated) -> None:
         self._ticker.stop()
