@@ -44,7 +44,7 @@ class DashboardApp(App[None]):
     """Watch a CNN learn and steer it."""
 
     CSS_PATH = "app.tcss"
-    BINDINGS = bindings(priority=True)  # type: ignore[assignment]
+    BINDINGS = bindings(priority=True)
 
     def __init__(
         self,

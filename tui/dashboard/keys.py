@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,7 +247,7 @@ def _binding(bound: Bound) -> Binding:
     )
 
 
-def bindings(*, priority: bool) -> list[Binding]:
+def bindings(*, priority: bool) -> list[BindingType]:
     """The bindings of the table: the app's (``priority=True``) or the dashboard screen's."""
     return [_binding(b) for row in KEY_TABLE for b in row.bindings if b.priority == priority]
 

@@ -57,7 +57,7 @@ class TrainerEventListener(Protocol):
 class DashboardScreen(SteeringScreen):
     """Status, loss, accuracy, per-class, input and feature-map panels."""
 
-    BINDINGS = bindings(priority=False)  # type: ignore[assignment]
+    BINDINGS = bindings(priority=False)
 
     def __init__(self, link: TrainerLink, state: TrainingState | None = None) -> None:
         super().__init__(link, state or TrainingState(), id="dashboard")
@@ -130,6 +130,7 @@ class DashboardScreen(SteeringScreen):
             self.fail("the trainer stopped without saying why")
         if changed:
             self.changed(changed)
+        self._warn_once()
         self._paint_due()
 
     def _judge(self, event: ev.Event) -> set[str]:
@@ -143,6 +144,14 @@ class DashboardScreen(SteeringScreen):
             case ev.HyperparametersChanged(changed=names) if names:
                 self.learning.changed()  # the user changed something: judge the run afresh
         return self.state.not_learning(stuck.reason, stuck.summary, stuck.move) if stuck else set()
+
+    def _warn_once(self) -> None:
+        """A new "not learning" warning is also a notification (once, until the next one)."""
+        if self.state.warning != self._shown_warning:
+            self._shown_warning = self.state.warning
+            if self.state.warning:
+                self.notify(self.state.warning, title="Not learning", severity="warning",
+                            timeout=12)  # fmt: skip
 
     def _announce(self, event: ev.Event) -> None:
         """Answers worth a notification (the status shows them too)."""
@@ -167,11 +176,6 @@ class DashboardScreen(SteeringScreen):
         """Note panels whose data changed; the status repaints now if its headline changed."""
         super().changed(panels)
         self.dirty |= panels
-        if self.state.warning != self._shown_warning:
-            self._shown_warning = self.state.warning
-            if self.state.warning:
-                self.notify(self.state.warning, title="Not learning", severity="warning",
-                            timeout=12)  # fmt: skip
         status = self.panels.get("status")
         if status is not None and "status" in self.dirty:
             headline = self.state.headline
