@@ -60,10 +60,10 @@ def confusion_lines(
     if header:  # the predicted digits over the columns
         lines.append([Segment("   " + "".join(f"{c:^{cell}}" for c in range(10)), muted)])
     # the largest off-diagonal share sets the scale, so the errors are what the eye finds
-    shares = []
-    for t, row in enumerate(confusion):
-        total = sum(row) or 1
-        shares.append([(v / total if p != t else 0.0) for p, v in enumerate(row)])
+    shares: list[list[float]] = []
+    for t, counts in enumerate(confusion):
+        total = sum(counts) or 1
+        shares.append([(v / total if p != t else 0.0) for p, v in enumerate(counts)])
     top = max((s for row in shares for s in row), default=0.0) or 1.0
     for t, row in enumerate(shares):
         line: Line = [Segment(f" {t} ", muted)]

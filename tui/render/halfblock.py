@@ -20,7 +20,7 @@ Line = list[Segment]
 """One text row: segments whose cell lengths add up to the row's width."""
 
 
-class SizedLine(list):  # type: ignore[type-arg]
+class SizedLine(list[Segment]):
     """A ``Line`` that knows its width in cells, so padding and cropping need not measure it
     (measuring calls ``cell_len`` once per segment: most of a feature-map panel's cost)."""
 

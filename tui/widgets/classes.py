@@ -1,6 +1,7 @@
 """Provides ``ClassAccuracy``: the ten digits' test accuracy as bars with values and the change
 since the previous evaluation, and the confusion matrix heat map beside them (or instead of them,
-toggled with ``c``, when the panel is too narrow for both).
+toggled with ``c``, when the panel is too narrow for both). Drawn into cached strips
+(``LinePanel``); the bars in the theme's success and error colours.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from textual.reactive import reactive
 
 from cnn_tui.tui.render.bars import confusion_lines, hbar
 from cnn_tui.tui.render.halfblock import SegmentLines, beside
-from cnn_tui.tui.widgets.panel import Panel
+from cnn_tui.tui.widgets.line_panel import LinePanel
 
 LABEL_WIDTH = 2
 VALUE_WIDTH = 16  # " 97.3% ▲ +1.2"
@@ -23,7 +24,7 @@ CONFUSION_WIDTH = 33
 MIN_BAR = 6
 
 
-class ClassAccuracy(Panel):
+class ClassAccuracy(LinePanel):
     """Per-class accuracy bars from the latest evaluation, with the confusion heat map."""
 
     TITLE = "Per-class test accuracy"
@@ -37,24 +38,24 @@ class ClassAccuracy(Panel):
         latest = self.state.latest_eval
         if latest is None:
             return self._waiting(width)
-        self.border_title = (
-            f"{self.TITLE} · {100 * latest.accuracy:.2f}% at step {latest.step:,}"
+        self.set_titles(
+            title=f"{self.TITLE} · {100 * latest.accuracy:.2f}% at step {latest.step:,}"
             if width >= 60
             else f"Per-class · test {100 * latest.accuracy:.2f}%"
         )
         both = width >= LABEL_WIDTH + MIN_BAR + VALUE_WIDTH + 2 + CONFUSION_WIDTH
         confusion = confusion_lines(
-            latest.confusion, self.muted, colour_on=self.colour_on, header=height > 10
+            latest.confusion, self.role("muted"), colour_on=self.colour_on, header=height > 10
         )
         if both:
             bar_width = width - CONFUSION_WIDTH - 2
             bars = self._bar_lines(bar_width)
-            self.border_subtitle = "bars: test accuracy · map: true ↓ predicted →"
+            self.set_titles(subtitle="bars: test accuracy · map: true ↓ predicted →")
             return SegmentLines(beside([bars, confusion], [bar_width, CONFUSION_WIDTH], gap=2))
         if self.show_confusion:
-            self.border_subtitle = "confusion: true ↓ predicted →  (c: bars)"
+            self.set_titles(subtitle="confusion: true ↓ predicted →  (c: bars)")
             return SegmentLines(confusion)
-        self.border_subtitle = "c: confusion matrix"
+        self.set_titles(subtitle="c: confusion matrix")
         return SegmentLines(self._bar_lines(width))
 
     def _waiting(self, width: int) -> Text:
@@ -89,11 +90,14 @@ class ClassAccuracy(Panel):
                 delta = 100 * (acc - previous[digit])
                 arrow = "▲" if delta > 0.05 else "▼" if delta < -0.05 else "="
                 change = f" {arrow}{delta:+5.1f}" if arrow != "=" else "   =  "
-            style = Style.parse("red" if acc == worst else "green")
+            style = self.role("bad" if acc == worst else "good") if self.colour_on else None
+            # without colour the worst digit's label is shown in reverse instead of red
+            label_style = Style(reverse=True) if acc == worst and not self.colour_on else None
             lines.append(
                 [
-                    Segment(f"{digit} ", None),
-                    Segment(hbar(acc, bar_width), style if self.colour_on else None),
+                    Segment(f"{digit}", label_style),
+                    Segment(" "),
+                    Segment(hbar(acc, bar_width), style),
                     Segment(f" {value}{change}".ljust(VALUE_WIDTH), None),
                 ]
             )

@@ -1,6 +1,7 @@
 """Provides ``DigitView``: the image the network is looking at (28×28 in half blocks, or ASCII
 shades without colour), its label, the prediction, and the ten probabilities as bars — beside the
-digit when the panel is wide enough, under it as a strip of vertical bars when not.
+digit when the panel is wide enough, under it as a strip of vertical bars when not. Drawn into
+cached strips (``LinePanel``); bars and the verdict in the theme's colours.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ from rich.text import Text
 
 from cnn_tui.tui.render.bars import hbar, vbars
 from cnn_tui.tui.render.halfblock import Line, SegmentLines, beside, grid_lines, normaliser
-from cnn_tui.tui.widgets.panel import Panel
+from cnn_tui.tui.widgets.line_panel import LinePanel
 
 SIDE = 28
 PROB_WIDTH = 22  # "7 ██████████  93.1% ←"
 
 
-class DigitView(Panel):
+class DigitView(LinePanel):
     """The sampled input digit, label, prediction and probabilities."""
 
     TITLE = "Input"
@@ -31,13 +32,11 @@ class DigitView(Panel):
         pixels = [b / 255 for b in sample.image]
         digit = grid_lines(pixels, SIDE, "ink", normaliser(0.0, 1.0), colour_on=self.colour_on)
         right = sample.predicted == sample.label
-        verdict = Style.parse("bold green" if right else "bold red")
         caption: Line = [
             Segment(f"label {sample.label} → predicted {sample.predicted} "),
-            Segment("✓ right" if right else "✗ wrong", verdict),
+            Segment("✓ right" if right else "✗ wrong", self.role("right" if right else "wrong")),
         ]
-        where = f"{sample.source} #{sample.index:,} · step {sample.step:,}"
-        self.border_subtitle = where
+        self.set_titles(subtitle=f"{sample.source} #{sample.index:,} · step {sample.step:,}")
         if width >= SIDE + 2 + PROB_WIDTH:
             probs = self._prob_lines(min(width - SIDE - 2, 34))
             lines = beside([digit, probs], [SIDE, width - SIDE - 2], gap=2)
@@ -49,11 +48,11 @@ class DigitView(Panel):
         sample = self.state.sample
         assert sample is not None
         bar_width = max(3, width - 12)
-        lines: list[Line] = [[Segment("probabilities", self.muted)]]
+        lines: list[Line] = [[Segment("probabilities", self.role("muted"))]]
+        bar_style = self.role("bar") if self.colour_on else None
         for d, p in enumerate(sample.probabilities):
             strong = d == sample.predicted
             style = Style(bold=True) if strong else None
-            bar_style = Style.parse("cyan") if self.colour_on else None
             mark = " ←" if d == sample.label else ""
             lines.append(
                 [
@@ -68,7 +67,7 @@ class DigitView(Panel):
         """Ten vertical bars (two rows, 16 levels) over the digits 0–9, the label underlined."""
         sample = self.state.sample
         assert sample is not None
-        bar_style = Style.parse("cyan") if self.colour_on else None
+        bar_style = self.role("bar") if self.colour_on else None
         lines: list[Line] = [[Segment(row, bar_style)] for row in vbars(sample.probabilities, 2, 3)]
         labels: Line = []
         for d in range(10):

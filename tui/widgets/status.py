@@ -6,11 +6,12 @@ items so nothing is cut mid-word. A refusal or a divergence shows on a second li
 from __future__ import annotations
 
 import math
+from time import perf_counter
 
-from rich.console import RenderableType
 from rich.text import Text
 
-from cnn_tui.tui.dashboard.state import TrainingState, format_duration
+from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.formatting import duration_compact
 from cnn_tui.tui.widgets.panel import Panel
 
 STATE_STYLE = {
@@ -45,7 +46,7 @@ def status_items(state: TrainingState) -> list[Text]:
         Text.assemble(("batch ", "dim"), (str(s.batch_size or "?"), "bold")),
         Text.assemble(("momentum ", "dim"), (_num(s.momentum), "bold")),
         Text.assemble(f"{s.images_per_s:,.0f}", (" img/s", "dim")),
-        Text.assemble(("ETA ", "dim"), format_duration(s.eta_seconds)),
+        Text.assemble(("ETA ", "dim"), duration_compact(s.eta_seconds)),
         Text.assemble(("engine ", "dim"), s.engine),
     ]
     for kind in ("hyper", "eval", "snapshot"):
@@ -80,13 +81,22 @@ class StatusBar(Panel):
     MIN_INTERVAL = 0.25  # counters (step, img/s) at ≤ 4 Hz; a key's effect repaints at once
     plain = ""
     """The text last shown (for tests and benchmarks)."""
+    _shown = Text()
+    _lines = 0
 
     def repaint(self) -> None:
-        """The status sizes itself (height auto): build for up to three lines."""
-        if self.is_mounted and self.size.width > 0:
-            self.update(self.build(self.size.width, 3))
+        """The status sizes itself (height auto): build for up to three lines, and hand the text
+        to Textual only if it changed — with a layout pass only if its line count did."""
+        if not (self.is_mounted and self.size.width > 0):
+            return
+        self.painted_at = perf_counter()
+        text = self.build(self.size.width, 3)
+        if text != self._shown:  # Rich compares the plain text and the spans
+            lines = text.plain.count("\n") + 1
+            self.update(text, layout=lines != self._lines)
+            self._shown, self._lines = text, lines
 
-    def build(self, width: int, height: int) -> RenderableType:
+    def build(self, width: int, height: int) -> Text:
         state = self.state
         lines = wrap_items(status_items(state), width)
         self.set_class(state.run_state in ("diverged", "failed"), "-alarm")

@@ -1,0 +1,197 @@
+"""Provides ``chart_lines``: a line chart drawn in text cells — a braille line (e.g. the loss EMA),
+faint "·" points (per-batch values), "●" points (test results), "┊" columns (epoch starts) and
+glyphs on the top row (▼ ‖ ▶ ✕) — with a labelled y axis on the left and step labels below.
+
+Every element has its own glyph, so the chart reads without colour; colour comes from ``styles``,
+a map from role name to a Rich style (None: the widget's own colour). Roles: "axis", "label",
+"cloud", "epoch", "test", the line's role and each mark's role. Pure: no Textual.
+
+    0.8┤⠑⠢⡀ ·   ┊        ▼          rows: plot_h = height − 2
+    0.4┤   ⠈⠒⠤⣀⣀ ● ⠤⠤⠤⠤⠤⠤⠤⠤⠤
+       └───┬──────┬──────┬──        the x axis, a ┬ under each step tick
+          500   1,000  1,500        step labels, centred on their tick
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+
+from cnn_tui.tui.render.braille import BrailleCanvas
+from cnn_tui.tui.render.halfblock import Line, SizedLine
+from cnn_tui.tui.render.ticks import Axis, linear_axis, log_axis, step_label, step_ticks
+
+Point = tuple[float, float]
+Styles = Mapping[str, Style | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A glyph on the chart's top row at step ``x`` (a hyperparameter change, a pause, …)."""
+
+    x: float
+    glyph: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChartData:
+    """What one chart shows, in data coordinates (x: training steps)."""
+
+    x_range: tuple[float, float]
+    line: tuple[Point, ...]
+    """Joined by a braille line, in x order (a non-finite y breaks it)."""
+    line_role: str = "line"
+    cloud: tuple[Point, ...] = ()
+    """Faint "·" points (drawn under the line)."""
+    points: tuple[Point, ...] = ()
+    """"●" points over the line."""
+    vlines: tuple[float, ...] = ()
+    """Steps marked by a "┊" column, under everything else."""
+    top_marks: tuple[Mark, ...] = ()
+    y_fixed: tuple[float, float] | None = None
+    """A fixed y range (accuracy: lo … 100); None: the data's range, widened a little."""
+    log_y: bool = False
+
+
+def _y_axis(data: ChartData, rows: int) -> Axis | None:
+    if data.y_fixed is not None:
+        return linear_axis(*data.y_fixed, rows, margin=0.0)
+    ys = [y for _, y in (*data.line, *data.cloud, *data.points) if y == y and abs(y) < 1e300]
+    if data.log_y:
+        ys = [y for y in ys if y > 0]
+    if not ys:
+        return None
+    return log_axis(min(ys), max(ys), rows) if data.log_y else linear_axis(min(ys), max(ys), rows)
+
+
+class _Plot:
+    """The plot area: a glyph and a role per cell, painted in layers (later layers win)."""
+
+    def __init__(self, data: ChartData, axis: Axis, columns: int, rows: int) -> None:
+        self.columns, self.rows, self.axis = columns, rows, axis
+        self.x0, x1 = data.x_range
+        self.x_span = (x1 - self.x0) or 1.0
+        self.glyphs = [[" "] * columns for _ in range(rows)]
+        self.roles: list[list[str | None]] = [[None] * columns for _ in range(rows)]
+
+    def dot_x(self, x: float) -> int:
+        """Step x → dot column 0 … 2·columns − 1."""
+        return round((x - self.x0) / self.x_span * (2 * self.columns - 1))
+
+    def dot_y(self, y: float) -> int | None:
+        """Value y → dot row 0 (top) … 4·rows − 1, clamped into the plot (None: not drawable)."""
+        f = self.axis.fraction(y)
+        if f is None:
+            return None
+        return round((1.0 - min(1.0, max(0.0, f))) * (4 * self.rows - 1))
+
+    def put(self, column: int, row: int, glyph: str, role: str) -> None:
+        if 0 <= column < self.columns and 0 <= row < self.rows:
+            self.glyphs[row][column] = glyph
+            self.roles[row][column] = role
+
+    def paint(self, data: ChartData) -> None:
+        for x in data.vlines:
+            for row in range(self.rows):
+                self.put(self.dot_x(x) // 2, row, "┊", "epoch")
+        for x, y in data.cloud:
+            dy = self.dot_y(y)
+            if dy is not None:
+                self.put(self.dot_x(x) // 2, dy // 4, "·", "cloud")
+        canvas = BrailleCanvas(self.columns, self.rows)
+        dots = [(self.dot_x(x), dy) for x, y in data.line if (dy := self.dot_y(y)) is not None]
+        canvas.polyline(dots)
+        for row in range(self.rows):
+            for column in range(self.columns):
+                glyph = canvas.glyph(column, row)
+                if glyph is not None:
+                    self.put(column, row, glyph, data.line_role)
+        for x, y in data.points:
+            dy = self.dot_y(y)
+            if dy is not None:
+                self.put(self.dot_x(x) // 2, dy // 4, "●", "test")
+        for mark in data.top_marks:
+            self.put(self.dot_x(mark.x) // 2, 0, mark.glyph, mark.role)
+
+    def row_segments(self, row: int, styles: Styles) -> list[Segment]:
+        """One plot row, neighbouring cells of one role joined into one segment."""
+        glyphs, roles = self.glyphs[row], self.roles[row]
+        out: list[Segment] = []
+        start = 0
+        for column in range(1, self.columns + 1):
+            role = roles[start]
+            if column == self.columns or roles[column] != role:
+                text = "".join(glyphs[start:column])
+                out.append(Segment(text, styles.get(role) if role else None))
+                start = column
+        return out
+
+
+def chart_lines(data: ChartData, width: int, height: int, styles: Styles) -> list[Line]:
+    """The chart in ``height`` lines of ``width`` cells (fewer lines: a note that it won't fit)."""
+    plot_rows = height - 2
+    axis = _y_axis(data, max(1, plot_rows))
+    if axis is None:
+        return [SizedLine([Segment("no finite values to draw".ljust(width)[:width])], width)]
+    label_width = max(len(label) for label in axis.labels) if axis.labels else 1
+    plot_columns = width - label_width - 1
+    if plot_columns < 4 or plot_rows < 1:
+        return [SizedLine([Segment("(too small)".ljust(width)[:width])], width)]
+    plot = _Plot(data, axis, plot_columns, plot_rows)
+    plot.paint(data)
+    tick_rows: dict[int, str] = {}  # a label needs a free row on each side
+    for tick, label in zip(axis.ticks, axis.labels, strict=True):
+        dy = plot.dot_y(tick)
+        if dy is not None and all(abs(dy // 4 - row) >= 2 for row in tick_rows):
+            tick_rows[dy // 4] = label
+    axis_style, label_style = styles.get("axis"), styles.get("label")
+    lines: list[Line] = []
+    for row in range(plot_rows):
+        tick_label = tick_rows.get(row)
+        left = [Segment((tick_label or "").rjust(label_width), label_style)]
+        left.append(Segment("┤" if tick_label else "│", axis_style))
+        lines.append(SizedLine([*left, *plot.row_segments(row, styles)], width))
+    lines.extend(_x_axis(plot, data, label_width, width, axis_style, label_style))
+    return lines
+
+
+def _x_axis(
+    plot: _Plot,
+    data: ChartData,
+    label_width: int,
+    width: int,
+    axis_style: Style | None,
+    label_style: Style | None,
+) -> list[Line]:
+    """The axis line with a ┬ under each step tick, and the step labels centred under them."""
+    lo, hi = data.x_range
+    rule = ["─"] * plot.columns
+    labels = [" "] * width
+    free_from = 0  # the first cell a label may use (labels keep a space between them)
+    for tick in step_ticks(lo, hi, plot.columns):
+        column = plot.dot_x(tick) // 2
+        if not 0 <= column < plot.columns:
+            continue
+        rule[column] = "┬"
+        text = step_label(tick)
+        start = min(max(label_width + 1 + column - len(text) // 2, free_from), width - len(text))
+        if start >= free_from:
+            labels[start : start + len(text)] = text
+            free_from = start + len(text) + 1
+    axis_line = [Segment(" " * label_width + "└" + "".join(rule), axis_style)]
+    return [SizedLine(axis_line, width), SizedLine([Segment("".join(labels), label_style)], width)]
+
+
+def thin(points: Sequence[Point], most: int) -> tuple[Point, ...]:
+    """Every k-th point so that at most ``most`` remain (the last one always kept)."""
+    if most <= 0 or not points:
+        return ()
+    k = max(1, -(-len(points) // most))
+    kept = list(points[::k])
+    if kept[-1] != points[-1]:
+        kept[-1] = points[-1]
+    return tuple(kept)
