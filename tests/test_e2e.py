@@ -42,7 +42,7 @@ async def test_dashboard_steers_a_real_trainer_and_quits_cleanly(
         snapshot_dir=str(snapshots),
         run_name="e2e",
     )
-    link = ProcessLink(spec)  # created before the app runs (textual-notes.md)
+    link = ProcessLink(spec)  # before the app runs: see the resource tracker in tui/cli/launch.py
     app = DashboardApp(link)
     app.inspector_factory = _mistakes_factory(app, Path(data), 500)
     state = app.state

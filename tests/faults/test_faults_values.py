@@ -44,7 +44,7 @@ def test_c1_an_empty_path_is_refused_not_read_as_the_current_folder(capsys, argv
 
 
 def test_c1_bad_flag_message_is_short(tiny, capsys):
-    """faults.md: one or two lines (≤ 3) — not argparse's 9-line usage block first."""
+    """docs/faults.md: one or two lines (≤ 3) — not argparse's 9-line usage block first."""
     code, err = run_main(headless(tiny, "--lr=abc"), capsys)
     assert_clear(code, err, 2, r"learning rate 'abc' is not a number")
 

@@ -1,4 +1,4 @@
-"""``python -m cnn_tui.tui.cli``: the same as the ``cnn-tui`` command."""
+"""Provides ``python -m cnn_tui.tui.cli``: the same as the ``cnn-tui`` command."""
 
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Provides ``run_dashboard`` and ``run_inspector``: what ``cnn-tui`` does once its flags are read.
 
 The trainer runs in a spawned process (``ProcessLink``): a busy trainer can never starve the UI,
-and it keeps ~90 % of headless speed on two cores (design.md).
+and it keeps ~90 % of headless speed on two cores (``benchmarks/bench_dashboard.py``).
 """
 
 from __future__ import annotations
@@ -81,7 +81,8 @@ def run_dashboard(
         start_paused=start_paused,
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
     )
-    # The resource tracker cannot start from inside a running Textual app (textual-notes.md).
+    # The resource tracker cannot start from inside a running Textual app: it hands
+    # sys.stderr.fileno() to the new process, and Textual's stderr capture has no file (-1).
     multiprocessing.resource_tracker.ensure_running()
     link = ThreadLink(spec) if in_process else ProcessLink(spec)
 

@@ -1,4 +1,5 @@
-"""Provides ``parse_args``: the ``cnn-tui`` flags, each value checked as argparse reads it.
+"""Provides ``build_parser`` and ``parse_args``: the ``cnn-tui`` flags, each value checked as
+argparse reads it.
 
 A bad value (``--lr abc``, ``--batch-size 0``, ``--data ""``) ends in argparse's usage error —
 one line naming the flag and what is wrong, exit 2 — before anything is loaded.
