@@ -22,7 +22,6 @@ from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
 from cnn_tui.tui.dashboard.series import BucketSeries
 from cnn_tui.tui.dashboard.wording import PENDING_KIND, change_text, pending_line
-from cnn_tui.tui.formatting import duration_compact as format_duration  # noqa: F401 (status.py)
 
 PANELS = ("status", "loss", "accuracy", "classes", "input", "features")
 """Names ``apply`` returns: one per dashboard panel."""
