@@ -1,47 +1,23 @@
-"""SVG snapshots of the dashboard (pytest-textual-snapshot) from a deterministic scripted run (an
-lr change ▼, a pause ‖ and resume ▶, an epoch boundary ┊, test results ●): mid-training in the
-dark theme, the light theme and NO_COLOR at 80×24 and 120×36 (the dark one at 140×45 too), and
-paused at 80×24 and 140×45.
+"""SVG snapshots of the dashboard (pytest-textual-snapshot) from ``scripted_run`` (an lr change ▼,
+a pause ‖ and resume ▶, an epoch boundary ┊, test results ●): mid-training in the dark theme,
+the light theme and NO_COLOR at 80×24 and 120×36 (the dark one at 140×45 too), and paused at
+80×24 and 140×45.
 
 Look at them as pictures before updating. rsvg collapses the SVG's runs of spaces unless told to
 keep them, so convert a copy:
 ``sed 's/<svg /<svg xml:space="preserve" /' X.svg > /tmp/x.svg && rsvg-convert -o x.png /tmp/x.svg``
+(rsvg also ignores ``textLength``, and its font draws braille wider than a cell: a run of the
+loss line's braille may look longer in the PNG than it is on a terminal.)
 """
 
 from __future__ import annotations
 
 import pytest
 
-from cnn_tui.core.contract import commands as cmd
-from cnn_tui.core.contract import events as ev
-from cnn_tui.tui.dashboard.app import DashboardApp
-from cnn_tui.tui.demo.fake_link import FakeLink
-from cnn_tui.tui.demo.synthetic import SyntheticTrainer
+from tests.tui.scripted_run import scripted_app
 
 COMPACT, MEDIUM, LARGE = (80, 24), (120, 36), (140, 45)
 THEMES = {"dark": "textual-dark", "light": "textual-light", "nocolor": "textual-dark"}
-
-
-def scripted_run() -> tuple[SyntheticTrainer, list[ev.Event]]:
-    """2,600 steps in batches of 40 with a sample every 5th: lr 0.01 → 0.02 at step 1,400, a
-    pause and a resume at step 2,000, an evaluation at the epoch's end and at the last step."""
-    trainer = SyntheticTrainer(seed=0, filters=(8,))
-    events: list[ev.Event] = [trainer.started()]
-    for chunk in range(1, 66):
-        events += trainer.train(40)
-        if chunk % 5 == 0:
-            events.append(trainer.sample())
-        if trainer.step == 1400:
-            events += trainer.answer(cmd.SetHyperparameters(lr=0.02))
-        if trainer.step == 2000:
-            events += trainer.answer(cmd.Pause()) + trainer.answer(cmd.Resume())
-    events += [trainer.evaluate(), trainer.sample()]
-    return trainer, events
-
-
-def app_mid_training() -> DashboardApp:
-    trainer, events = scripted_run()
-    return DashboardApp(FakeLink(events, trainer=trainer))
 
 
 async def settle(pilot) -> None:  # noqa: ANN001
@@ -59,7 +35,7 @@ CASES.append(("dark", LARGE))
 def test_mid_training(snap_compare, monkeypatch, look: str, size: tuple[int, int]) -> None:  # noqa: ANN001
     if look == "nocolor":
         monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
-    app = app_mid_training()
+    app = scripted_app()
     assert app.no_color == (look == "nocolor")
 
     async def themed(pilot) -> None:  # noqa: ANN001
@@ -76,4 +52,4 @@ def test_paused(snap_compare, size: tuple[int, int]) -> None:  # noqa: ANN001
         await pilot.press("space")
         await settle(pilot)
 
-    assert snap_compare(app_mid_training(), terminal_size=size, run_before=pause)
+    assert snap_compare(scripted_app(), terminal_size=size, run_before=pause)
