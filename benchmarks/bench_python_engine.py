@@ -56,8 +56,12 @@ if "--worker-root" in sys.argv:  # a run of --against: this process times the ch
 # the checkout's modules (after use_checkout): not at the top of the file on purpose
 from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig  # noqa: E402
 from cnn_tui.core.data.dataset import Dataset  # noqa: E402
-from cnn_tui.core.data.errors import DataError  # noqa: E402
-from cnn_tui.core.data.load import load_mnist  # noqa: E402
+
+try:  # the data modules of this layout
+    from cnn_tui.core.data.errors import DataError
+    from cnn_tui.core.data.load import load_mnist
+except ImportError:  # an older checkout (--against): one module held both
+    from cnn_tui.core.data.mnist import DataError, load_mnist
 from cnn_tui.core.engines.params import FlatParams, init_params  # noqa: E402
 from cnn_tui.core.engines.python import PythonEngine  # noqa: E402
 

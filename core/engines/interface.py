@@ -1,9 +1,12 @@
-"""Provides the interface both engines implement, and the plain results they return.
+"""Provides ``Engine``, the interface every engine implements, and the plain results they return.
 
-An engine owns the parameters, the optimizer state (momentum buffers) and the math. The trainer
-owns everything else: the order of the data, the hyperparameters in force, events and commands.
+Three engines: ``reference`` (core/engines/reference/: the report formula by formula, the oracle),
+``python`` (core/engines/python/: the same in fast pure Python) and ``numpy`` (core/engines/numpy/:
+vectorised). An engine owns the parameters, the optimizer state (momentum buffers) and the math.
+The trainer owns everything else: the order of the data, the hyperparameters in force, events and
+commands.
 
-The math both engines must do identically (so the same seed gives the same numbers):
+The math every engine must do identically (so the same seed gives the same numbers):
 
 * images are uint8 bytes scaled to [0, 1] by ``pixel / 255``;
 * conv: 3×3, stride 1, no padding, + bias; ReLU; max-pool 2×2 stride 2 (odd edge dropped; on ties
@@ -53,7 +56,7 @@ class Inspection:
 
 
 class Engine(Protocol):
-    """The interface of ``PythonEngine`` and ``NumpyEngine``."""
+    """The interface of ``ReferenceEngine``, ``PythonEngine`` and ``NumpyEngine``."""
 
     name: str
     arch: Architecture
@@ -63,7 +66,8 @@ class Engine(Protocol):
         ...
 
     def set_params(self, params: FlatParams) -> None:
-        """Replace every parameter (shapes checked by the caller)."""
+        """Replace every parameter; ValueError (and nothing changed) for a missing name or a
+        wrong number of values."""
         ...
 
     def get_velocity(self) -> FlatParams:

@@ -1,7 +1,7 @@
-"""Provides the parameter layout both engines share, and its seeded initialisation.
+"""Provides the parameter layout every engine shares, and its seeded initialisation.
 
 Parameters live in one canonical order with fixed names and shapes (PyTorch's (out, in) order for
-dense weights, CHW for flattened features). Both engines initialise from ``init_params`` with
+dense weights, CHW for flattened features). Every engine initialises from ``init_params`` with
 Python's own ``random`` module, so the same seed gives bit-identical starting weights in each.
 """
 
@@ -42,7 +42,7 @@ def fan_in(shape: tuple[int, ...]) -> int:
 def init_params(arch: Architecture, seed: int) -> FlatParams:
     """Weights ~ N(0, 1/n_in) as in the report (σ = 1/√n_in), biases 0; flat, row-major.
 
-    Draws come from ``random.Random(seed)`` in canonical parameter order, so both engines start
+    Draws come from ``random.Random(seed)`` in canonical parameter order, so every engine starts
     from exactly the same numbers.
     """
     rng = random.Random(seed)

@@ -1,9 +1,11 @@
-"""The two engines agree: same seed, same batches → the same numbers.
+"""The two fast engines agree: same seed, same batches → the same numbers.
 
-The pure-Python engine is the readable reference for the math in engines/base.py; the NumPy engine
-in float64 must match it (per-batch losses within relative 1e-4; in practice ~1e-8, the pure
-engine's fixed-point lanes), and in float32 within a looser bound. Small architectures and few
-images per batch keep the pure engine fast; some runs use the default architecture.
+Both compute the math of core/engines/interface.py (and both are held to the reference engine in
+test_reference_engine.py). Here the NumPy engine in float64 must match the fast pure-Python one
+(per-batch losses within relative 1e-4; in practice ~1e-8, the python engine's fixed-point lanes),
+and in float32 within a looser bound — including the python engine's switches between lanes and
+floats. Small architectures and few images per batch keep it fast; some runs use the default
+architecture.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from cnn_tui.core.contract.config import Architecture, Hyperparameters
 from cnn_tui.core.data.dataset import PIXELS, Dataset
 from cnn_tui.core.engines.numpy import NumpyEngine
 from cnn_tui.core.engines.numpy import engine as engine_module
-from cnn_tui.core.engines.numpy.layers import MaxPoolReLU
+from cnn_tui.core.engines.numpy.pool import MaxPoolReLU
 from cnn_tui.core.engines.params import init_params, param_shapes
 from tests.synthetic import blobs
 

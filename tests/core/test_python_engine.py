@@ -1,5 +1,6 @@
-"""Tests for the pure-Python engine: gradients against finite differences, the SGD formula,
-learning on a tiny synthetic set, output shapes, and that it never imports NumPy."""
+"""Tests for the fast pure-Python engine: gradients against finite differences, the SGD formula,
+learning on a tiny synthetic set, output shapes, and that it never imports NumPy.
+(Its fixed-point lanes on their own: test_python_lanes.py.)"""
 
 # ruff: noqa: B905
 
@@ -16,59 +17,15 @@ from cnn_tui.core.contract.config import Architecture, Hyperparameters
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines.params import init_params, param_shapes
 from cnn_tui.core.engines.python import PythonEngine
-
-TINY = Architecture(filters=2, hidden=5)
-TINY_TWO_CONV = Architecture(filters=2, filters2=3, hidden=5)
-
-
-def make_images(count: int, seed: int, blank_border: bool = True) -> Dataset:
-    """Digit-like images: zero background (like MNIST) with random strokes in the middle."""
-    rng = random.Random(seed)
-    images = bytearray()
-    labels = bytearray()
-    for n in range(count):
-        pixels = [0] * 784
-        for r in range(28):
-            for c in range(28):
-                inside = 6 <= r < 22 and 6 <= c < 22
-                if not blank_border or (inside and rng.random() < 0.35):
-                    pixels[r * 28 + c] = rng.randrange(1, 256)
-        images.extend(pixels)
-        labels.append(n % 10)
-    return Dataset(bytes(images), bytes(labels))
-
-
-def batch_loss(engine: PythonEngine, data: Dataset, indices: list[int]) -> float:
-    """Mean loss over ``indices`` (the quantity train_batch differentiates)."""
-    net = engine._exact_net()  # float64: finite differences need more than the lanes' 1e-7
-    total = 0.0
-    for i in indices:
-        total += net.loss(net.forward(data.image(i)), data.labels[i])
-    return total / len(indices)
-
-
-def analytic_gradient(arch: Architecture, params: dict, data: Dataset, indices: list[int]) -> dict:
-    """The gradient train_batch used, recovered from one plain SGD step:
-    w_new = w − lr·g  ⇒  g = (w − w_new) / lr. A small lr keeps dense1's step in lanes
-    (LaneWeights), so the step itself is checked too."""
-    lr = 1e-3
-    engine = PythonEngine(arch, params)
-    engine.train_batch(data, indices, Hyperparameters(lr=lr))
-    if arch.filters2 == 0:
-        assert engine._pending_velocity is not None  # dense1 stepped in lanes
-    after = engine.get_params()
-    return {name: [(a - b) / lr for a, b in zip(params[name], after[name])] for name in params}
-
-
-def shift_biases(params: dict, amount: float) -> dict:
-    """Positive conv biases make the background windows' ReLU open (the hard case)."""
-    out = {k: list(v) for k, v in params.items()}
-    for name in out:
-        if name.startswith("conv") and name.endswith(".bias"):
-            out[name] = [amount + 0.01 * i for i in range(len(out[name]))]
-        if name.endswith(".bias") and name.startswith("dense"):
-            out[name] = [0.05 * ((i % 3) - 1) for i in range(len(out[name]))]
-    return out
+from tests.core.python_engine_checks import (
+    TINY,
+    TINY_TWO_CONV,
+    analytic_gradient,
+    assert_matches_differences,
+    batch_loss,
+    make_images,
+    shift_biases,
+)
 
 
 @pytest.mark.parametrize("arch", [TINY, TINY_TWO_CONV], ids=["one-conv", "two-conv"])
@@ -89,18 +46,6 @@ def test_every_gradient_matches_finite_differences(arch: Architecture, conv_bias
                 return batch_loss(PythonEngine(arch, moved), data, indices)
 
             assert_matches_differences(grads[name][k], loss_at, (name, k))
-
-
-def assert_matches_differences(analytic: float, f, where: object, eps: float = 1e-6) -> None:
-    """``analytic`` ≈ df/dδ at 0 by central differences; at a kink of ReLU or max-pool (the
-    one-sided differences disagree) it must equal one of the one-sided derivatives."""
-    f0, fp, fm = f(0.0), f(eps), f(-eps)
-    right, left = (fp - f0) / eps, (f0 - fm) / eps
-    if right == pytest.approx(left, rel=1e-3, abs=1e-6):
-        assert analytic == pytest.approx((fp - fm) / (2 * eps), rel=1e-4, abs=1e-7), where
-    else:
-        near = [v for v in (left, right) if analytic == pytest.approx(v, rel=1e-3, abs=1e-6)]
-        assert near, (where, analytic, left, right)
 
 
 def test_relu_gradient_at_exactly_zero_is_zero() -> None:
@@ -298,177 +243,6 @@ def test_importing_the_engine_does_not_import_numpy() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
-
-
-def test_lane_split_relu_and_max_work_lane_by_lane() -> None:
-    from cnn_tui.core.engines.python.lanes.primitives import (
-        lane_top_bits,
-        max_lanes,
-        pack,
-        relu_lanes,
-        split_lanes,
-        unpack,
-    )
-
-    rng = random.Random(23)
-    n = 7
-    values = [rng.choice([0, 1, -1, 2**61 - 1, -(2**61)]) for _ in range(4)] + [
-        rng.randrange(-(2**61), 2**61) for _ in range(4 * n - 4)
-    ]
-    top4, top = lane_top_bits(4 * n), lane_top_bits(n)
-    blocks = split_lanes(pack(values, top4), n, 4, top4)
-    assert [list(unpack(b, n, top)) for b in blocks] == [
-        values[i * n : (i + 1) * n] for i in range(4)
-    ]
-    a, b = blocks[0], blocks[1]
-    assert list(unpack(relu_lanes(a, top), n, top)) == [max(v, 0) for v in values[:n]]
-    expected = [max(u, v) for u, v in zip(values[:n], values[n : 2 * n])]
-    assert list(unpack(max_lanes(a, b, top), n, top)) == expected
-
-
-@pytest.mark.parametrize("bias", [0.3, -0.2, 0.0])
-def test_packed_first_conv_matches_the_float_one(bias: float) -> None:
-    """The training conv (integer lanes from the pixel bytes) = the float conv to ~1e-8, and
-    both pick the same pooled position (ties included: blank and repeated patches)."""
-    from cnn_tui.core.engines.python.first_conv import (
-        ALL_WINDOWS,
-        FirstConvPool,
-        PackedFirstConvPool,
-        active_windows,
-    )
-
-    rng = random.Random(24)
-    weights = [rng.gauss(0, 0.4) for _ in range(2 * 9)] + [0.0] * 9  # a dead kernel too
-    biases = [bias, -bias, bias / 2]
-    exact, packed = FirstConvPool(weights, biases), PackedFirstConvPool(weights, biases)
-    data = make_images(3, seed=25)
-    flat = bytes([9] * 784)  # every conv position ties with its neighbours
-    for image in [data.image(i) for i in range(3)] + [flat]:
-        for windows in (active_windows(image), ALL_WINDOWS):
-            zs_f, pooled_f = exact.forward(exact.pixels(image), windows)
-            zs_p, pooled_p = packed.forward(packed.pixels(image), windows)
-            for c in range(3):
-                assert pooled_p[c] == pytest.approx(pooled_f[c], rel=1e-8, abs=1e-8)
-                chosen_f = [z.index(t) for *z, t in zip(*zs_f[c]) if t > 0]
-                chosen_p = [z.index(t) for *z, t in zip(*zs_p[c]) if t > 0]
-                assert chosen_p == chosen_f
-
-
-def test_shift_lanes_scales_every_lane_with_rounding() -> None:
-    from cnn_tui.core.engines.python.lanes.primitives import (
-        lane_top_bits,
-        pack,
-        shift_lanes,
-        unpack,
-    )
-
-    rng = random.Random(26)
-    n = 9
-    top = lane_top_bits(n)
-    values = [0, 1, -1, 2**40 + 2**9, -(2**40) - 2**9, 3 * 2**9, -3 * 2**9] + [
-        rng.randrange(-(2**61), 2**61) for _ in range(n - 7)
-    ]
-    for shift in (-10, -1, -70):
-        m = -shift
-        expected = [(v + (1 << (m - 1))) >> m for v in values]  # round half up, per lane
-        assert list(unpack(shift_lanes(pack(values, top), shift, n, top), n, top)) == (
-            expected if m < 63 else [0] * n
-        )
-    small = [v >> 4 for v in values]
-    assert list(unpack(shift_lanes(pack(small, top), 3, n, top), n, top)) == [v * 8 for v in small]
-
-
-def test_lane_weights_keep_the_exact_sum_of_steps_and_reset_when_they_run_out_of_room() -> None:
-    from cnn_tui.core.engines.python.lanes.lane_weights import STEP_BITS, LaneWeights
-    from cnn_tui.core.engines.python.lanes.outer_products import (
-        outer_product_totals,
-        totals_to_floats,
-    )
-
-    rng = random.Random(27)
-    height, width = 5, 40
-    rows = [[rng.gauss(0, 0.05) for _ in range(width)] for _ in range(height)]
-    weights = LaneWeights([list(r) for r in rows])
-    first_base = weights.base
-    expected = [list(r) for r in rows]
-    lr = 0.05
-    unit = math.ldexp(lr, STEP_BITS)
-    for step in range(30):
-        lefts = [[rng.gauss(0, 0.2) if rng.random() < 0.7 else 0.0 for _ in range(height)]]
-        indices = sorted(rng.sample(range(width), 12))
-        rights = [(indices, [rng.random() for _ in indices])]
-        totals = outer_product_totals(lefts, rights, width, unit)
-        assert weights.add(totals, sign=-1)
-        gradient = totals_to_floats(totals, width, 1 / unit)
-        expected = [[w - lr * g for w, g in zip(er, gr)] for er, gr in zip(expected, gradient)]
-        if step % 7 == 0:
-            got = weights.rows()
-            for got_row, expected_row in zip(got, expected):
-                assert got_row == pytest.approx(expected_row, rel=0, abs=1e-15)
-            # the products' integers are round(W·s), give or take one
-            scale = weights.matrix.scale
-            for packed, row in zip(weights.matrix.rows, got):
-                from cnn_tui.core.engines.python.lanes.primitives import lane_top_bits, unpack
-
-                ints = unpack(packed, width, lane_top_bits(width))
-                assert all(abs(q - w * scale) <= 1.5 for q, w in zip(ints, row))
-    assert weights.moved <= weights.room
-    assert weights.base is not first_base  # the steps outgrew the room once: W0 was reset
-    # a step larger than the room the lanes leave is refused, and changes nothing
-    before = weights.rows()
-    huge = [(1 << 61, -5)] * height
-    assert not weights.add(huge, sign=-1)
-    assert weights.rows() == before
-
-
-def test_lanes_pack_and_unpack_are_inverse_for_signed_values() -> None:
-    from cnn_tui.core.engines.python.lanes.primitives import lane_top_bits, pack, unpack
-
-    values = [0, 1, -1, 2**62 - 1, -(2**62) + 1, -5, 0, -1]
-    top = lane_top_bits(len(values))
-    packed = pack(values, top)
-    assert packed == sum(v << (64 * k) for k, v in enumerate(values))  # P(v) = Σ v_k·2^(64k)
-    assert list(unpack(packed, len(values), top)) == values
-    # linear while lanes stay in range: 3·P(u) − 2·P(v) = P(3u − 2v)
-    other = [7, -7, 3, -(2**40), 2**40, 0, -9, 1]
-    combined = 3 * pack(other, top) - 2 * pack([v // 4 for v in values], top)
-    assert list(unpack(combined, len(values), top)) == [
-        3 * o - 2 * (v // 4) for o, v in zip(other, values)
-    ]
-
-
-@pytest.mark.parametrize("background", [0.0, 0.3], ids=["no-background", "background"])
-def test_lane_outer_products_match_floats(background: float) -> None:
-    """Σ_i a_i ⊗ b_i in fixed-point lanes ≈ float64, to ~1e-9 of each row's magnitude,
-    with sparse b_i, mixed signs, dead rows (a_i[j] = 0 for all i) and an empty b_i."""
-    from cnn_tui.core.engines.python.lanes.outer_products import (
-        outer_product_sum,
-        outer_product_sum_float,
-    )
-    from cnn_tui.core.engines.python.network import dense1_weight_grad
-
-    rng = random.Random(21)
-    hidden, size, count = 7, 60, 9
-    lefts = [[rng.gauss(0, 1e-3) if j % 3 else 0.0 for j in range(hidden)] for _ in range(count)]
-    rights = []
-    for i in range(count):
-        indices = sorted(rng.sample(range(size), 0 if i == 4 else 25))
-        rights.append((indices, [rng.uniform(-1.0, 2.0) for _ in indices]))
-    expected = outer_product_sum_float(lefts, rights, size)
-    got = outer_product_sum(lefts, rights, size)
-    for row_got, row_expected in zip(got, expected, strict=True):
-        scale = max(map(abs, row_expected), default=0.0)
-        assert row_got == pytest.approx(row_expected, rel=0, abs=1e-8 * scale + 1e-300)
-    assert got[0] == [0.0] * size  # a dead row stays exactly zero
-    # the background term (Σ_i a_i) ⊗ base, as in dense1's weight gradient
-    records = [(list(ix), list(vs), a) for (ix, vs), a in zip(rights, lefts)]
-    base = [background, 0.0, background / 2]
-    grad_bias = [sum(col) for col in zip(*lefts)]
-    approx = dense1_weight_grad(records, size, base, grad_bias)
-    exact = dense1_weight_grad(records, size, base, grad_bias, exact=True)
-    for row_got, row_expected in zip(approx, exact, strict=True):
-        scale = max(map(abs, row_expected), default=0.0)
-        assert row_got == pytest.approx(row_expected, rel=0, abs=1e-8 * scale + 1e-300)
 
 
 def test_default_network_gradient_with_trained_like_biases() -> None:

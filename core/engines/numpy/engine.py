@@ -1,6 +1,6 @@
-"""Provides ``NumpyEngine``: the vectorised engine behind the ``Engine`` protocol (engines/base.py).
+"""Provides ``NumpyEngine``: the vectorised engine behind the ``Engine`` protocol (interface.py).
 
-Network (CHWN layout, batch innermost, see layers.py), default architecture shown:
+Network (CHWN layout, batch innermost, see __init__.py), default architecture shown:
 
     uint8 (N, 784) ─/255→ x (1, 28, 28, N)
       → Conv3x3 1→8 → z (8, 2, 2, 13, 13, N), the 4 corners of every pooling window
@@ -10,8 +10,8 @@ Network (CHWN layout, batch innermost, see layers.py), default architecture show
 A training step allocates almost nothing: every layer keeps its work buffers per batch size.
 
 Parameters are exchanged as flat lists in the canonical layout of core/engines/params.py; inside
-they are NumPy arrays of ``dtype`` ("float32" for speed, "float64" to compare with the pure-Python
-engine).
+they are NumPy arrays of ``dtype`` ("float32" for speed, "float64" to compare with the
+pure-Python engines), kept by ``Parameters`` (parameters.py).
 """
 
 from __future__ import annotations
@@ -24,25 +24,26 @@ from cnn_tui.core.contract.config import IMAGE_SIDE, NUM_CLASSES, Architecture, 
 from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import PIXELS, Dataset
 from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions
-from cnn_tui.core.engines.numpy.layers import (
-    LOSS_EPSILON,
-    BufferCache,
-    Conv3x3,
-    Dense,
-    MaxPoolReLU,
-    cross_entropy,
-    softmax,
-)
-from cnn_tui.core.engines.numpy.sgd import Sgd, Slot
-from cnn_tui.core.engines.params import FlatParams, param_shapes
+from cnn_tui.core.engines.numpy.buffers import BufferCache
+from cnn_tui.core.engines.numpy.conv import Conv3x3
+from cnn_tui.core.engines.numpy.dense import Dense
+from cnn_tui.core.engines.numpy.loss import LOSS_EPSILON, cross_entropy, softmax
+from cnn_tui.core.engines.numpy.parameters import Parameters, fill
+from cnn_tui.core.engines.numpy.pool import MaxPoolReLU
+from cnn_tui.core.engines.numpy.sgd import Sgd
+from cnn_tui.core.engines.params import FlatParams
 
 PREDICT_CHUNK = 64
 """Images per forward pass in ``predict``: measured fastest here (64: ~51k images/s; 128: ~23k;
 500: ~20k) — the work buffers of larger chunks no longer stay in the cache."""
 
 MAX_CACHED_DATASETS = 4
-QUIET = {"over": "ignore", "invalid": "ignore", "divide": "ignore"}
-"""A diverging network (inf/NaN) is reported through the loss, not by NumPy warnings on stderr."""
+
+
+def quiet() -> np.errstate:
+    """A diverging network (inf/NaN) is reported through the loss, not by NumPy warnings on
+    stderr: this context silences them."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
 
 
 class NumpyEngine:
@@ -64,14 +65,9 @@ class NumpyEngine:
             side = pooled_side
         self.dense1 = Dense(arch.flat_size, arch.hidden, self.dtype)
         self.dense2 = Dense(arch.hidden, NUM_CLASSES, self.dtype)
-        flat_weights, flat_grads = self._pack_parameters()
-
-        self._weights = self._named(grads=False)
-        self._grads = self._named(grads=True)
-        self._velocity_arrays = {
-            name: np.zeros(shape, self.dtype) for name, shape in param_shapes(arch).items()
-        }
-        self._sgd = Sgd(self._slots(), flat_weights, flat_grads)
+        parameters = Parameters(self.convs, self.dense1, self.dense2, self.dtype)
+        self._weights, self._grads = parameters.weights, parameters.grads
+        self._velocity_arrays, self._sgd = parameters.velocity, parameters.sgd
         self._inputs: BufferCache[tuple[np.ndarray, np.ndarray]] = BufferCache(self._make_input)
         self._columns: BufferCache[np.ndarray] = BufferCache(lambda n: np.arange(n, dtype=np.intp))
         self._views: dict[int, tuple[Dataset, np.ndarray, np.ndarray]] = {}
@@ -80,73 +76,22 @@ class NumpyEngine:
 
     # --- parameters -------------------------------------------------------------------------
 
-    def _pack_parameters(self) -> tuple[np.ndarray, np.ndarray]:
-        """Move every layer's parameter and gradient arrays into one flat buffer each (the layers
-        keep views of the same shapes): the plain SGD step is one subtraction, not one per array."""
-        owners = [(d, "weight", "grad_weight") for d in (self.dense1, self.dense2)]
-        owners += [(conv, "weight", "grad_weight") for conv in self.convs]
-        owners += [(d, "bias", "grad_bias") for d in (self.dense1, self.dense2)]
-        total = sum(getattr(owner, name).size for owner, name, _ in owners)
-        flat_weights, flat_grads = np.zeros(total, self.dtype), np.zeros(total, self.dtype)
-        start = 0
-        for owner, weight_name, grad_name in owners:
-            shape = getattr(owner, weight_name).shape
-            stop = start + getattr(owner, weight_name).size
-            setattr(owner, weight_name, flat_weights[start:stop].reshape(shape))
-            setattr(owner, grad_name, flat_grads[start:stop].reshape(shape))
-            start = stop
-        return flat_weights, flat_grads
-
-    def _named(self, grads: bool) -> dict[str, np.ndarray]:
-        """Canonical name → writable view (canonical shape) of weights, or of gradients."""
-        views: dict[str, np.ndarray] = {}
-        for k, conv in enumerate(self.convs, start=1):
-            full = conv.grad_weight if grads else conv.weight
-            views[f"conv{k}.weight"] = full[:, : conv.k].reshape(conv.kernels.shape)
-            views[f"conv{k}.bias"] = full[:, conv.k]
-        for k, dense in enumerate((self.dense1, self.dense2), start=1):
-            views[f"dense{k}.weight"] = dense.grad_weight if grads else dense.weight
-            views[f"dense{k}.bias"] = dense.grad_bias if grads else dense.bias
-        return views
-
-    def _slots(self) -> list[Slot]:
-        """One SGD slot per stored array: a conv layer's kernels and bias share one array."""
-        slots = []
-        v = self._velocity_arrays
-        for k, conv in enumerate(self.convs, start=1):
-            velocity = np.zeros_like(conv.weight)
-            # the canonical velocity views point into this combined array
-            v[f"conv{k}.weight"] = velocity[:, : conv.k].reshape(conv.kernels.shape)
-            v[f"conv{k}.bias"] = velocity[:, conv.k]
-            slots.append(Slot(conv.weight, conv.grad_weight, velocity, slice(0, conv.k)))
-        for k, dense in enumerate((self.dense1, self.dense2), start=1):
-            slots.append(
-                Slot(dense.weight, dense.grad_weight, v[f"dense{k}.weight"], decay_columns=None)
-            )
-            slots.append(Slot(dense.bias, dense.grad_bias, v[f"dense{k}.bias"], None, is_bias=True))
-        return slots
-
     def param_arrays(self) -> dict[str, np.ndarray]:
         """Canonical name → writable NumPy view of each parameter (canonical shape, no copy)."""
         return dict(self._weights)
-
-    def velocity_arrays(self) -> dict[str, np.ndarray]:
-        """Canonical name → writable NumPy view of each momentum buffer."""
-        self._sgd.settle()
-        return dict(self._velocity_arrays)
 
     def get_params(self) -> FlatParams:
         return {name: a.ravel().tolist() for name, a in self._weights.items()}
 
     def set_params(self, params: FlatParams) -> None:
-        _fill(self._weights, params, "parameter")
+        fill(self._weights, params, "parameter")
 
     def get_velocity(self) -> FlatParams:
         self._sgd.settle()
         return {name: a.ravel().tolist() for name, a in self._velocity_arrays.items()}
 
     def set_velocity(self, velocity: FlatParams) -> None:
-        _fill(self._velocity_arrays, velocity, "velocity")
+        fill(self._velocity_arrays, velocity, "velocity")
         self._sgd.forget()
 
     # --- data -------------------------------------------------------------------------------
@@ -197,7 +142,10 @@ class NumpyEngine:
         grad = grad.reshape(pooled.channels, pooled.side, pooled.side, -1)
         for i in range(len(self.convs) - 1, -1, -1):
             grad_z = self.pools[i].backward(grad)
-            grad = self.convs[i].backward(grad_z, need_input=need_input or i > 0)
+            grad_input = self.convs[i].backward(grad_z, need_input=need_input or i > 0)
+            if grad_input is None:
+                return None  # the first layer's input gradient was not asked for
+            grad = grad_input
         return grad
 
     def _loss_gradient(
@@ -232,7 +180,7 @@ class NumpyEngine:
         pixels, _ = self._inputs.get(n)
         np.take(images, index, axis=0, out=pixels)
         batch_labels = labels[index]
-        with np.errstate(**QUIET):
+        with quiet():
             logits = self._forward(self._to_input(pixels))
             loss, correct, grad = self._loss_gradient(logits, batch_labels, Sgd.grad_scale(hyper))
             self._backward(grad)
@@ -255,7 +203,8 @@ class NumpyEngine:
         """Float pixels (N, 784) in [0, 1] → logits (N, 10). For tests and tools."""
         n = pixels.shape[0]
         x = np.ascontiguousarray(pixels.T, dtype=self.dtype).reshape(1, IMAGE_SIDE, IMAGE_SIDE, n)
-        return self._forward(x).T.copy()
+        logits: np.ndarray = self._forward(x).T.copy()
+        return logits
 
     def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
         images, labels = self._view(data)
@@ -267,7 +216,7 @@ class NumpyEngine:
         probabilities: list[list[float]] = []
         for lo in range(start, stop, PREDICT_CHUNK):
             hi = min(lo + PREDICT_CHUNK, stop)
-            with np.errstate(**QUIET):
+            with quiet():
                 logits = self._forward(self._to_input(images[lo:hi]))
                 p = softmax(logits)  # (10, n)
                 total_loss += float(cross_entropy(p, labels[lo:hi]).sum())
@@ -316,16 +265,5 @@ class NumpyEngine:
         grad_logits[target, 0] = 1.0  # ∂ logit[target] / ∂ logits
         grad_x = self._backward(grad_logits, need_input=True)
         assert grad_x is not None
-        return grad_x.ravel().tolist()  # (1, 28, 28, 1) → 784, row-major
-
-
-def _fill(targets: dict[str, np.ndarray], values: FlatParams, what: str) -> None:
-    """Copy flat lists into the arrays ``targets`` (canonical names and shapes)."""
-    missing = targets.keys() - values.keys()
-    if missing:
-        raise ValueError(f"{what} {sorted(missing)[0]!r} is missing")
-    for name, array in targets.items():
-        flat = np.asarray(values[name], dtype=np.float64)
-        if flat.size != array.size:
-            raise ValueError(f"{what} {name!r} has {flat.size} values, expected {array.size}")
-        array[...] = flat.reshape(array.shape)
+        pixels: list[float] = grad_x.ravel().tolist()  # (1, 28, 28, 1) → 784, row-major
+        return pixels

@@ -1,4 +1,5 @@
-"""Provides ``PythonEngine``, the pure-Python (standard library only) implementation of the CNN."""
+"""Provides ``PythonEngine``: the fast pure-Python engine (standard library only; its hot spots in
+fixed-point integer lanes, lanes/). The readable pure-Python engine is core/engines/reference/."""
 
 from __future__ import annotations
 

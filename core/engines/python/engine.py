@@ -1,8 +1,12 @@
-"""Provides ``PythonEngine``: the CNN trained with the standard library only (no NumPy).
+"""Provides ``PythonEngine``: the fast pure-Python engine — the CNN trained with the standard
+library only (no NumPy), its hot spots in fixed-point integer lanes.
 
-The readable reference for the math in ``engines/base.py``: the layers live in first_conv.py,
-conv_layer.py and network.py, the optimizer below. Parameters are Python floats (float64);
-training computes its hot spots in fixed-point integer lanes (see network.py and lanes.py).
+It is not the readable one: ``--engine reference`` (core/engines/reference/) is the report formula
+by formula, and the oracle this engine is tested against. This engine computes the same math
+(core/engines/interface.py) several times faster, with relative errors of ≈ 1e-9 to 1e-7 where it
+uses lanes (see network.py). The layers live in first_conv.py (and lanes/packed_first_conv.py),
+conv_layer.py and network.py; the dense weight gradients in dense_gradients.py; the parameters,
+each in one form, in weights.py; the optimizer below.
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
@@ -19,127 +23,68 @@ from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import PIXELS, Dataset
 from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions
 from cnn_tui.core.engines.params import FlatParams, param_shapes
-from cnn_tui.core.engines.python.first_conv import CONV_SIDE, POOL_SIDE
-from cnn_tui.core.engines.python.lanes.lane_weights import STEP_BITS, LaneWeights
-from cnn_tui.core.engines.python.lanes.outer_products import totals_to_floats
-from cnn_tui.core.engines.python.network import (
-    EPSILON,
-    Network,
-    Params,
+from cnn_tui.core.engines.python.dense_gradients import (
+    Record,
     dense1_weight_grad,
     dense1_weight_totals,
     dense2_weight_grad,
 )
-
-_ROWS = ("dense1.weight", "dense2.weight")  # kept as lists of rows inside the engine
+from cnn_tui.core.engines.python.first_conv import CONV_SIDE, POOL_SIDE
+from cnn_tui.core.engines.python.lanes.lane_weights import STEP_BITS
+from cnn_tui.core.engines.python.network import EPSILON, Network
+from cnn_tui.core.engines.python.weights import DENSE1, Rows, Vector, Velocity, Weights
 
 
 class PythonEngine:
-    """The ``Engine`` protocol in pure Python; see ``engines/base.py`` for the shared math."""
+    """The ``Engine`` protocol (core/engines/interface.py) in fast pure Python."""
 
     name = "python"
 
     def __init__(self, arch: Architecture, params: FlatParams) -> None:
         self.arch = arch
         self._shapes = param_shapes(arch)
-        self._params: Params = {}
-        self._velocity: Params = {}
-        # dense1.weight while training the one-conv network: W0 + the steps since, in lanes
-        # (lane_weights.py); self._params holds its floats only after ``_dense1_floats``.
-        self._dense1: LaneWeights | None = None
-        # After a plain SGD step, dense1's velocity (= its gradient) as (packed rows, unit),
-        # formed into floats only when someone reads it.
-        self._pending_velocity: tuple[list[tuple[int, int]], float] | None = None
-        self._network: Network | None = None  # for training: fixed-point hot spots
-        self._exact_network: Network | None = None  # for prediction and inspection: floats
-        self.set_params(params)
-        self.set_velocity({n: [0.0] * math.prod(s) for n, s in self._shapes.items()})
+        self._weights = Weights(self._shapes, params, lanes_allowed=arch.filters2 == 0)
+        self._velocity = Velocity(
+            self._shapes, {n: [0.0] * math.prod(s) for n, s in self._shapes.items()}
+        )
+        # Caches of the weights' product forms, rebuilt after every update (None: stale).
+        self._network_cache: Network | None = None  # training, prediction, inspection: lanes
+        self._exact_network_cache: Network | None = None  # saliency: float64 throughout
 
     # ------------------------------------------------------------------ parameters, state
-    def _to_internal(self, flat: FlatParams, what: str) -> Params:
-        internal: Params = {}
-        for name, shape in self._shapes.items():
-            values = flat.get(name)
-            size = math.prod(shape)
-            if values is None or len(values) != size:
-                got = "missing" if values is None else f"{len(values)} values"
-                raise ValueError(f"{what} {name}: expected {size} values {shape}, got {got}")
-            values = [float(v) for v in values]
-            if name in _ROWS:
-                width = shape[1]
-                values = [values[r * width : (r + 1) * width] for r in range(shape[0])]
-            internal[name] = values
-        return internal
-
-    @staticmethod
-    def _to_flat(internal: Params) -> FlatParams:
-        return {
-            name: [v for row in values for v in row] if name in _ROWS else list(values)
-            for name, values in internal.items()
-        }
-
     def get_params(self) -> FlatParams:
-        self._dense1_floats()
-        return self._to_flat(self._params)
+        return self._weights.to_flat()
 
     def set_params(self, params: FlatParams) -> None:
-        self._params = self._to_internal(params, "parameter")
-        self._dense1 = None
-        self._track_dense1()
-
-    def _track_dense1(self) -> None:
-        """Hold dense1.weight in lanes (again) from its floats, when the network trains in lanes:
-        one conv layer, and weights that fit a lane's scale."""
-        w1 = self._params["dense1.weight"]
-        if self.arch.filters2 == 0 and LaneWeights.can_hold(w1):
-            if self._dense1 is None:
-                self._dense1 = LaneWeights(w1)
-            else:
-                self._dense1.reset(w1)
-        else:
-            self._dense1 = None
-        self._network = self._exact_network = None
-
-    def _dense1_floats(self) -> None:
-        """Bring dense1.weight's floats in self._params up to date with its lanes."""
-        if self._dense1 is not None:
-            self._params["dense1.weight"] = self._dense1.rows()
+        self._weights = Weights(self._shapes, params, lanes_allowed=self.arch.filters2 == 0)
+        self._network_cache = self._exact_network_cache = None
 
     def get_velocity(self) -> FlatParams:
-        self._form_pending_velocity()
-        return self._to_flat(self._velocity)
+        return self._velocity.to_flat()
 
     def set_velocity(self, velocity: FlatParams) -> None:
-        self._velocity = self._to_internal(velocity, "velocity")
-        self._pending_velocity = None
-
-    def _form_pending_velocity(self) -> None:
-        if self._pending_velocity is not None:
-            totals, unit = self._pending_velocity
-            # v = g = T_j / (unit·2^m_j) per row (see outer_product_totals)
-            self._velocity["dense1.weight"] = totals_to_floats(
-                totals, self.arch.flat_size, 1 / unit
-            )
-            self._pending_velocity = None
+        self._velocity = Velocity(self._shapes, velocity)
 
     def _net(self) -> Network:
-        if self._network is None:
-            dense1 = self._dense1.matrix if self._dense1 is not None else None
-            self._network = Network(self._params, self.arch.filters2 > 0, dense1=dense1)
-        return self._network
+        if self._network_cache is None:
+            w = self._weights
+            self._network_cache = Network(
+                w.vectors, w.rows["dense2.weight"], w.dense1_for_products(), self.arch.filters2 > 0
+            )
+        return self._network_cache
 
     def _exact_net(self) -> Network:
-        if self._exact_network is None:
-            self._dense1_floats()
-            self._exact_network = Network(self._params, self.arch.filters2 > 0, exact=True)
-        return self._exact_network
+        if self._exact_network_cache is None:
+            w = self._weights
+            self._exact_network_cache = Network(
+                w.vectors, w.rows["dense2.weight"], w.matrix(DENSE1), self.arch.filters2 > 0, True
+            )
+        return self._exact_network_cache
 
-    def _zero_grads(self) -> Params:
+    def _zero_grads(self) -> dict[str, Vector]:
         """Zeros for every gradient ``Network.backward`` accumulates (all but the dense weights',
-        which ``dense1_weight_grad`` and ``dense2_weight_grad`` form once per batch)."""
-        return {
-            name: [0.0] * len(values) for name, values in self._params.items() if name not in _ROWS
-        }
+        which dense_gradients.py forms once per batch)."""
+        return {name: [0.0] * len(values) for name, values in self._weights.vectors.items()}
 
     # ----------------------------------------------------------------------------- training
     def train_batch(
@@ -150,7 +95,7 @@ class PythonEngine:
         images, labels = data.images, data.labels
         scale = 1.0 / len(indices)
         grads = self._zero_grads()
-        records: list[tuple[list[int], list[float], list[float]]] = []
+        records: list[Record] = []
         all_grad_logits: list[list[float]] = []
         hiddens: list[list[float]] = []
         loss_sum = 0.0
@@ -170,24 +115,22 @@ class PythonEngine:
             all_grad_logits.append(grad_logits)
             hiddens.append(trace.hidden)
         exact = self.arch.filters2 > 0
-        grads["dense2.weight"] = dense2_weight_grad(all_grad_logits, hiddens, exact)
+        matrix_grads = {"dense2.weight": dense2_weight_grad(all_grad_logits, hiddens, exact)}
         # Plain SGD (no momentum, no weight decay) is w ← w − lr·g with v = g. dense1's 173k
         # weights take that step in lanes: ∂L/∂W1 is formed packed, scaled for the sum of steps
-        # (unit 2^60·lr, see lane_weights.py), and added there — no pass over the floats.
-        plain = hyper.momentum == 0.0 and hyper.weight_decay == 0.0
+        # (unit 2^60·lr, see lanes/lane_weights.py), and subtracted there — no pass over floats.
+        lanes = self._weights.lanes
         stepped = False
-        if plain and self._dense1 is not None:
+        if hyper.momentum == 0.0 and hyper.weight_decay == 0.0 and lanes is not None:
             unit = math.ldexp(hyper.lr, STEP_BITS)
             totals = dense1_weight_totals(
                 records, self.arch.flat_size, net.base, grads["dense1.bias"], unit
             )
-            if totals is not None and self._dense1.add(totals, sign=-1):  # S ← S − lr·g
-                self._pending_velocity = (totals, unit)
+            if totals is not None and lanes.subtract(totals):  # W1 ← W1 − lr·g
+                self._velocity.set_packed_step(totals, unit)  # v = g, formed when read
                 stepped = True
         if not stepped:
-            self._dense1_floats()
-            self._form_pending_velocity()
-            grads["dense1.weight"] = dense1_weight_grad(
+            matrix_grads[DENSE1] = dense1_weight_grad(
                 records,
                 self.arch.flat_size,
                 net.base,
@@ -196,30 +139,29 @@ class PythonEngine:
                 # nothing, and float64 keeps the two-conv network exact to rounding.
                 exact=exact,
             )
-        self._sgd_step(grads, hyper)
-        if not stepped:
-            self._track_dense1()
+        self._sgd_step(grads, matrix_grads, hyper)
         return BatchResult(loss=loss_sum * scale, correct=correct)
 
-    def _sgd_step(self, grads: Params, hyper: Hyperparameters) -> None:
-        """For each parameter in ``grads``: g ← g + wd·w (weights only); v ← μ·v + g;
-        w ← w − lr·v."""
+    def _sgd_step(
+        self, grads: dict[str, Vector], matrix_grads: dict[str, Rows], hyper: Hyperparameters
+    ) -> None:
+        """For each parameter in ``grads`` and ``matrix_grads``: g ← g + wd·w (weights only);
+        v ← μ·v + g; w ← w − lr·v."""
         lr, mu, wd = hyper.lr, hyper.momentum, hyper.weight_decay
+        weights, velocity = self._weights, self._velocity
         for name, g in grads.items():
-            w = self._params[name]
             decay = wd if name.endswith(".weight") else 0.0
-            if name in _ROWS:
-                pairs = [
-                    _sgd(wr, gr, vr, lr, mu, decay)
-                    for wr, gr, vr in zip(w, g, self._velocity[name])
-                ]
-                self._params[name] = [p[0] for p in pairs]
-                self._velocity[name] = [p[1] for p in pairs]
-            else:
-                self._params[name], self._velocity[name] = _sgd(
-                    w, g, self._velocity[name], lr, mu, decay
-                )
-        self._network = self._exact_network = None
+            weights.vectors[name], velocity.vectors[name] = _sgd(
+                weights.vectors[name], g, velocity.vectors[name], lr, mu, decay
+            )
+        for name, g_rows in matrix_grads.items():  # the dense weights, row by row
+            pairs = [
+                _sgd(wr, gr, vr, lr, mu, wd)
+                for wr, gr, vr in zip(weights.matrix(name), g_rows, velocity.matrix(name))
+            ]
+            weights.set_matrix(name, [p[0] for p in pairs])
+            velocity.set_matrix(name, [p[1] for p in pairs])
+        self._network_cache = self._exact_network_cache = None
 
     # ---------------------------------------------------------------------------- inference
     def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
@@ -257,7 +199,7 @@ class PythonEngine:
         ]
         if net.conv2 is not None and trace.conv2 is not None:
             conv2 = net.conv2
-            _, _, z2, pooled2 = trace.conv2
+            _, z2, pooled2 = trace.conv2
             layers.append(
                 ConvView(
                     channels=conv2.channels,
@@ -266,7 +208,7 @@ class PythonEngine:
                     pooled_side=conv2.pooled_side,
                     maps=tuple(conv2.maps(z2)),
                     pooled=tuple(v for pooled_o in pooled2 for v in pooled_o),
-                    kernels=tuple(self._params["conv2.weight"]),
+                    kernels=tuple(self._weights.vectors["conv2.weight"]),
                     biases=tuple(conv2.biases),
                 )
             )

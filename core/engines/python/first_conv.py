@@ -13,28 +13,21 @@ gives the plain dense computation (used for inspection and saliency).
 
 Pool ties: the gradient goes to the first maximum in row-major order of the window (sub-positions
 (0,0), (0,1), (1,0), (1,1)); ``tuple.index`` finds exactly that one.
+
+Two forms of the layer share the backward pass (``FirstConvLayer``): ``FirstConvPool`` here, in
+floats, and ``PackedFirstConvPool`` (lanes/packed_first_conv.py), in fixed-point lanes from the
+pixel bytes, for training.
 """
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Sequence
 from itertools import compress, repeat
-from operator import add, and_, gt, itemgetter, mul
+from operator import add, and_, gt, itemgetter
 
 from cnn_tui.core.engines.python.fastmath import PIXEL_SCALE, dot, gatherer
-from cnn_tui.core.engines.python.lanes.primitives import (
-    lane_ones,
-    lane_scalable,
-    lane_top_bits,
-    max_lanes,
-    pack,
-    relu_lanes,
-    split_lanes,
-    unpack,
-)
 
 SIDE = 28  # input side
 CONV_SIDE = 26  # 28 − 3 + 1
@@ -58,6 +51,16 @@ TAP_OFFSET = tuple(a * SIDE + b for a in range(3) for b in range(3))
 PATCH9_AT = [itemgetter(*[p + t for t in TAP_OFFSET]) for p in range((SIDE - 2) * SIDE)]
 # Bit masks over a 28-byte row band, one per window column j (bytes 2j..2j+3, big-endian).
 _COLUMN_MASKS = [0xFFFFFFFF << (8 * (SIDE - 4 - 2 * j)) for j in range(POOL_SIDE)]
+
+Pixels = Sequence[float] | bytes
+"""What a form of the layer reads: floats in [0, 1], or the pixel bytes 0–255 (packed form)."""
+ConvOutputs = tuple[
+    Sequence[float], Sequence[float], Sequence[float], Sequence[float], Sequence[float]
+]
+"""One channel's conv outputs at n windows: (z0, z1, z2, z3, top), pre-ReLU at each
+sub-position, and top = max(0, z0, z1, z2, z3) in the same units (what got pooled)."""
+Forward = tuple[Pixels, list[ConvOutputs], list[list[float]]]
+"""(what was read, every channel's ``ConvOutputs``, every channel's n pooled values)."""
 
 
 def active_windows(image: bytes) -> list[int]:
@@ -99,60 +102,26 @@ def make_kernel(weights: Sequence[float], bias: float) -> Callable[..., float]:
     return conv3x3
 
 
-class FirstConvPool:
-    """Conv 3×3 (1 → C channels) + ReLU + max-pool 2×2, evaluated on chosen windows only, in floats.
+class FirstConvLayer:
+    """What both forms of the layer share: the weights, the backward pass and the full maps."""
 
-    It reads pixels as floats in [0, 1]; ``PackedFirstConvPool`` computes the same from the image
-    bytes in fixed-point lanes.
-    """
-
-    pixel_unit = 1.0  # the value of one unit of what ``forward`` reads
+    pixel_unit = 1.0  # the value of one unit of what the forward pass reads
 
     def __init__(self, weights: list[float], biases: list[float]) -> None:
         """``weights``: C×1×3×3 flat; ``biases``: C."""
         self.channels = len(biases)
         self.weights = weights
         self.biases = biases
-        self.kernels = [
-            make_kernel(weights[9 * c : 9 * c + 9], biases[c]) for c in range(len(biases))
-        ]
 
-    @staticmethod
-    def pixels(image: bytes) -> list[float]:
-        """What ``forward`` reads: x = pixel / 255 (a lookup, not a division per pixel)."""
-        return list(map(PIXEL_SCALE.__getitem__, image))
-
-    def forward(
-        self, x: Sequence[float], windows: Sequence[int]
-    ) -> tuple[list[tuple[Sequence, ...]], list[list[float]]]:
-        """Conv outputs and pooled values at ``windows``.
-
-        Args:
-            x: the 784 input pixels in [0, 1].
-            windows: the n windows to evaluate.
-
-        Returns:
-            (zs, pooled): zs[c] = (z0, z1, z2, z3, top): the n pre-ReLU conv outputs at each
-            sub-position and top = max(0, z0, z1, z2, z3) in the same numbers, which backward
-            uses to find the pooled position; pooled[c] the n values maxpool(ReLU(z)) = top.
-        """
-        # the 4×4 patches of the n windows, transposed: 16 tuples of n pixels
-        cols = list(zip(*[PATCH16[w](x) for w in windows])) if windows else [()] * 16
-        taps = [[cols[t] for t in sub] for sub in SUB_TAPS]  # 4 sub-positions × 9 tuples
-        zs: list[tuple[Sequence, ...]] = []
-        pooled: list[list[float]] = []
-        for kernel in self.kernels:
-            z0, z1, z2, z3 = [list(map(kernel, *tap)) for tap in taps]  # 4 × n conv outputs
-            top = list(map(max, z0, z1, z2, z3, repeat(0.0)))
-            zs.append((z0, z1, z2, z3, top))
-            pooled.append(top)
-        return zs, pooled
+    def channel_unit(self, c: int) -> float:
+        """The value of one unit of channel c's conv outputs in the forward pass's zs."""
+        return 1.0
 
     def backward(
         self,
-        x: Sequence[float] | bytes,
+        x: Pixels,
         windows: Sequence[int],
-        zs: list[tuple[Sequence, ...]],
+        zs: list[ConvOutputs],
         pooled: list[list[float]],
         grad_pooled: list[list[float]],
         grad_weights: list[float],
@@ -193,8 +162,8 @@ class FirstConvPool:
                     for offset, w in zip(TAP_OFFSET, kernel):
                         grad_input[corner + offset] += g * w
 
-    def feature_maps(self, zs: list[tuple[Sequence, ...]]) -> list[float]:
-        """Full C×26×26 maps after ReLU, from a forward over every window."""
+    def feature_maps(self, zs: list[ConvOutputs]) -> list[float]:
+        """Full C×26×26 maps after ReLU, from a forward pass over every window."""
         maps = [0.0] * (self.channels * CONV_SIDE * CONV_SIDE)
         for c, z in enumerate(zs):
             unit = self.channel_unit(c)
@@ -208,87 +177,46 @@ class FirstConvPool:
                     maps[c * CONV_SIDE * CONV_SIDE + pos] = value if value > 0.0 else 0.0
         return maps
 
-    def channel_unit(self, c: int) -> float:
-        """The value of one unit of channel c's conv outputs in ``forward``'s zs."""
-        return 1.0
 
-
-class PackedFirstConvPool(FirstConvPool):
-    """The same layer computed from the image bytes in fixed-point lanes (for training).
-
-    Per channel c the 3×3 conv is Z = B + Σ_t K_t·pixel_t in integers, with K_t = round(w_t·S),
-    B = round(255·b·S) and S the largest power of two with every |K_t| < 2^30 (one CPython digit:
-    the fast multiply) and 255·(Σ|w| + |b|)·S ≤ 2^60, so z = Z / (255·S) is within ≈ 2^-31 of
-    the kernel's largest weight of the float result. The n windows' pixels under tap t, at all
-    four sub-positions, are packed into one int of 4n lanes (lanes.py), so a channel costs 9 int
-    multiply-adds, and max-pool and ReLU a few more int operations (max_lanes, relu_lanes),
-    instead of 4n Python calls.
-    """
-
-    pixel_unit = 1 / 255  # forward reads the pixel bytes 0–255
-
-    @staticmethod
-    def can_pack(weights: Sequence[float], biases: Sequence[float]) -> bool:
-        """Whether every channel's numbers fit a lane's scale (else: the float layer)."""
-        return all(
-            lane_scalable(max(map(abs, weights[9 * c : 9 * c + 9])))
-            and lane_scalable(255 * (sum(map(abs, weights[9 * c : 9 * c + 9])) + abs(b)))
-            for c, b in enumerate(biases)
-        )
+class FirstConvPool(FirstConvLayer):
+    """Conv 3×3 (1 → C channels) + ReLU + max-pool 2×2, evaluated on chosen windows only, in floats
+    (float64-exact: saliency, prediction of networks that have no lane form, gradient checks)."""
 
     def __init__(self, weights: list[float], biases: list[float]) -> None:
-        """``weights``: C×1×3×3 flat; ``biases``: C; ``can_pack`` must hold."""
+        """``weights``: C×1×3×3 flat; ``biases``: C."""
         super().__init__(weights, biases)
-        self.integer_kernels: list[list[int]] = []
-        self.integer_biases: list[int] = []
-        self.units: list[float] = []  # 1 / (255·S): the value of one unit of Z
-        for c, b in enumerate(biases):
-            w = weights[9 * c : 9 * c + 9]
-            peak = max(map(abs, w))
-            bound = 255 * (sum(map(abs, w)) + abs(b))
-            s = min(
-                math.ldexp(1.0, 30 - math.frexp(peak)[1]) if peak else math.inf,
-                math.ldexp(1.0, 60 - math.frexp(bound)[1]) if bound else math.inf,
-            )
-            s = 1.0 if s == math.inf else s  # all zero: any scale is exact
-            self.integer_kernels.append([round(v * s) for v in w])
-            self.integer_biases.append(round(255 * b * s))
-            self.units.append(1 / (255 * s))
+        self.kernels = [
+            make_kernel(weights[9 * c : 9 * c + 9], biases[c]) for c in range(len(biases))
+        ]
 
-    @staticmethod
-    def pixels(image: bytes) -> bytes:
-        """What ``forward`` reads: the pixel bytes themselves."""
-        return image
-
-    def channel_unit(self, c: int) -> float:
-        """zs hold Z; z = Z / (255·S_c)."""
-        return self.units[c]
+    def forward_image(self, image: bytes, windows: Sequence[int]) -> Forward:
+        """The 784 pixel bytes through the layer at ``windows``, read as x = pixel / 255 (a
+        lookup, not a division per pixel)."""
+        x = list(map(PIXEL_SCALE.__getitem__, image))
+        zs, pooled = self.forward(x, windows)
+        return x, zs, pooled
 
     def forward(
-        self, image: bytes, windows: Sequence[int]
-    ) -> tuple[list[tuple[Sequence, ...]], list[list[float]]]:
-        """As ``FirstConvPool.forward``, from the 784 pixel bytes; zs and top hold Z (ints)."""
-        n = len(windows)
-        if not n:
-            return [((), (), (), (), [])] * self.channels, [[] for _ in range(self.channels)]
-        cols = list(zip(*[PATCH16[w](image) for w in windows]))  # 16 tuples of n pixels
-        lanes = 4 * n
-        top_bits = lane_top_bits(lanes)
-        # tap t's pixels at sub-positions (0,0), (0,1), (1,0), (1,1), one after the other
-        taps = [pack(sum((cols[sub[t]] for sub in SUB_TAPS), ()), top_bits) for t in range(9)]
-        ones = lane_ones(lanes)
-        zs: list[tuple[Sequence, ...]] = []
+        self, x: Sequence[float], windows: Sequence[int]
+    ) -> tuple[list[ConvOutputs], list[list[float]]]:
+        """Conv outputs and pooled values at ``windows``.
+
+        Args:
+            x: the 784 input pixels in [0, 1].
+            windows: the n windows to evaluate.
+
+        Returns:
+            (zs, pooled): zs[c] the channel's ``ConvOutputs``; pooled[c] the n values
+            maxpool(ReLU(z)) = top.
+        """
+        # the 4×4 patches of the n windows, transposed: 16 tuples of n pixels
+        cols = list(zip(*[PATCH16[w](x) for w in windows])) if windows else [()] * 16
+        taps = [[cols[t] for t in sub] for sub in SUB_TAPS]  # 4 sub-positions × 9 tuples
+        zs: list[ConvOutputs] = []
         pooled: list[list[float]] = []
-        window_top = lane_top_bits(n)
-        for kernel, bias, unit in zip(self.integer_kernels, self.integer_biases, self.units):
-            packed = sum(map(mul, kernel, taps), bias * ones)  # Z = B + Σ_t K_t·pixel_t
-            # maxpool(ReLU(Z)) = ReLU(max(max(Z0, Z1), max(Z2, Z3))), n lanes at a time
-            s0, s1, s2, s3 = split_lanes(packed, n, 4, top_bits)
-            pair01, pair23 = max_lanes(s0, s1, window_top), max_lanes(s2, s3, window_top)
-            top = unpack(
-                relu_lanes(max_lanes(pair01, pair23, window_top), window_top), n, window_top
-            )
-            z = unpack(packed, lanes, top_bits)  # for backward: which position was pooled
-            zs.append((z[:n], z[n : 2 * n], z[2 * n : 3 * n], z[3 * n :], top))
-            pooled.append(list(map(mul, top, repeat(unit))))  # z = Z / (255·S)
+        for kernel in self.kernels:
+            z0, z1, z2, z3 = [list(map(kernel, *tap)) for tap in taps]  # 4 × n conv outputs
+            top = list(map(max, z0, z1, z2, z3, repeat(0.0)))
+            zs.append((z0, z1, z2, z3, top))
+            pooled.append(top)
         return zs, pooled

@@ -17,16 +17,15 @@ ReLU(b_c) every background window gives (see first_conv.py) and xd is non-zero o
 has ink (≈ 44 % of the windows), so W1·x = W1·base + W1·xd, with W1·base computed once per batch;
 ∂L/∂x is needed only at the inked windows (plus one per-channel total for the background's share
 of ∂L/∂b_c); and ∂L/∂W1 = Σ_n g_n ⊗ xd_n + (Σ_n g_n) ⊗ base is built once per batch from sparse
-records (``dense1_weight_grad``, in the fixed-point lanes of lanes.py).
-The weights are fixed while a Network exists: the engine builds a new one after every update
-(once per batch).
+records (dense_gradients.py). The weights are fixed while a Network exists: the engine builds a
+new one after every update (once per batch) — a Network is a cache of the weights' product forms.
 
 Two kinds of network, one code path: an ``exact`` one computes in float64 throughout (saliency,
 and every network with a second conv layer); the other (training, prediction, inspection) runs
-the hot spots in fixed-point integer "lanes" (lanes.py) — conv1 from the pixel bytes
-(PackedFirstConvPool), W1·x, W1ᵀ·g and W2ᵀ·g (PackedMatrix) — and the engine forms ∂L/∂W1 and
-∂L/∂W2 there too (``dense1_weight_totals``, ``outer_product_sum``) and steps W1 in them
-(lane_weights.py): relative errors of ≈ 1e-9 to 1e-7, far below what separates two training
+the hot spots in fixed-point integer "lanes" (lanes/) — conv1 from the pixel bytes
+(lanes/packed_first_conv.py), W1·x, W1ᵀ·g and W2ᵀ·g (lanes/packed_matrix.py) — and the engine
+forms ∂L/∂W1 and ∂L/∂W2 there too (dense_gradients.py) and steps W1 in them
+(lanes/lane_weights.py): relative errors of ≈ 1e-9 to 1e-7, far below what separates two training
 runs, and several times faster. Numbers a lane cannot scale (inf, nan, tiny, huge) go to floats.
 """
 
@@ -34,7 +33,6 @@ runs, and several times faster. Numbers a lane cannot scale (inf, nan, tiny, hug
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
@@ -46,32 +44,32 @@ from cnn_tui.core.engines.python.first_conv import (
     ALL_WINDOWS,
     POOL_SIDE,
     WINDOWS,
+    ConvOutputs,
     FirstConvPool,
-    PackedFirstConvPool,
+    Pixels,
     active_windows,
 )
-from cnn_tui.core.engines.python.lanes.outer_products import (
-    outer_product_sum,
-    outer_product_sum_float,
-    outer_product_totals,
-)
+from cnn_tui.core.engines.python.lanes.packed_first_conv import PackedFirstConvPool
 from cnn_tui.core.engines.python.lanes.packed_matrix import PackedMatrix
 from cnn_tui.core.engines.python.lanes.primitives import lane_scalable, row_norm_peak
 
 EPSILON = 1e-10  # the report's ε in −log(p + ε)
 
-Params = dict[str, list]  # conv weights/biases: flat lists; dense weights: lists of rows
+Rows = list[list[float]]
+Conv2Trace = tuple[list[tuple[float, ...]], list[list[float]], list[list[float]]]
+"""What conv2's backward pass needs: (its input patch per conv position, z per channel, pooled
+per channel)."""
 
 
 @dataclass(slots=True)
 class Trace:
     """What a forward pass keeps for its backward pass (one image)."""
 
-    x: Sequence[float] | bytes  # the 784 pixels, as conv1 reads them
+    x: Pixels  # the 784 pixels, as conv1 read them
     windows: Sequence[int]  # conv1 windows computed (active ones, or all)
-    zs: list  # conv1 outputs per channel: (z0, z1, z2, z3, top) (see FirstConvPool.forward)
+    zs: list[ConvOutputs]  # conv1 outputs per channel (see first_conv.py)
     pooled1: list[list[float]]  # per channel, at ``windows``
-    conv2: tuple | None  # (input, patches, z, pooled) of conv2
+    conv2: Conv2Trace | None
     features: list[int]  # indices k with xd_k ≠ 0
     values: list[float]  # xd_k at those indices
     z1: list[float]  # H pre-activations of dense1
@@ -81,54 +79,59 @@ class Trace:
 
 
 class Network:
-    """Forward and backward of one image with fixed weights ``params`` (see ``Params``)."""
+    """Forward and backward of one image with fixed weights."""
 
     def __init__(
         self,
-        params: Params,
+        vectors: dict[str, list[float]],
+        w2: Rows,
+        dense1: PackedMatrix | Rows,
         has_conv2: bool,
         exact: bool = False,
-        dense1: PackedMatrix | None = None,
     ) -> None:
-        """``dense1``: W1 already packed (the engine keeps it in lanes while training); then
-        params["dense1.weight"] is not read unless the network must compute in floats."""
-        self.p = params
+        """``vectors``: conv kernels and every bias by canonical name; ``w2``: dense2's 10 rows;
+        ``dense1``: W1 as float rows, or already packed (the engine keeps it in lanes while
+        training the one-conv network)."""
         # Training the one-conv network runs its hot spots — conv1 forward, z1 = W1·x and
-        # ∂L/∂x = W1ᵀ·∂L/∂z1 — in fixed-point lanes (lanes.py): conv1 exact to ≈ 2^-31, the dense1
-        # products to ≈ 1e-7 relative, several times faster (its input is sparse). Floats when
-        # ``exact``, after a second conv layer (a small dense input: floats keep that network
-        # float64-exact), or when weights are not finite or too tiny or huge for a lane's scale.
+        # ∂L/∂x = W1ᵀ·∂L/∂z1 — in fixed-point lanes: conv1 exact to ≈ 2^-31, the dense1 products
+        # to ≈ 1e-7 relative, several times faster (its input is sparse). Floats when ``exact``,
+        # after a second conv layer (a small dense input: floats keep that network float64-exact),
+        # or when weights are not finite or too tiny or huge for a lane's scale (then the engine
+        # does not hold W1 packed either).
+        w1c, b1c = vectors["conv1.weight"], vectors["conv1.bias"]
         lanes = (
             not exact
             and not has_conv2
-            and PackedFirstConvPool.can_pack(params["conv1.weight"], params["conv1.bias"])
-            and lane_scalable(row_norm_peak(params["dense2.weight"]))
-            and (dense1 is not None or lane_scalable(row_norm_peak(params["dense1.weight"])))
+            and isinstance(dense1, PackedMatrix)
+            and PackedFirstConvPool.can_pack(w1c, b1c)
+            and lane_scalable(row_norm_peak(w2))
         )
-        conv1_class = PackedFirstConvPool if lanes else FirstConvPool
-        self.conv1 = conv1_class(params["conv1.weight"], params["conv1.bias"])
+        self.conv1: FirstConvPool | PackedFirstConvPool = (
+            PackedFirstConvPool(w1c, b1c) if lanes else FirstConvPool(w1c, b1c)
+        )
         c1 = self.conv1.channels
         self.conv2 = (
-            ConvPool(c1, POOL_SIDE, params["conv2.weight"], params["conv2.bias"])
+            ConvPool(c1, POOL_SIDE, vectors["conv2.weight"], vectors["conv2.bias"])
             if has_conv2
             else None
         )
-        if lanes:
-            self.dense1 = dense1 or PackedMatrix(params["dense1.weight"])
+        self.dense1: PackedMatrix | FloatMatrix
+        if isinstance(dense1, PackedMatrix):
+            self.dense1 = dense1 if lanes else FloatMatrix(dense1.float_rows())
         else:
-            self.dense1 = FloatMatrix(dense1.float_rows() if dense1 else params["dense1.weight"])
-        self.w2 = params["dense2.weight"]
-        self.dense2 = PackedMatrix(self.w2) if lanes else FloatMatrix(self.w2)  # for W2ᵀ·g
+            self.dense1 = FloatMatrix(dense1)
+        self.w2, self.b2 = w2, vectors["dense2.bias"]
+        self.dense2 = PackedMatrix(w2) if lanes else FloatMatrix(w2)  # for W2ᵀ·g
         # The background constant of each pooled conv1 channel: ReLU(b_c) (0 with conv2: its
         # input is rebuilt densely instead).
-        self.base = [0.0] * c1 if has_conv2 else [max(b, 0.0) for b in params["conv1.bias"]]
+        self.base = [0.0] * c1 if has_conv2 else [max(b, 0.0) for b in b1c]
         # R[:, c] = Σ_{k in channel c} W1[:, k], for W1·base = Σ_c base_c·R[:, c] and the
-        # background's share of ∂L/∂b_c
+        # background's share of ∂L/∂b_c (empty where base_c = 0: not needed)
         self.channel_totals = [
-            self.dense1.column_sums(c * WINDOWS, (c + 1) * WINDOWS) if b else None
+            self.dense1.column_sums(c * WINDOWS, (c + 1) * WINDOWS) if b else []
             for c, b in enumerate(self.base)
         ]
-        z1_base = list(params["dense1.bias"])  # b1 + W1·base: the output for a blank image
+        z1_base = list(vectors["dense1.bias"])  # b1 + W1·base: the output for a blank image
         for base_c, total in zip(self.base, self.channel_totals):
             if base_c:
                 z1_base = list(map(add, z1_base, map(mul, total, repeat(base_c))))
@@ -137,17 +140,21 @@ class Network:
     # ----------------------------------------------------------------------------- forward
     def forward(self, image: bytes, dense: bool = False) -> Trace:
         """One 784-byte image through the network; ``dense`` computes every conv1 window."""
-        pixels = self.conv1.pixels(image)
-        return self.forward_pixels(pixels, ALL_WINDOWS if dense else active_windows(image))
+        windows = ALL_WINDOWS if dense else active_windows(image)
+        return self._forward_from(windows, *self.conv1.forward_image(image, windows))
 
-    def forward_pixels(
-        self, x: Sequence[float] | bytes, windows: Sequence[int] = ALL_WINDOWS
+    def forward_pixels(self, x: Sequence[float]) -> Trace:
+        """784 float pixels in [0, 1] through a float network, every conv1 window computed (for
+        gradient checks against the input)."""
+        assert isinstance(self.conv1, FirstConvPool), "float pixels need the float conv1"
+        return self._forward_from(ALL_WINDOWS, x, *self.conv1.forward(x, ALL_WINDOWS))
+
+    def _forward_from(
+        self, windows: Sequence[int], x: Pixels, zs: list[ConvOutputs], pooled1: list[list[float]]
     ) -> Trace:
-        """784 pixels through the network, computing conv1 at ``windows`` only (the others must
-        see an all-zero 4×4 patch). Pixels as conv1 reads them (``conv1.pixels``): floats in
-        [0, 1], or the image bytes for the packed conv1 of a training network."""
-        zs, pooled1 = self.conv1.forward(x, windows)
-        conv2 = None
+        """The rest of the network after conv1 (computed at ``windows`` only: the others saw an
+        all-zero 4×4 patch)."""
+        conv2: Conv2Trace | None = None
         if self.conv2 is None:
             # xd = pooled − ReLU(b_c) at active windows (0 at background windows by construction)
             features: list[int] = []
@@ -165,7 +172,7 @@ class Network:
                     channel[w] = v
                 grid.extend(channel)
             patches, z2, pooled2 = self.conv2.forward(grid)
-            conv2 = (grid, patches, z2, pooled2)
+            conv2 = (patches, z2, pooled2)
             values = [v for pooled_o in pooled2 for v in pooled_o]  # flatten CHW
             features = list(range(len(values)))
         # keep only non-zero xd: the rest adds nothing to W1·xd
@@ -175,29 +182,24 @@ class Network:
         z1 = list(map(add, self.z1_base, self.dense1.times(nonzero_features, nonzero_values)))
         hidden = list(map(max, z1, repeat(0.0)))  # h = ReLU(z1)
         # logits = W2·h + b2                             (10)
-        logits = [b + dot(row, hidden) for row, b in zip(self.w2, self.p["dense2.bias"])]
+        logits = [b + dot(row, hidden) for row, b in zip(self.w2, self.b2)]
         return Trace(
             x, windows, zs, pooled1, conv2, nonzero_features, nonzero_values, z1, hidden,
             logits, softmax(logits),
         )  # fmt: skip
-
-    @staticmethod
-    def loss(trace: Trace, label: int) -> float:
-        """−log(p_label + ε)."""
-        return -math.log(trace.probabilities[label] + EPSILON)
 
     # ---------------------------------------------------------------------------- backward
     def backward(
         self,
         trace: Trace,
         grad_logits: Sequence[float],
-        grads: Params,
+        grads: dict[str, list[float]],
         grad_input: list[float] | None = None,
     ) -> list[float]:
-        """Accumulate every parameter's gradient into ``grads`` except the dense weights.
+        """Accumulate every parameter's gradient into ``grads`` except the dense weights'.
 
-        Returns ∂L/∂z1 (H), from which the caller forms ∂L/∂W1 = ∂L/∂z1 ⊗ x once per batch (see
-        ``dense1_weight_grad``), as it forms ∂L/∂W2 = ∂L/∂logits ⊗ h. With ``grad_input``
+        Returns ∂L/∂z1 (H), from which the caller forms ∂L/∂W1 = ∂L/∂z1 ⊗ x once per batch
+        (dense_gradients.py), as it forms ∂L/∂W2 = ∂L/∂logits ⊗ h. With ``grad_input``
         (784 zeros) also accumulates ∂L/∂x.
         """
         # dense2: ∂L/∂b2 = g, ∂L/∂h = W2ᵀ·g  (∂L/∂W2 = g ⊗ h: ``dense2_weight_grad``)
@@ -230,7 +232,8 @@ class Network:
                 trace.x, windows, trace.zs, trace.pooled1, grad_pooled, g_w1c, g_b1c, grad_input
             )
             return grad_z1
-        grid, patches, z2, pooled2 = trace.conv2
+        assert trace.conv2 is not None, "a two-conv network's trace has conv2's part"
+        patches, z2, pooled2 = trace.conv2
         grad_flat = grad_features(grad_z1)
         grad_grid = self.conv2.backward(
             patches, z2, pooled2, grad_flat, grads["conv2.weight"], grads["conv2.bias"]
@@ -246,65 +249,3 @@ class Network:
             trace.x, windows, trace.zs, trace.pooled1, grad_pooled, g_w1c, g_b1c, grad_input
         )
         return grad_z1
-
-
-def dense1_weight_grad(
-    records: list[tuple[list[int], list[float], list[float]]],
-    features: int,
-    base: list[float],
-    grad_bias: list[float],
-    exact: bool = False,
-) -> list[list[float]]:
-    """∂L/∂W1 = Σ_images ∂L/∂z1 ⊗ x, as H rows of F, from (nonzero features, xd, ∂L/∂z1)
-    records.
-
-    x = base + xd, so Σ_n g_n ⊗ x_n = Σ_n g_n ⊗ xd_n + (Σ_n g_n) ⊗ base, and Σ_n g_n is the batch's
-    ∂L/∂b1 (``grad_bias``): the background is one more term of the same sum, with a dense vector
-    (base_c repeated over channel c's windows). ``outer_product_sum`` does the sum in packed
-    fixed-point lanes (≈ 1e-9 relative error; see lanes.py), or in floats when ``exact``.
-    """
-    lefts, rights = _dense1_terms(records, features, base, grad_bias)
-    if exact:
-        return outer_product_sum_float(lefts, rights, features)
-    return outer_product_sum(lefts, rights, features)
-
-
-def dense1_weight_totals(
-    records: list[tuple[list[int], list[float], list[float]]],
-    features: int,
-    base: list[float],
-    grad_bias: list[float],
-    unit: float,
-) -> list[tuple[int, int]] | None:
-    """∂L/∂W1 as packed rows (T_j, m_j), row j = T_j / (unit·2^m_j) (``outer_product_totals``;
-    see ``dense1_weight_grad`` for the sum); None if an input is not finite."""
-    lefts, rights = _dense1_terms(records, features, base, grad_bias)
-    return outer_product_totals(lefts, rights, features, unit)
-
-
-def _dense1_terms(
-    records: list[tuple[list[int], list[float], list[float]]],
-    features: int,
-    base: list[float],
-    grad_bias: list[float],
-) -> tuple[list, list]:
-    """The (∂L/∂z1, sparse x) pairs whose outer products sum to ∂L/∂W1, background included."""
-    lefts = [grad_z1 for _, _, grad_z1 in records]
-    rights = [(nonzero, values) for nonzero, values, _ in records]
-    if any(base):
-        per_channel = features // len(base)
-        lefts.append(grad_bias)
-        rights.append((range(features), [b for b in base for _ in range(per_channel)]))
-    return lefts, rights
-
-
-def dense2_weight_grad(
-    grad_logits: list[list[float]], hiddens: list[list[float]], exact: bool = False
-) -> list[list[float]]:
-    """∂L/∂W2 = Σ_images ∂L/∂logits ⊗ h, as 10 rows of H, in lanes (or floats when ``exact``)."""
-    width = len(hiddens[0]) if hiddens else 0
-    # h = ReLU(z1) is about half zeros: keep its non-zero entries only
-    rights = [(list(compress(range(width), h)), list(compress(h, h))) for h in hiddens]
-    if exact:
-        return outer_product_sum_float(grad_logits, rights, width)
-    return outer_product_sum(grad_logits, rights, width)

@@ -1,5 +1,5 @@
 """Provides ``outer_product_totals`` and ``outer_product_sum``: Σ_i a_i ⊗ b_i over a batch (the
-dense layers' weight gradients) in fixed-point lanes (lanes.py), and the plain-float reference."""
+dense layers' weight gradients) in fixed-point lanes (primitives.py), and the same in floats."""
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
 
@@ -21,6 +21,9 @@ from cnn_tui.core.engines.python.lanes.primitives import (
     unpack,
 )
 
+PackedRows = list[tuple[int, int]]
+"""A matrix as packed rows (T_j, m_j): row j = T_j / (unit·2^m_j) for the unit it was made with."""
+
 VECTOR_BITS = 31  # |quantised b_i| ≤ 2^31
 COEFFICIENT_BITS = 30  # Σ_i |quantised a_i[j]|·|B_i| ≤ 2^(31+30) (a coefficient alone ≤ 2^31)
 # Their product, summed over a row's terms, is ≤ 2^61 by the choice of scales: half the lane's
@@ -32,7 +35,7 @@ def outer_product_totals(
     rights: Sequence[tuple[Sequence[int], Sequence[float]]],
     size: int,
     unit: float = 1.0,
-) -> list[tuple[int, int]] | None:
+) -> PackedRows | None:
     """Σ_i a_i ⊗ b_i as H packed rows: row j = T_j / (unit·2^m_j) for the returned (T_j, m_j).
 
     Args:
@@ -74,7 +77,7 @@ def outer_product_totals(
         kept.append(left)
     if not kept:
         return [(0, 0)] * (len(lefts[0]) if lefts else 0)
-    totals: list[tuple[int, int]] = []
+    totals: PackedRows = []
     for column in zip(*kept):  # column = (a_i[j] for each kept i): row j's coefficients
         bound = sum(map(mul, map(abs, column), peaks))  # Σ_i |a_i[j]|·max|b_i|
         if bound == 0.0:
@@ -125,7 +128,7 @@ def outer_product_sum_float(
 ) -> list[list[float]]:
     """The same Σ_i a_i ⊗ b_i in plain float64 (row j += a_i[j]·b_i): exact to rounding, ≈ 4×
     slower on the default network. Used where the dense layer's input is small and dense (after
-    a second conv layer), and as the reference in tests."""
+    a second conv layer), and in tests to check the lanes against."""
     rows = [[0.0] * size for _ in range(len(lefts[0]) if lefts else 0)]
     for left, (indices, values) in zip(lefts, rights):
         for row, a in zip(rows, left):

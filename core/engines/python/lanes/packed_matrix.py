@@ -1,5 +1,5 @@
 """Provides ``PackedMatrix``: a fixed weight matrix times many vectors, in fixed-point lanes
-(lanes.py) — dense1's W·x and Wᵀ·g, and dense2's Wᵀ·g, while training."""
+(primitives.py) — dense1's W·x and Wᵀ·g, and dense2's Wᵀ·g, while training."""
 
 # ruff: noqa: B905  (zip in hot loops: lengths are equal by construction; strict= costs time)
 
@@ -23,6 +23,9 @@ from cnn_tui.core.engines.python.lanes.primitives import (
     unpack,
 )
 
+FloatRows = Callable[[], Sequence[Sequence[float]]]
+"""Gives the float rows a packed matrix was rounded from (formed on demand)."""
+
 WEIGHT_BITS = 31  # |quantised W[j, k]| ≤ 2^31 in a PackedMatrix
 SUM_BITS = 30  # Σ_k |quantised x_k| ≤ 2^30: every lane of Σ_k x_k·W[:, k] stays within 2^61
 
@@ -43,10 +46,16 @@ class PackedMatrix:
     Non-finite vectors fall back to plain floats (``FloatMatrix``), which propagate inf and nan.
     """
 
-    def __init__(self, rows: Sequence[Sequence[float]], peak: float | None = None) -> None:
+    def __init__(
+        self,
+        rows: Sequence[Sequence[float]],
+        peak: float | None = None,
+        float_rows: FloatRows | None = None,
+    ) -> None:
         """``rows``: H rows of F floats; ``peak``: a bound on max|W| to scale for (by default the
         largest row norm, which is ≥ max|W|: math.hypot is a C loop, ≈ 3× cheaper than max and
-        min). The peak must be ``lane_scalable``."""
+        min). The peak must be ``lane_scalable``. ``float_rows``: where the floats come from when
+        a vector has no fixed-point form (by default ``rows`` themselves)."""
         self.height = height = len(rows)
         self.width = width = len(rows[0])
         if peak is None:
@@ -65,8 +74,8 @@ class PackedMatrix:
         self.columns = [pack_rounded(words[k::width], offset) for k in range(width)]
         self.top_rows = lane_top_bits(width)
         self.top_columns = lane_top_bits(height)
-        self.float_rows: Callable[[], Sequence[Sequence[float]]] = lambda: rows
-        self._floats: FloatMatrix | None = None
+        self.float_rows: FloatRows = float_rows or (lambda: rows)
+        self._float_cache: FloatMatrix | None = None  # the same products in floats, if needed
 
     @classmethod
     def from_packed_rows(
@@ -74,7 +83,8 @@ class PackedMatrix:
         rows: list[int],
         width: int,
         scale: float,
-        float_rows: Callable[[], Sequence[Sequence[float]]],
+        *,
+        float_rows: FloatRows,
     ) -> PackedMatrix:
         """The matrix whose rows are already rounded and packed: P(round(W[j, :]·``scale``)).
 
@@ -93,14 +103,14 @@ class PackedMatrix:
             flat.extend(unpack(row, width, top_rows))
         matrix.columns = [pack(flat[k::width], top_columns) for k in range(width)]
         matrix.float_rows = float_rows
-        matrix._floats = None
+        matrix._float_cache = None
         return matrix
 
     def floats(self) -> FloatMatrix:
         """The same products in plain floats (for inputs that have no fixed-point form)."""
-        if self._floats is None:
-            self._floats = FloatMatrix(self.float_rows())
-        return self._floats
+        if self._float_cache is None:
+            self._float_cache = FloatMatrix(self.float_rows())
+        return self._float_cache
 
     def times(self, indices: Sequence[int], values: Sequence[float]) -> list[float]:
         """W·x for the F-vector x that is ``values`` at ``indices`` and 0 elsewhere (H floats)."""

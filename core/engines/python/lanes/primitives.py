@@ -2,7 +2,7 @@
 loops are big-integer operations in C — packing and unpacking, rounding floats into them, and
 lane-by-lane shift, ReLU and max. packed_matrix.py multiplies by a fixed matrix with them,
 outer_products.py forms weight gradients, lane_weights.py steps dense1's weights, and
-first_conv.py runs the conv layer.
+packed_first_conv.py runs the first conv layer.
 
 Packing: a vector v of n integers, |v_k| < 2^62, is the signed int P(v) = Σ_k v_k·2^(64k).
 P is linear — P(d·u + e·v) = d·P(u) + e·P(v) for integers d, e — as long as every lane of the
