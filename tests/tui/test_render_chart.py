@@ -132,3 +132,15 @@ def test_thin_keeps_the_last_point() -> None:
     kept = thin(points, 3)
     assert len(kept) <= 4 and kept[-1] == (9.0, 9.0) and kept[0] == (0.0, 0.0)
     assert thin(points, 0) == () and thin([], 5) == ()
+
+
+def test_y_labels_are_evenly_spaced_at_every_height() -> None:
+    data = ChartData(x_range=(0, 100), line=tuple((x, 0.3 + 3.4 * (1 - x / 100)) for x in
+                                                  range(101)))  # fmt: skip
+    for height in range(5, 30):
+        rows = text(chart_lines(data, 40, height, {}))[:-2]
+        labelled = [(r, float(row.split("┤")[0])) for r, row in enumerate(rows) if "┤" in row]
+        assert labelled, height
+        gaps = [b[0] - a[0] for a, b in zip(labelled, labelled[1:], strict=False)]
+        steps = {round(a[1] - b[1], 9) for a, b in zip(labelled, labelled[1:], strict=False)}
+        assert all(g >= 2 for g in gaps) and len(steps) <= 1, (height, labelled)

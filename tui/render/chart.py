@@ -14,6 +14,7 @@ a map from role name to a Rich style (None: the widget's own colour). Roles: "ax
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -143,11 +144,7 @@ def chart_lines(data: ChartData, width: int, height: int, styles: Styles) -> lis
         return [SizedLine([Segment("(too small)".ljust(width)[:width])], width)]
     plot = _Plot(data, axis, plot_columns, plot_rows)
     plot.paint(data)
-    tick_rows: dict[int, str] = {}  # a label needs a free row on each side
-    for tick, label in zip(axis.ticks, axis.labels, strict=True):
-        dy = plot.dot_y(tick)
-        if dy is not None and all(abs(dy // 4 - row) >= 2 for row in tick_rows):
-            tick_rows[dy // 4] = label
+    tick_rows = _tick_rows(plot, axis)
     axis_style, label_style = styles.get("axis"), styles.get("label")
     lines: list[Line] = []
     for row in range(plot_rows):
@@ -157,6 +154,30 @@ def chart_lines(data: ChartData, width: int, height: int, styles: Styles) -> lis
         lines.append(SizedLine([*left, *plot.row_segments(row, styles)], width))
     lines.extend(_x_axis(plot, data, label_width, width, axis_style, label_style))
     return lines
+
+
+def _tick_rows(plot: _Plot, axis: Axis) -> dict[int, str]:
+    """Plot row → y label. Labels need a free row between them; where rounding to rows puts
+    two closer, every k-th tick is kept instead — the rounder ones first (1, 2, 3 of 0.5 … 3.5)
+    — so the labels stay evenly spaced."""
+    placed = [(t, dy // 4, label) for t, label in zip(axis.ticks, axis.labels, strict=True)
+              if (dy := plot.dot_y(t)) is not None]  # fmt: skip
+    step = placed[1][0] - placed[0][0] if len(placed) > 1 else 1.0
+    for k in range(1, len(placed)):
+
+        def roundness(offset: int, k: int = k) -> int:
+            ticks = [t for t, _, _ in placed[offset::k]]
+            if axis.log:  # decades first
+                return sum(math.isclose(t, 10 ** round(math.log10(t))) for t in ticks)
+            return sum(abs(t / (k * step) - round(t / (k * step))) < 1e-6 for t in ticks)
+
+        for offset in sorted(range(k), key=roundness, reverse=True):
+            kept = placed[offset::k]
+            if len(kept) >= 2 and all(
+                a[1] - b[1] >= 2 for a, b in zip(kept, kept[1:], strict=False)
+            ):
+                return {row: label for _, row, label in kept}
+    return {row: label for _, row, label in placed[-1:]}
 
 
 def _x_axis(
