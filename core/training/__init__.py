@@ -1,1 +1,2 @@
-"""Training: the one loop, its run state, evaluation, the learning check, the UI link, metrics."""
+"""Training: the one loop (trainer.py) and its helpers, the shared test-set evaluation, the
+learning check, the link to a UI, and the metrics file."""
