@@ -1,14 +1,20 @@
 """CPU used by the dashboard's UI process while a real trainer (NumPy engine, separate process)
-trains, per terminal size, with the time spent building each panel.
+trains, per terminal size — in Textual's headless driver (with the time spent building each
+panel) or, with ``--terminal``, in a real terminal (tmux), with the first frame's time.
 
-For each size: start ``DashboardApp`` over a ``ProcessLink`` (Textual's headless driver: every
-panel is built and composited, only the terminal write is skipped), let it warm up, then measure
-for ``--seconds``: the UI process's CPU time / wall time (all its threads; the trainer is another
-process), the trainer's images/s, and per panel the total build time and the number of repaints.
+Headless (default): ``DashboardApp`` over a ``ProcessLink``; every panel is built and
+composited, only the terminal write is skipped. After ``--warmup`` seconds it measures for
+``--seconds``: the UI process's CPU time / wall time (all its threads; the trainer is another
+process), the trainer's images/s, the events drained per second, and per panel the build time
+and the repaints per second.
 
-    /work/venv/bin/python benchmarks/bench_ui_cpu.py --data /work/shared/data/mnist [--seconds 10]
+``--terminal``: ``cnn-tui train`` in a detached tmux session of each size (truecolor), the
+seconds until "Loss" is on screen, then the UI process's CPU ticks from /proc over ``--seconds``
+— the write to the terminal included.
 
-The machine is shared: compare sizes and versions within one run.
+    python benchmarks/bench_ui_cpu.py --data /work/shared/data/mnist [--seconds 10] [--terminal]
+
+The machine is shared: compare sizes and versions within one run, and repeat (``--repeats``).
 """
 
 from __future__ import annotations
@@ -16,11 +22,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import shutil
 import statistics
+import subprocess
+import sys
 import time
 from collections import defaultdict
+from pathlib import Path
 
 SIZES = ((80, 24), (140, 45), (200, 50))
+ROOT = Path(__file__).resolve().parent.parent
 
 
 async def measure(data: str, size: tuple[int, int], seconds: float, warmup: float) -> dict:
@@ -80,25 +91,92 @@ async def measure(data: str, size: tuple[int, int], seconds: float, warmup: floa
     }
 
 
+def _tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def _ui_pid(pane_pid: int) -> int:
+    """The dashboard's process: the pane's own process, or its child that runs the CLI."""
+    for pid in (pane_pid, *map(int, _children(pane_pid))):
+        if b"cnn_tui.tui.cli" in Path(f"/proc/{pid}/cmdline").read_bytes():
+            return pid
+    return pane_pid
+
+
+def _children(pid: int) -> list[str]:
+    out = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True, check=False)
+    return out.stdout.split()
+
+
+def _cpu_ticks(pid: int) -> int:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])  # utime + stime (fields 14, 15 of proc(5))
+
+
+def measure_terminal(data: str, size: tuple[int, int], seconds: float, warmup: float) -> dict:
+    """The dashboard in a real terminal: first frame, then CPU % of the UI process."""
+    session = f"bench-ui-cpu-{os.getpid()}"
+    command = (
+        f"env TERM=xterm-256color COLORTERM=truecolor OPENBLAS_NUM_THREADS=1 {sys.executable} "
+        f"-m cnn_tui.tui.cli train --data {data} --epochs 40 --no-snapshots"
+    )
+    started = time.perf_counter()
+    _tmux("-f", "/dev/null", "new-session", "-d", "-s", session, "-x", str(size[0]),
+          "-y", str(size[1]), "-c", str(ROOT), command)  # fmt: skip
+    try:
+        while "Loss" not in _tmux("capture-pane", "-p", "-t", session):
+            if time.perf_counter() - started > 30:
+                raise RuntimeError("the dashboard did not show within 30 s")
+            time.sleep(0.02)
+        first_frame = time.perf_counter() - started
+        time.sleep(warmup)
+        pid = _ui_pid(int(_tmux("list-panes", "-t", session, "-F", "#{pane_pid}").split()[0]))
+        ticks0, wall0 = _cpu_ticks(pid), time.perf_counter()
+        time.sleep(seconds)
+        ticks, wall = _cpu_ticks(pid) - ticks0, time.perf_counter() - wall0
+        _tmux("send-keys", "-t", session, "q")
+        time.sleep(1.5)
+    finally:
+        _tmux("kill-session", "-t", session)
+    return {"cpu": ticks / os.sysconf("SC_CLK_TCK") / wall, "first_frame": first_frame}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", default=os.environ.get("CNN_TUI_DATA", "data/mnist"))
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--sizes", default=",".join(f"{w}x{h}" for w, h in SIZES))
+    parser.add_argument("--terminal", action="store_true", help="in tmux, terminal writes too")
+    parser.add_argument("--repeats", type=int, default=1, help="runs per size (median shown)")
     args = parser.parse_args()
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     sizes = [tuple(int(v) for v in s.split("x")) for s in args.sizes.split(",")]
+    if args.terminal:
+        if not shutil.which("tmux"):
+            sys.exit("bench_ui_cpu: --terminal needs tmux")
+        print("| size | UI CPU % of a core, median (all runs) | first frame s, median |")
+        print("|---|---|---|")
+        for size in sizes:
+            runs = [measure_terminal(args.data, size, args.seconds, args.warmup)  # type: ignore[arg-type]
+                    for _ in range(args.repeats)]  # fmt: skip
+            cpus = [100 * r["cpu"] for r in runs]
+            every = ", ".join(f"{c:.1f}" for c in cpus)
+            frame = statistics.median(r["first_frame"] for r in runs)
+            print(f"| {size[0]}×{size[1]} | {statistics.median(cpus):.1f} ({every}) | "
+                  f"{frame:.2f} |", flush=True)  # fmt: skip
+        return
     print("| size | UI CPU % of a core | trainer img/s | events/s "
           "| per panel: build ms/s (repaints/s) |")  # fmt: skip
     print("|---|---|---|---|---|")
     for size in sizes:
-        r = asyncio.run(measure(args.data, size, args.seconds, args.warmup))  # type: ignore[arg-type]
-        panels = ", ".join(
-            f"{n} {1000 * s:.0f} ({k:.1f})" for n, (s, k) in sorted(r["build"].items())
-        )
-        print(f"| {size[0]}×{size[1]} | {100 * r['cpu']:.1f} | {r['rate']:,.0f} | "
-              f"{r['events_per_s']:.1f} | {panels} |", flush=True)  # fmt: skip
+        for _ in range(args.repeats):
+            r = asyncio.run(measure(args.data, size, args.seconds, args.warmup))  # type: ignore[arg-type]
+            panels = ", ".join(
+                f"{n} {1000 * s:.0f} ({k:.1f})" for n, (s, k) in sorted(r["build"].items())
+            )
+            print(f"| {size[0]}×{size[1]} | {100 * r['cpu']:.1f} | {r['rate']:,.0f} | "
+                  f"{r['events_per_s']:.1f} | {panels} |", flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":
