@@ -4,12 +4,14 @@ and that no widget needs plotext."""
 
 from __future__ import annotations
 
+import math
 import subprocess
 import sys
 
 import pytest
 from textual.pilot import Pilot
 
+from cnn_tui.core.contract import events as ev
 from cnn_tui.tui.dashboard.app import DashboardApp
 from cnn_tui.tui.widgets.charts import AccuracyChart, LossChart
 from cnn_tui.tui.widgets.line_panel import LinePanel
@@ -50,6 +52,20 @@ async def test_loss_chart_draws_every_mark_of_the_run() -> None:
             assert glyph in text, glyph
         assert "2,500" in text.splitlines()[-1]  # step labels under the axis
         assert str(loss.border_title).startswith("Loss 0.") and "EMA 0.95" in str(loss.border_title)
+
+
+async def test_a_divergence_after_the_last_point_is_marked_at_the_edge() -> None:
+    app = scripted_app()
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(pilot)
+        loss = panel(app, "loss")
+        assert "✕" not in picture(loss)
+        step = app.state.step
+        app.state.apply(ev.Diverged(step + 1, math.inf, step, "loss became inf"))
+        loss.repaint()
+        top = loss.render_line(0).text
+        assert top.rstrip().endswith("✕")  # the last column: its batch has no loss to plot
+        assert "●" in "".join(loss.render_line(y).text[-3:] for y in range(loss.size.height))
 
 
 async def test_theme_switch_recolours_the_cached_strips() -> None:

@@ -43,6 +43,12 @@ LOSS_LEGEND_SHORT = "[$foreground 45%]·[/] batch [$text-primary]─[/] EMA [$te
 ACCURACY_LEGEND = "[$text-success]─[/] train (EMA)  [$text-accent]●[/] test"
 
 
+def _x_range(xs: list[float], last_step: int) -> tuple[float, float]:
+    """First point to the last step (a point is the mean step of its batches, so the last one
+    sits a little before the last step: where the latest evaluation or mark is)."""
+    return xs[0], max(xs[-1], float(last_step))
+
+
 def _waiting() -> Text:
     return Text("waiting for the first batches…", style="dim", no_wrap=True)
 
@@ -90,16 +96,17 @@ class LossChart(ChartPanel):
             return _waiting()
         smooth = ema(ys, ns, self.smoothing)
         self.set_titles(title=self._title(smooth[-1]))
-        lo, hi = xs[0], xs[-1]
+        lo, hi = _x_range(xs, state.losses.last_step)
         # the faint cloud: about three bucket means a column, so the batches' spread shows
         cloud_x, cloud_y, _ = state.losses.points(3 * width)
-        evals = [(e.step, e.loss) for e in state.evaluations
-                 if lo <= e.step <= hi and math.isfinite(e.loss)]  # fmt: skip
+        evals = [(min(e.step, hi), e.loss) for e in state.evaluations
+                 if e.step >= lo and math.isfinite(e.loss)]  # fmt: skip
         starts = [float(s) for s in state.epoch_starts if lo <= s <= hi]
+        # a mark after the last point (a divergence: its batch has no loss) sits at the edge
         marks = [
-            Mark(m.step, *MARKS.get(m.kind, ("▼", "change")))
+            Mark(min(m.step, hi), *MARKS.get(m.kind, ("▼", "change")))
             for m in state.markers
-            if lo <= m.step <= hi
+            if m.step >= lo
         ]
         # where marks share a column the most important shows: drawn last
         order = ("change", "resume", "pause", "diverged")
@@ -131,12 +138,13 @@ class AccuracyChart(ChartPanel):
         if not xs:
             return _waiting()
         smooth = [100 * v for v in ema(ys, ns, ACCURACY_SMOOTHING)]
-        evals: list[Point] = [(e.step, 100 * e.accuracy) for e in state.evaluations
-                              if xs[0] <= e.step <= xs[-1]]  # fmt: skip
+        lo, hi = _x_range(xs, state.accuracies.last_step)
+        evals: list[Point] = [(min(e.step, hi), 100 * e.accuracy) for e in state.evaluations
+                              if e.step >= lo]  # fmt: skip
         low = min(smooth + [y for _, y in evals])
         floor = max(0.0, min(95.0, math.floor(low / 5) * 5))
         data = ChartData(
-            x_range=(xs[0], xs[-1]),
+            x_range=(lo, hi),
             line=tuple(zip(xs, smooth, strict=True)),
             line_role="train",
             points=thin(evals, width),
