@@ -170,3 +170,7 @@ def parse_momentum(text: str) -> float:
 
 def parse_batch_size(text: str, dataset_size: int = BATCH_SIZE_MAX) -> int:
     return parse_int("batch size", text, 1, min(BATCH_SIZE_MAX, dataset_size))
+
+
+def parse_weight_decay(text: str) -> float:
+    return parse_float("weight decay", text, *WEIGHT_DECAY_RANGE)

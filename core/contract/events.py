@@ -66,6 +66,8 @@ class HistoryRestored:
     epochs: tuple[int, ...]
     evaluations: tuple[EvalRecord, ...]
     changes: tuple[Change, ...]
+    reevaluating: bool = False  # an ``Evaluated`` of the resumed network follows, before any
+    # batch: the history keeps no mistakes (the dashboard's ``m`` needs them)
 
 
 @dataclass(frozen=True, slots=True)

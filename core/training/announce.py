@@ -1,7 +1,8 @@
 """Provides ``opening_events``: what a run says before its first batch.
 
 ``TrainingStarted`` (the architecture, the data, the hyperparameters in force and where the run
-starts), then for a resumed run its whole ``HistoryRestored``, and ``Paused`` if it starts paused.
+starts), then for a resumed run its whole ``HistoryRestored`` (saying whether the trainer evaluates
+the resumed network next), and ``Paused`` if it starts paused.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ def opening_events(
     test_size: int,
     resumed_from: str | None,
     paused: bool,
+    reevaluating: bool = False,
 ) -> list[Event]:
     """The events that open a run at (``epoch``, ``step``), in order."""
     events: list[Event] = [
@@ -55,6 +57,7 @@ def opening_events(
                 epochs=tuple(history.epochs),
                 evaluations=tuple(history.evaluations),
                 changes=tuple(history.changes),
+                reevaluating=reevaluating,
             )
         )
     if paused:

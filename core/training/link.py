@@ -65,6 +65,7 @@ class TrainerSpec:
     snapshot_dir: str | None = None
     run_name: str = "run"
     start_paused: bool = False
+    evaluate_on_resume: bool = True  # a UI shows the resumed run's mistakes (``m``)
     batch_interval: float = 0.05
     sample_interval: float | None = 0.3
     log_path: str | None = None
@@ -90,6 +91,7 @@ def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
             batch_interval=spec.batch_interval,
             sample_interval=spec.sample_interval,
             start_paused=spec.start_paused,
+            evaluate_on_resume=spec.evaluate_on_resume,
         )
         trainer.resumed_from = spec.resumed_from
     except (DataError, ConfigError) as error:

@@ -60,6 +60,8 @@ class Trainer(CommandHandling):
         batch_interval: seconds between ``BatchesEnded`` events (0 sends one per step).
         sample_interval: seconds between ``SampleViewed`` events; None sends them only on request.
         start_paused: wait for ``Resume`` (or ``Step``) before the first batch.
+        evaluate_on_resume: evaluate a resumed run's network before its first batch when its
+            history has evaluations (they keep no mistakes: the dashboard's ``m`` needs them).
     """
 
     def __init__(
@@ -76,6 +78,7 @@ class Trainer(CommandHandling):
         batch_interval: float = 0.05,
         sample_interval: float | None = 0.3,
         start_paused: bool = False,
+        evaluate_on_resume: bool = False,
     ) -> None:
         check_data(config, train, test, state)
         self.config = config
@@ -104,6 +107,7 @@ class Trainer(CommandHandling):
         self._report = BatchReport(emit, batch_interval)
         self._samples = SampleClock(sample_interval)
         self._good = GoodCopy()
+        self._evaluate_resumed = evaluate_on_resume and bool(self.step and self.history.evaluations)
 
     # ----------------------------------------------------------------- public API
     # (and ``request_stop``, from CommandHandling)
@@ -129,6 +133,8 @@ class Trainer(CommandHandling):
         """Train until every epoch is done or a stop arrives; returns the closing event."""
         self._announce()
         try:
+            if self._evaluate_resumed:  # its mistakes are not in the snapshot
+                self._evaluate()
             finished = self._loop()
         except Exception as error:  # report, then let the caller log the traceback
             self.emit(Finished(self.step, self.epoch, "failed", f"{type(error).__name__}: {error}"))
@@ -149,6 +155,7 @@ class Trainer(CommandHandling):
             test_size=len(self.test_data),
             resumed_from=self.resumed_from,
             paused=self.paused,
+            reevaluating=self._evaluate_resumed,
         ):
             self.emit(event)
 
@@ -225,18 +232,22 @@ class Trainer(CommandHandling):
     def _evaluate(self) -> bool:
         """Evaluate on the test set, in chunks so that a stop request (Ctrl+C, quit) is heard
         within one chunk even when the pure-Python engine needs a minute for 10,000 images.
-        Returns False when a stop cut it short (nothing is reported then)."""
+        Returns False when a stop cut it short (nothing is reported then). The same weights
+        evaluated again keep the step and epoch of the last record, which is not repeated."""
+        last = self.history.evaluations[-1] if self.history.evaluations else None
+        again = last if last is not None and last.step == self.step else None
         try:
             evaluated = evaluate_test_set(
                 self.engine,
                 self.test_data,
-                epoch=self.epoch,
+                epoch=again.epoch if again else self.epoch,
                 step=self.step,
                 stop_requested=self._stop.is_set,
             )
         except EvaluationStopped:
             return False
-        self.history.evaluations.append(record(evaluated))
+        if again is None or again.confusion != evaluated.confusion:
+            self.history.evaluations.append(record(evaluated))
         self.emit(evaluated)
         return True
 
