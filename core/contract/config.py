@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 IMAGE_SIDE = 28
 """MNIST images are 28×28 pixels, one channel."""
@@ -114,8 +115,8 @@ class RunConfig:
         if self.precision not in ("float32", "float64"):
             raise ConfigError(f"precision {self.precision!r} is not float32 or float64")
 
-    def with_hyper(self, **changes: float | int) -> RunConfig:
-        """A copy with some hyperparameters changed (validated)."""
+    def with_hyper(self, **changes: Any) -> RunConfig:
+        """A copy with some hyperparameters changed (validated by ``Hyperparameters``)."""
         return replace(self, hyper=replace(self.hyper, **changes))
 
 

@@ -62,7 +62,8 @@ def _overlay_level(ink_level: int, sal_level: int) -> RGB:
     grey = 25 + 70 * ink_level / _INK_STEPS  # the digit stays visible but dim
     a = (abs(sal_level) / _SAL_STEPS) ** 0.7  # lift small gradients a little
     target = (255, 70, 40) if sal_level > 0 else (50, 130, 255)
-    return tuple(round(grey + (t - grey) * a) for t in target)  # type: ignore[return-value]
+    red, green, blue = (round(grey + (t - grey) * a) for t in target)
+    return (red, green, blue)
 
 
 def _overlay_rgb(ink: float, sal: float) -> RGB:
