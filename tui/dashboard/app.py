@@ -14,6 +14,8 @@ Hooks for other parts of the app:
   with the latest evaluation (its mistakes); until then ``m`` only notifies.
 * ``state`` — the ``TrainingState`` (read-only for others); ``send(command)`` — send a command and
   show it as pending; ``dashboard`` — the ``DashboardScreen``.
+* ``screenshot_dir`` — where ``S`` (and the palette's "Screenshot") saves; None: the current
+  directory (``tui/screens/screenshot.py``).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable
 from functools import partial
+from pathlib import Path
 
 from textual import events
 from textual.actions import parse as parse_action
@@ -34,6 +37,7 @@ from cnn_tui.core.training.link import TrainerLink
 from cnn_tui.tui.dashboard.keys import bindings, palette_entries
 from cnn_tui.tui.dashboard.screen import PUMP_HZ, DashboardScreen
 from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.screens.screenshot import save_screenshot
 from cnn_tui.tui.screens.too_small import TooSmallScreen
 
 MIN_SIZE = (80, 24)
@@ -64,6 +68,8 @@ class DashboardApp(App[None]):
         self.dashboard = DashboardScreen(link)
         self.interrupted = False
         """Set when the user quit with Ctrl+C (the command exits 130 then)."""
+        self.screenshot_dir: Path | None = None
+        """Where screenshots go (None: the current directory)."""
         self._quit_deadline: float | None = None
         self._quit_timer: Timer | None = None
         self._quit_started = False
@@ -139,6 +145,14 @@ class DashboardApp(App[None]):
         self._stop_link()
         self.exit()
 
+    # ---- screenshots ----------------------------------------------------------------------
+
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """``S`` and the palette's "Screenshot": an SVG of the screen, a moment later (once the
+        palette has closed), in ``path`` or ``screenshot_dir``; the full path or why not is shown."""
+        folder = Path(path) if path else self.screenshot_dir
+        self.set_timer(0.1, partial(save_screenshot, self, folder, filename))
+
     # ---- size -----------------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
@@ -159,8 +173,10 @@ class DashboardApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """Textual's own commands, then every dashboard action of the key table that can run
         now (of Pause training / Resume training, the one space would do)."""
-        yield from super().get_system_commands(screen)
-        for title, help_text, action in palette_entries():
+        ours = palette_entries()
+        titles = {title for title, _, _ in ours}  # ours replace Textual's ("Screenshot")
+        yield from (c for c in super().get_system_commands(screen) if c.title not in titles)
+        for title, help_text, action in ours:
             _, name, parameters = parse_action(action)
             if self.dashboard.check_action(name, parameters):
                 yield SystemCommand(title, help_text, partial(self.dashboard.run_action, action))

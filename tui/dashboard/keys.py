@@ -84,6 +84,20 @@ KEY_TABLE: tuple[Row, ...] = (
         (Bound("M", "set_momentum", "Momentum…", "momentum", show=False, palette="Set momentum…"),),
     ),
     Row(
+        ("W",),
+        "type a weight decay (0 – 1; 0 is off)",
+        (
+            Bound(
+                "W",
+                "set_weight_decay",
+                "Decay…",
+                "weight-decay",
+                show=False,
+                palette="Set weight decay…",
+            ),
+        ),
+    ),
+    Row(
         ("e",),
         "evaluate on the test set now",
         (Bound("e", "evaluate", "Eval", "evaluate", palette="Evaluate now"),),
@@ -106,6 +120,11 @@ KEY_TABLE: tuple[Row, ...] = (
         ("s",),
         "save a snapshot (the answer — path or reason — is shown)",
         (Bound("s", "save_snapshot", "Snap", "snapshot", palette="Save snapshot"),),
+    ),
+    Row(
+        ("S",),
+        "save a screenshot (SVG) in the current directory (the path — or why not — is shown)",
+        (Bound("S", "app.screenshot", "Shot", "screenshot", show=False, palette="Screenshot"),),
     ),
     Row(
         ("m",),
@@ -200,7 +219,7 @@ PANELS: tuple[tuple[str, str], ...] = (
     (
         "Status",
         "engine, epoch, step in epoch / steps per epoch, images/s, ETA, lr, batch size, "
-        "momentum — all as the trainer acknowledged them — and the state: running, "
+        "momentum, weight decay — all as the trainer acknowledged them — and the state: running, "
         "paused, finished, diverged (with what to do), plus anything still pending, and a "
         '"not learning" warning when the run sits at chance level',
     ),

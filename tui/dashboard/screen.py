@@ -30,7 +30,7 @@ from cnn_tui.core.contract import events as ev
 from cnn_tui.core.training.learning_check import LearningCheck
 from cnn_tui.core.training.link import TrainerLink
 from cnn_tui.tui.dashboard.keys import bindings
-from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.dashboard.state import REEVALUATING, TrainingState
 from cnn_tui.tui.dashboard.steering import END_STATES, SteeringScreen
 from cnn_tui.tui.widgets.charts import SMOOTHING_STEPS, AccuracyChart, LossChart
 from cnn_tui.tui.widgets.classes import ClassAccuracy
@@ -156,6 +156,9 @@ class DashboardScreen(SteeringScreen):
     def _announce(self, event: ev.Event) -> None:
         """Answers worth a notification (the status shows them too)."""
         match event:
+            case ev.HistoryRestored(evaluations=(*_, last), reevaluating=True):
+                said = f"per-class of step {last.step:,} from the snapshot; {REEVALUATING[:-1]}"
+                self.notify(f"{said} for its mistakes (m)…", title="Resumed")
             case ev.CommandRefused(reason=reason):
                 self.notify(reason, title="Refused", severity="error")
             case ev.SnapshotSaved(path=path):

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
+from cnn_tui.tui.dashboard.records import EvalPoint, Marker, restored_evaluation
 from cnn_tui.tui.dashboard.series import BucketSeries
 from cnn_tui.tui.dashboard.wording import PENDING_KIND, change_text, pending_line
 
@@ -28,25 +29,8 @@ PANELS = ("status", "loss", "accuracy", "classes", "input", "features")
 
 MAX_CHANGES = 1000
 MAX_EVALS = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class Marker:
-    """Something that happened at a step and is marked on the loss chart."""
-
-    step: int
-    kind: str  # "lr", "momentum", "batch_size", "weight_decay", "paused", "resumed", "diverged"
-    text: str  # short, e.g. "lr 0.01→0.02"
-
-
-@dataclass(frozen=True, slots=True)
-class EvalPoint:
-    """One evaluation's summary (no per-image data)."""
-
-    step: int
-    epoch: int
-    loss: float
-    accuracy: float
+REEVALUATING = "re-evaluating the resumed network…"
+"""The pending line while the trainer evaluates a resumed run's network (for its mistakes)."""
 
 
 @dataclass(slots=True)
@@ -84,6 +68,7 @@ class TrainingState:
     markers: deque[Marker] = field(default_factory=lambda: deque(maxlen=MAX_CHANGES))
     evaluations: deque[EvalPoint] = field(default_factory=lambda: deque(maxlen=MAX_EVALS))
     latest_eval: ev.Evaluated | None = None  # with its mistakes (for the inspector)
+    latest_eval_restored: bool = False  # latest_eval is the snapshot's record: no mistakes
     previous_class_accuracy: tuple[float, ...] | None = None
     sample: ev.SampleViewed | None = None
     last_snapshot: str = ""
@@ -190,7 +175,13 @@ class TrainingState:
             self.evaluations.append(
                 EvalPoint(record.step, record.epoch, record.loss, record.accuracy)
             )
-        return {"loss", "accuracy", "status"}
+        if e.evaluations:  # the per-class panel shows the last one at once
+            *earlier, last = e.evaluations
+            self.latest_eval, self.latest_eval_restored = restored_evaluation(last), True
+            self.previous_class_accuracy = earlier[-1].per_class_accuracy if earlier else None
+        if e.reevaluating:
+            self.pending["eval"] = REEVALUATING
+        return {"loss", "accuracy", "status", "classes"}
 
     def _batches(self, e: ev.BatchesEnded) -> set[str]:
         if self.epoch and e.epoch != self.epoch:
@@ -225,10 +216,16 @@ class TrainingState:
         self.eta_seconds = max(0.0, left / self.images_per_s)
 
     def _evaluated(self, e: ev.Evaluated) -> set[str]:
-        if self.latest_eval is not None:
-            self.previous_class_accuracy = self.latest_eval.per_class_accuracy
-        self.latest_eval = e
-        self.evaluations.append(EvalPoint(e.step, e.epoch, e.loss, e.accuracy))
+        """A new evaluation; the resumed network's replaces the restored one it repeats."""
+        latest, point = self.latest_eval, EvalPoint(e.step, e.epoch, e.loss, e.accuracy)
+        again = self.latest_eval_restored and latest is not None and latest.step == e.step
+        if latest is not None and not again:
+            self.previous_class_accuracy = latest.per_class_accuracy
+        self.latest_eval, self.latest_eval_restored = e, False
+        if again and self.evaluations and self.evaluations[-1].step == e.step:
+            self.evaluations[-1] = point
+        else:
+            self.evaluations.append(point)
         self.pending.pop("eval", None)
         return {"loss", "accuracy", "classes", "status"}
 
@@ -256,7 +253,7 @@ class TrainingState:
         """What a key press or its answer changes on the status line (the dashboard repaints
         the status at once when it differs; counters such as the step wait their turn)."""
         return (self.run_state, tuple(self.pending.items()), self.message, self.lr,
-                self.batch_size, self.momentum)  # fmt: skip
+                self.batch_size, self.momentum, self.weight_decay)  # fmt: skip
 
     @property
     def status_word(self) -> str:

@@ -19,14 +19,16 @@ from cnn_tui.core.contract import events as ev
 from cnn_tui.core.contract.config import (
     BATCH_SIZE_MAX,
     LR_RANGE,
+    WEIGHT_DECAY_RANGE,
     ConfigError,
     check_float,
     parse_batch_size,
     parse_lr,
     parse_momentum,
+    parse_weight_decay,
 )
 from cnn_tui.core.training.link import TrainerLink
-from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.dashboard.state import REEVALUATING, TrainingState
 from cnn_tui.tui.screens.help import HelpScreen
 from cnn_tui.tui.screens.value_prompt import ValuePrompt
 
@@ -34,7 +36,8 @@ END_STATES = ("finished", "stopped", "failed")
 
 
 class SteeringScreen(Screen[None]):
-    """Pause, step, learning rate, batch size, momentum, evaluate, sample, snapshot, mistakes."""
+    """Pause, step, learning rate, batch size, momentum, weight decay, evaluate, sample,
+    snapshot, mistakes."""
 
     def __init__(self, link: TrainerLink, state: TrainingState, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -190,6 +193,16 @@ class SteeringScreen(Screen[None]):
             lambda v: cmd.SetHyperparameters(momentum=float(v)),
         )
 
+    def action_set_weight_decay(self) -> None:
+        lo, hi = WEIGHT_DECAY_RANGE
+        self._prompt(
+            "Weight decay",
+            f"{self.state.weight_decay:g}",
+            f"a number in {lo:g}–{hi:g} (0: off)",
+            parse_weight_decay,
+            lambda v: cmd.SetHyperparameters(weight_decay=float(v)),
+        )
+
     # ---- one-off requests ---------------------------------------------------------------------
 
     def action_evaluate(self) -> None:
@@ -213,6 +226,15 @@ class SteeringScreen(Screen[None]):
             return
         if latest is None:
             self.notify("no evaluation yet · press e to evaluate now", severity="warning")
+            return
+        if self.state.latest_eval_restored:  # a resumed run's: the snapshot keeps no mistakes
+            waiting = self.state.pending.get("eval") == REEVALUATING
+            self.notify(
+                f"{REEVALUATING} its mistakes come with it"
+                if waiting
+                else "the snapshot keeps no mistakes · press e to evaluate now",
+                severity="information" if waiting else "warning",
+            )
             return
         try:
             screen = self.inspector_factory(latest)

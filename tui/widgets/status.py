@@ -45,6 +45,7 @@ def status_items(state: TrainingState) -> list[Text]:
         Text.assemble(("lr ", "dim"), (_num(s.lr), "bold")),
         Text.assemble(("batch ", "dim"), (str(s.batch_size or "?"), "bold")),
         Text.assemble(("momentum ", "dim"), (_num(s.momentum), "bold")),
+        Text.assemble(("decay ", "dim"), (_num(s.weight_decay), "bold")),
         Text.assemble(f"{s.images_per_s:,.0f}", (" img/s", "dim")),
         Text.assemble(("ETA ", "dim"), duration_compact(s.eta_seconds)),
         Text.assemble(("engine ", "dim"), s.engine),
