@@ -208,6 +208,16 @@ class SnapshotFailed:
 
 
 @dataclass(frozen=True, slots=True)
+class Notice:
+    """Something worth a line that needs no answer: e.g. the run is evaluated on another test
+    slice than its snapshot's, or an old snapshot could not be deleted."""
+
+    step: int
+    title: str  # a few words, e.g. "Test set changed"
+    message: str  # one line
+
+
+@dataclass(frozen=True, slots=True)
 class Finished:
     """The run ended. ``reason``: "finished" (all epochs done), "stopped" (a Stop command or an
     interrupt), or "failed" (an unexpected error: ``message`` says what)."""
@@ -231,5 +241,6 @@ Event = (
     | Diverged
     | SnapshotSaved
     | SnapshotFailed
+    | Notice
     | Finished
 )

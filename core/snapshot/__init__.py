@@ -16,6 +16,8 @@ saved: the state is plain Python floats.
     meta_encode.py   RunState → meta.json;  meta_decode.py: meta.json → checked fields
     arrays.py        RunState ↔ the .npy members
     folder_lock.py   one training run per snapshot folder
+    retention.py     which of a run's snapshots --keep deletes      (no NumPy)
 
 Whether a snapshot fits the data it resumes on: ``core/training/data_checks.py`` (size_mismatch).
+Where the run's snapshots are saved and pruned: ``core/training/snapshot_saving.py``.
 """

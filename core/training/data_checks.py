@@ -1,7 +1,11 @@
-"""Provides ``check_data`` and ``size_mismatch``: whether a run can train on the data it is given.
+"""Provides ``check_data``, ``size_mismatch`` and ``changed_test_slice``: whether a run can train
+on the data it is given, and whether a resumed run is tested on another slice than its snapshot.
 
 ``size_mismatch`` is the one wording of "this snapshot was trained on other data": the trainer
-raises it, and a command line can say it before it starts one.
+raises it, and a command line can say it before it starts one. Only the training slice
+(``--limit``) counts: the batches depend on it. The test slice (``--test-limit``) changes no
+weight, so a resume may take another one; ``changed_test_slice`` says so, and the trainer then
+evaluates on the new slice at once (the snapshot's evaluations stay in the history as they were).
 """
 
 from __future__ import annotations
@@ -11,14 +15,24 @@ from cnn_tui.core.contract.run_state import RunState
 from cnn_tui.core.data.dataset import Dataset
 
 
-def size_mismatch(state: RunState, train_size: int, test_size: int) -> str | None:
-    """Why ``state`` cannot continue on ``train_size``/``test_size`` images, or None if it can."""
-    if (state.train_size, state.test_size) == (train_size, test_size):
+def size_mismatch(state: RunState, train_size: int) -> str | None:
+    """Why ``state`` cannot continue on ``train_size`` training images, or None if it can."""
+    if state.train_size == train_size:
         return None
     return (
-        f"the snapshot was trained on {state.train_size:,} images and tested on "
-        f"{state.test_size:,}; these flags give {train_size:,} and {test_size:,} "
-        "(use the same --limit and --test-limit)"
+        f"the snapshot was trained on {state.train_size:,} images; these flags give "
+        f"{train_size:,} (use the same --limit)"
+    )
+
+
+def changed_test_slice(state: RunState | None, test_size: int) -> str | None:
+    """The line that says a resumed run is tested on another slice than ``state`` was, or None
+    (a new run, or the same slice)."""
+    if state is None or state.test_size == test_size:
+        return None
+    return (
+        f"the snapshot was tested on {state.test_size:,} images, this run on {test_size:,}: "
+        "evaluating on them now (earlier evaluations stay as they were)"
     )
 
 
@@ -30,5 +44,5 @@ def check_data(config: RunConfig, train: Dataset, test: Dataset, state: RunState
         raise ConfigError(
             f"batch size {config.hyper.batch_size} is larger than the {len(train)} training images"
         )
-    if state is not None and (problem := size_mismatch(state, len(train), len(test))):
+    if state is not None and (problem := size_mismatch(state, len(train))):
         raise ConfigError(problem)

@@ -23,6 +23,7 @@ from cnn_tui.core.contract.commands import Command, Stop
 from cnn_tui.core.contract.config import ConfigError, RunConfig
 from cnn_tui.core.contract.events import Event, Finished
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.snapshot.retention import DEFAULT_KEEP
 from cnn_tui.core.training.trainer import CommandSource, Emit
 
 
@@ -64,6 +65,7 @@ class TrainerSpec:
     resumed_from: str | None = None
     snapshot_dir: str | None = None
     run_name: str = "run"
+    keep: int | None = DEFAULT_KEEP  # snapshots kept besides the best (None: all)
     start_paused: bool = False
     evaluate_on_resume: bool = True  # a UI shows the resumed run's mistakes (``m``)
     batch_interval: float = 0.05
@@ -88,6 +90,7 @@ def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
             state=spec.state,
             snapshot_dir=Path(spec.snapshot_dir) if spec.snapshot_dir else None,
             run_name=spec.run_name,
+            keep=spec.keep,
             batch_interval=spec.batch_interval,
             sample_interval=spec.sample_interval,
             start_paused=spec.start_paused,

@@ -2,8 +2,9 @@
 
 One ``batch`` line per optimizer step (``BatchesEnded`` carries every step, so nothing is lost
 to coalescing), one ``eval`` line per evaluation, one ``end`` line; state changes are written too
-(``paused``, ``resumed``, ``hyperparameters``, ``diverged``, ``snapshot``) — extra lines and fields
-are allowed by the contract. Non-finite numbers are written as null: the file stays strict JSON.
+(``paused``, ``resumed``, ``hyperparameters``, ``diverged``, ``snapshot``, ``notice``) — extra
+lines and fields are allowed by the contract. Non-finite numbers are written as null: the file
+stays strict JSON.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from cnn_tui.core.contract.events import (
     Event,
     Finished,
     HyperparametersChanged,
+    Notice,
     Paused,
     Resumed,
     SnapshotSaved,
@@ -110,6 +112,9 @@ def event_records(event: Event) -> list[dict[str, Any]]:
             ]
         case SnapshotSaved():
             return [{"event": "snapshot", "step": event.step, "path": event.path}]
+        case Notice():
+            return [{"event": "notice", "step": event.step, "title": event.title,
+                     "message": event.message}]  # fmt: skip
         case Finished():
             return [
                 {

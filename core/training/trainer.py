@@ -18,26 +18,20 @@ from dataclasses import replace
 from pathlib import Path
 
 from cnn_tui.core.contract.config import Hyperparameters, RunConfig
-from cnn_tui.core.contract.events import (
-    Change,
-    Diverged,
-    Event,
-    Finished,
-    Paused,
-    SnapshotFailed,
-    SnapshotSaved,
-)
+from cnn_tui.core.contract.events import Change, Diverged, Event, Finished, Notice, Paused
 from cnn_tui.core.contract.run_state import History, RunState
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import Engine, make_engine
+from cnn_tui.core.snapshot.retention import DEFAULT_KEEP
 from cnn_tui.core.training.announce import opening_events
 from cnn_tui.core.training.batch_report import BatchReport
 from cnn_tui.core.training.command_handling import CommandHandling, CommandSource
-from cnn_tui.core.training.data_checks import check_data
+from cnn_tui.core.training.data_checks import changed_test_slice, check_data
 from cnn_tui.core.training.data_order import data_order, steps_in_epoch
 from cnn_tui.core.training.evaluation import EvaluationStopped, evaluate_test_set, record
 from cnn_tui.core.training.good_copy import GoodCopy
 from cnn_tui.core.training.sample_views import SampleClock, view_sample
+from cnn_tui.core.training.snapshot_saving import SnapshotSaving
 
 Emit = Callable[[Event], None]
 
@@ -57,6 +51,8 @@ class Trainer(CommandHandling):
         snapshot_dir: where snapshots go (at each epoch end, on request, on a saving stop);
             None disables saving.
         run_name: the run's name in snapshot file names.
+        keep: after each save, keep this many of the snapshots this trainer wrote (the newest)
+            and the best by test accuracy; None keeps all (``snapshot_saving.py``).
         batch_interval: seconds between ``BatchesEnded`` events (0 sends one per step).
         sample_interval: seconds between ``SampleViewed`` events; None sends them only on request.
         start_paused: wait for ``Resume`` (or ``Step``) before the first batch.
@@ -78,9 +74,11 @@ class Trainer(CommandHandling):
         batch_interval: float = 0.05,
         sample_interval: float | None = 0.3,
         start_paused: bool = False,
+        keep: int | None = DEFAULT_KEEP,
         evaluate_on_resume: bool = False,
     ) -> None:
         check_data(config, train, test, state)
+        self._test_slice_note = changed_test_slice(state, len(test))
         self.config = config
         self.train_data = train
         self.test_data = test
@@ -89,6 +87,7 @@ class Trainer(CommandHandling):
         self.snapshot_dir = snapshot_dir
         self.run_name = run_name
         self.resumed_from: str | None = None
+        self._snapshots = SnapshotSaving(snapshot_dir, run_name, keep) if snapshot_dir else None
         self.engine: Engine = make_engine(config, state.params if state else None)
         if state is not None:
             self.engine.set_velocity(state.velocity)
@@ -133,7 +132,10 @@ class Trainer(CommandHandling):
         """Train until every epoch is done or a stop arrives; returns the closing event."""
         self._announce()
         try:
-            if self._evaluate_resumed:  # its mistakes are not in the snapshot
+            if self._test_slice_note:  # the snapshot's evaluations are of another test slice
+                self.emit(Notice(self.step, "Test set changed", self._test_slice_note))
+                self._evaluate()
+            elif self._evaluate_resumed:  # its mistakes are not in the snapshot
                 self._evaluate()
             finished = self._loop()
         except Exception as error:  # report, then let the caller log the traceback
@@ -155,7 +157,7 @@ class Trainer(CommandHandling):
             test_size=len(self.test_data),
             resumed_from=self.resumed_from,
             paused=self.paused,
-            reevaluating=self._evaluate_resumed,
+            reevaluating=self._evaluate_resumed or bool(self._test_slice_note),
         ):
             self.emit(event)
 
@@ -291,16 +293,8 @@ class Trainer(CommandHandling):
             self._save_snapshot(at_epoch_end)
 
     def _save_snapshot(self, at_epoch_end: bool = False) -> None:
-        from cnn_tui.core.snapshot.errors import SnapshotError
-        from cnn_tui.core.snapshot.save import save_snapshot  # NumPy only when saving
-
-        assert self.snapshot_dir is not None, "saving with snapshots off"
+        assert self._snapshots is not None, "saving with snapshots off"
         state = self.capture_state()
         if at_epoch_end:  # saved as the start of the next epoch, so a resume begins there
             state = replace(state, epoch=self.epoch + 1, position=0)
-        try:
-            path = save_snapshot(state, self.snapshot_dir, run_name=self.run_name)
-        except SnapshotError as error:
-            self.emit(SnapshotFailed(self.step, str(error)))
-        else:
-            self.emit(SnapshotSaved(self.step, str(path)))
+        self._snapshots.save(state, self.emit, resumed_from=self.resumed_from)

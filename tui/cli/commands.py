@@ -85,6 +85,7 @@ def _run(
             resumed_from=args.resume,
             snapshot_dir=snapshot_dir,
             run_name=run_name,
+            keep=args.keep,
             metrics_path=Path(args.metrics) if args.metrics else None,
         )
     if args.metrics:
@@ -100,6 +101,7 @@ def _run(
         resumed_from=args.resume,
         snapshot_dir=snapshot_dir,
         run_name=run_name,
+        keep=args.keep,
         start_paused=args.paused,
         in_process=args.in_process,
     )

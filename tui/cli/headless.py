@@ -23,11 +23,13 @@ from cnn_tui.core.contract.events import (
     Evaluated,
     Event,
     Finished,
+    Notice,
     SnapshotFailed,
     SnapshotSaved,
     TrainingStarted,
 )
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.snapshot.retention import DEFAULT_KEEP
 from cnn_tui.core.training.learning_check import LearningCheck, Stuck
 from cnn_tui.tui.cli.crash_log import write_crash_log
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
@@ -99,6 +101,8 @@ class EventPrinter:
                 say(f"snapshot failed: {event.reason}")
             case CommandRefused():
                 say(f"refused: {event.reason}")
+            case Notice():
+                say(f"{event.title.lower()}: {event.message}")
         if stuck:
             say(f"warning: {stuck.reason} — try a {stuck.move} --lr")
 
@@ -125,6 +129,7 @@ def run_headless(
     resumed_from: str | None = None,
     snapshot_dir: Path | None = None,
     run_name: str = "run",
+    keep: int | None = DEFAULT_KEEP,
     metrics_path: Path | None = None,
     stream: IO[str] | None = None,
 ) -> int:
@@ -142,7 +147,7 @@ def run_headless(
         train, test = load_mnist(data_dir, limit=limit, test_limit=test_limit)
     except DataError as error:
         return fail(str(error), ExitCode.DATA, err)
-    if state is not None and (mismatch := size_mismatch(state, len(train), len(test))):
+    if state is not None and (mismatch := size_mismatch(state, len(train))):
         return fail(mismatch, ExitCode.SNAPSHOT, err)
     metrics_file: IO[str] | None = None
     if metrics_path is not None:
@@ -165,6 +170,7 @@ def run_headless(
             state=state,
             snapshot_dir=snapshot_dir,
             run_name=run_name,
+            keep=keep,
             batch_interval=0.1,
             sample_interval=None,
         )

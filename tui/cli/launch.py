@@ -51,6 +51,7 @@ def run_dashboard(
     resumed_from: str | None,
     snapshot_dir: Path | None,
     run_name: str,
+    keep: int | None,
     start_paused: bool,
     in_process: bool,
 ) -> int:
@@ -67,7 +68,7 @@ def run_dashboard(
         sizes = check_mnist(data_dir, limit=limit, test_limit=test_limit)
     except DataError as error:
         return fail(str(error), ExitCode.DATA)
-    if state is not None and (mismatch := size_mismatch(state, *sizes)):
+    if state is not None and (mismatch := size_mismatch(state, sizes[0])):
         return fail(mismatch, ExitCode.SNAPSHOT)
     spec = TrainerSpec(
         config=config,
@@ -78,6 +79,7 @@ def run_dashboard(
         resumed_from=resumed_from,
         snapshot_dir=str(snapshot_dir) if snapshot_dir else None,
         run_name=run_name,
+        keep=keep,
         start_paused=start_paused,
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
     )

@@ -23,6 +23,7 @@ from cnn_tui.core.contract.config import (
     parse_float,
     parse_int,
 )
+from cnn_tui.core.snapshot.retention import DEFAULT_KEEP, KEEP_MAX
 
 SUBCOMMANDS = ("train", "inspect", "download")
 DEFAULT_SNAPSHOT_DIR = "snapshots"
@@ -52,6 +53,21 @@ def _bounded_int(name: str, low: int, high: int) -> Callable[[str], int]:
 
     parse.__name__ = name
     return parse
+
+
+def _keep(text: str) -> int | None:
+    """``--keep``: a count of snapshots, or "all" (None). 0 is refused: some tools read it as
+    "keep none", others as "keep all"."""
+    if text.strip().lower() == "all":
+        return None
+    if text.strip() == "0":
+        raise argparse.ArgumentTypeError(
+            "keep 0 is ambiguous: --keep all keeps every snapshot, --no-snapshots saves none"
+        )
+    try:
+        return parse_int("keep", text, 1, KEEP_MAX)
+    except ConfigError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _path(text: str) -> str:
@@ -162,6 +178,14 @@ def build_parser() -> argparse.ArgumentParser:
         type=_path,
         default=DEFAULT_SNAPSHOT_DIR,
         help="where snapshots go: each epoch end, `s`, and on quit (default: ./snapshots)",
+    )
+    runs.add_argument(
+        "--keep",
+        metavar="N",
+        type=_keep,
+        default=DEFAULT_KEEP,
+        help=f"after each save keep the run's N newest snapshots and its best by test accuracy "
+        f"(default: {DEFAULT_KEEP}; `all` keeps every one)",
     )
     runs.add_argument("--no-snapshots", action="store_true", help="never save snapshots")
     runs.add_argument("--run-name", metavar="NAME", help="name in snapshot files (default: run)")

@@ -165,6 +165,8 @@ class DashboardScreen(SteeringScreen):
                 self.notify(path, title="Snapshot saved")
             case ev.SnapshotFailed(reason=reason):
                 self.notify(reason, title="Snapshot failed", severity="error", timeout=8)
+            case ev.Notice(title=title, message=message):
+                self.notify(message, title=title, timeout=10)
             case ev.Diverged(message=message):
                 self.notify(message, title="Training diverged", severity="error", timeout=15)
             case ev.Finished(reason="failed", message=message):
