@@ -149,7 +149,7 @@ class DashboardApp(App[None]):
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """``S`` and the palette's "Screenshot": an SVG of the screen, a moment later (once the
-        palette has closed), in ``path`` or ``screenshot_dir``; the full path or why not is shown."""
+        palette has closed), in ``path`` or ``screenshot_dir``; shows the full path or why not."""
         folder = Path(path) if path else self.screenshot_dir
         self.set_timer(0.1, partial(save_screenshot, self, folder, filename))
 

@@ -225,9 +225,9 @@ PANELS: tuple[tuple[str, str], ...] = (
     ),
     (
         "Loss",
-        "per-batch loss (faint ·) under its EMA (─, strength in the title), test loss per "
-        "evaluation (●), epoch boundaries (┊), hyperparameter changes (▼), pauses (‖) "
-        "and divergence (✕); decimated to the chart's width",
+        "per-batch loss (faint ·) under its EMA (a braille line, strength and latest value in "
+        "the title), test loss per evaluation (●), epoch boundaries (┊), hyperparameter "
+        "changes (▼), pauses (‖), resumes (▶) and divergence (✕); decimated to the width",
     ),
     (
         "Accuracy",
@@ -237,8 +237,8 @@ PANELS: tuple[tuple[str, str], ...] = (
     (
         "Per-class",
         "test accuracy of each digit from the latest evaluation, with the change "
-        "since the previous one (▲ ▼), the worst class in red; the confusion matrix "
-        "(true ↓, predicted →, errors only) beside it or toggled with c",
+        "since the previous one (▲ ▼), the worst class in red (reversed without colour); "
+        "the confusion matrix (true ↓, predicted →, errors only) beside it or toggled with c",
     ),
     (
         "Input",
