@@ -6,7 +6,7 @@ panel is built and composited, only the terminal write is skipped) and prints th
 Throughput is the trainer's own measure (images/s per window, weighted by steps), so both modes
 are timed the same way. The machine is shared: compare the ratio within one run.
 
-    python benchmarks/bench_dashboard.py --data /work/shared/data/mnist --rounds 3
+    python benchmarks/bench_dashboard.py --data DIR --rounds 3
 """
 
 from __future__ import annotations

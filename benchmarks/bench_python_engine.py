@@ -16,8 +16,8 @@ giving zeros), so besides "fresh" weights it measures:
     python benchmarks/bench_python_engine.py                   # 40 batches fresh, 40 trained
     python benchmarks/bench_python_engine.py --epoch           # one whole epoch (60,000 images)
     python benchmarks/bench_python_engine.py --no-gc-freeze    # measure what gc.freeze() buys
-    git worktree add /tmp/old HEAD~5
-    python benchmarks/bench_python_engine.py --against /tmp/old --rounds 4
+    git worktree add ../old HEAD~5
+    python benchmarks/bench_python_engine.py --against ../old --rounds 4
 """
 
 from __future__ import annotations

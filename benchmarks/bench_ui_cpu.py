@@ -12,7 +12,7 @@ and the repaints per second.
 seconds until "Loss" is on screen, then the UI process's CPU ticks from /proc over ``--seconds``
 — the write to the terminal included.
 
-    python benchmarks/bench_ui_cpu.py --data /work/shared/data/mnist [--seconds 10] [--terminal]
+    python benchmarks/bench_ui_cpu.py --data DIR [--seconds 10] [--terminal]
 
 The machine is shared: compare sizes and versions within one run, and repeat (``--repeats``).
 """

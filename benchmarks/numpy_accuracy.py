@@ -3,7 +3,7 @@
 Uses the trainer's own data order (``data_order(seed, epoch, size)``), so the numbers are what the
 app reaches with the same settings. One BLAS thread, as the trainer uses.
 
-    python benchmarks/numpy_accuracy.py --data /work/shared/data/mnist --epochs 5
+    python benchmarks/numpy_accuracy.py --data DIR --epochs 5
     python benchmarks/numpy_accuracy.py --epochs 5 --momentum 0.9 --filters 16 --filters2 32
 """
 

@@ -5,7 +5,7 @@ the light theme and NO_COLOR at 80×24 and 120×36 (the dark one at 140×45 too)
 
 Look at them as pictures before updating. rsvg collapses the SVG's runs of spaces unless told to
 keep them, so convert a copy:
-``sed 's/<svg /<svg xml:space="preserve" /' X.svg > /tmp/x.svg && rsvg-convert -o x.png /tmp/x.svg``
+``sed 's/<svg /<svg xml:space="preserve" /' X.svg > keep.svg && rsvg-convert -o x.png keep.svg``
 (rsvg also ignores ``textLength``, and its font draws braille wider than a cell: a run of the
 loss line's braille may look longer in the PNG than it is on a terminal.)
 """
