@@ -1,5 +1,7 @@
 """Provides the 3×3 convolution layer (stride 1, no padding, plus a bias per output channel).
 
+Numbered in docs/network.md: (4) forward, (5) backward.
+
 The report's "Convolution Layer: applies a 3×3 kernel K to each region of the input X", with one
 kernel per (output channel, input channel) pair, summed over the input channels.
 

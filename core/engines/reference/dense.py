@@ -1,5 +1,7 @@
 """Provides the fully connected (dense) layer: z = W·a + b.
 
+Numbered in docs/network.md: (11) forward, (12) backward.
+
 The report: z^[2] = W^[2]·a^[1] + b^[2] (then ReLU), z^[3] = W^[3]·a^[2] + b^[3] (then softmax).
 W is (out, in), PyTorch's order, so z[r] = b[r] + Σ_k W[r][k] · a[k].
 

@@ -1,5 +1,7 @@
 """Provides the flatten layer: maps (C, H, W) → one vector in CHW order, and back for gradients.
 
+Numbered in docs/network.md: (10).
+
 The report: the last pooling layer's output becomes flatten(F) ∈ R^{h·w·c}. Here the order is
 channel, then row, then column (CHW, as PyTorch and the other engines): f[c·H·W + i·W + j] =
 maps[c][i][j]. Nothing is computed, so the gradient is the same numbers put back in place.

@@ -1,5 +1,7 @@
 """Provides softmax and the cross-entropy loss with the report's ε, and their joint gradient.
 
+Numbered in docs/network.md: (13) softmax, (14) loss, (15) gradient.
+
 The report: softmax(z_i) = e^{z_i} / Σ_j e^{z_j};  L(y, p) = −Σ_i y_i · log(p_i + ε), ε = 1e-10,
 y the one-hot label — so L = −log(p_label + ε). Over a batch of N images the loss is the mean,
 and its gradient at one image's logits is (p − onehot(label)) / N.

@@ -1,5 +1,7 @@
 """Provides the 2×2 max-pool layer (stride 2; an odd last row and column are dropped).
 
+Numbered in docs/network.md: (8) forward, (9) backward.
+
 The report: for each non-overlapping 2×2 region R of a feature map, MaxPool(R) = max_{i,j} R_{i,j}.
 Its gradient flows only to the maximum of each window; on a tie, to the first maximum in
 row-major order of the window: (0, 0), (0, 1), (1, 0), (1, 1).

@@ -1,5 +1,7 @@
 """Provides the ReLU activation, on a vector (after a dense layer) or on maps (after a conv layer).
 
+Numbered in docs/network.md: (6) forward, (7) backward.
+
 The report: ReLU(x) = max(0, x), element by element. Its derivative is 1 where x > 0 and 0
 elsewhere (at exactly 0 too: both other engines take ReLU'(0) = 0).
 """

@@ -1,5 +1,7 @@
 """Provides one step of SGD with momentum and weight decay, on one parameter's flat values.
 
+Numbered in docs/network.md: (16).
+
 The report's update is W := W − η·∂L/∂W (and the same for b). With momentum μ and weight decay λ
 (both 0 by default, which is the report's update exactly):
 
