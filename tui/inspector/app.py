@@ -3,18 +3,22 @@ saved network, with no training.
 
 It builds the snapshot's network in an engine, evaluates the whole test set in a worker thread
 (a progress bar meanwhile), then opens ``MistakesScreen`` over a ``LocalSource``. A network that
-cannot be built ends the app with one line and exit code 4, never a traceback.
+cannot be built ends the app with one line and exit code 4, never a traceback. The palette's
+"Screenshot" saves in ``export_dir`` (the current directory by default), not Textual's Downloads.
 """
 
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import partial
 from pathlib import Path
 
 from rich.text import Text
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from cnn_tui.core.contract.events import Evaluated
 from cnn_tui.core.contract.run_state import RunState
@@ -26,6 +30,7 @@ from cnn_tui.tui.inspector.loading import InspectorLoading
 from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
 from cnn_tui.tui.inspector.snapshot_engine import InspectError, build_engine
 from cnn_tui.tui.inspector.source import LocalSource
+from cnn_tui.tui.screens.screenshot import save_screenshot
 
 
 class InspectorApp(App[None]):
@@ -70,6 +75,17 @@ class InspectorApp(App[None]):
             progress=lambda done, total: setattr(self, "_done", done),
         )
         return engine, evaluated
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Textual's commands, with "Screenshot" saving where exports go."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Screenshot":  # a moment later: once the palette has closed
+                later = partial(self.set_timer, 0.1, self._save_screenshot)
+                command = command._replace(callback=later)
+            yield command
+
+    def _save_screenshot(self) -> None:
+        save_screenshot(self, self.export_dir)
 
     def on_mount(self) -> None:
         text = f"evaluating {len(self.test):,} test digits with the {self.engine_name} engine…"

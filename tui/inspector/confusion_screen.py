@@ -10,19 +10,20 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cnn_tui.tui.inspector.confusion import ConfusionGrid
+from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
 
 
-class ConfusionScreen(Screen[tuple[int, int] | None]):
+class ConfusionScreen(InspectorScreen[tuple[int, int] | None]):
     """The 10×10 matrix; Enter (or a click on the selected cell) opens its digits."""
 
     CSS_PATH = "inspector.tcss"
 
     BINDINGS = [
         Binding("escape,c", "back", "Back", id="confusion-back"),
+        KEYS_BINDING,
     ]
 
     def __init__(

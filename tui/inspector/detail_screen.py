@@ -16,10 +16,10 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cnn_tui.core.contract.events import Mistake
+from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
 from cnn_tui.tui.inspector.render import (
     digit_lines,
     probability_lines,
@@ -29,25 +29,27 @@ from cnn_tui.tui.inspector.render import (
 from cnn_tui.tui.inspector.source import DigitDetail, DigitSource
 from cnn_tui.tui.render.feature_maps import SIDES, choose_side, layer_lines
 from cnn_tui.tui.render.halfblock import Line, SegmentLines
+from cnn_tui.tui.screens.screenshot import save_screenshot
 
 MAPS_FALLBACK_SIDE = 13
 """Map size used (with scrolling) when no size fits every layer in the visible height."""
 
 
-class DetailScreen(Screen[int]):
+class DetailScreen(InspectorScreen[int]):
     """A mistake in detail; dismissed with the position it ended on (for the browser's cursor)."""
 
     CSS_PATH = "inspector.tcss"
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="detail-back"),
-        Binding("left,p", "step(-1)", "Previous", id="detail-previous"),
+        Binding("left,p", "step(-1)", "Prev", id="detail-previous"),
         Binding("right,n", "step(1)", "Next", id="detail-next"),
-        Binding("s", "toggle_target", "Saliency: predicted/true", id="detail-saliency"),
-        Binding("e", "screenshot", "Save SVG", id="detail-svg"),
+        Binding("s", "toggle_target", "Saliency", id="detail-saliency"),
+        Binding("e", "screenshot", "SVG", id="detail-svg"),
+        KEYS_BINDING,
     ]
     """←/→ (or p/n): previous/next mistake; s: saliency of the predicted or the true class;
-    e: save an SVG screenshot of this view."""
+    e: save an SVG screenshot of this view; ?: every key."""
 
     def __init__(
         self,
@@ -123,18 +125,7 @@ class DetailScreen(Screen[int]):
         self.dismiss(self.position)
 
     def action_screenshot(self) -> None:
-        folder = self.export_dir or Path.cwd()
-        name = f"cnn-tui-digit-{self.mistake.index}.svg"
-        try:
-            path = self.app.save_screenshot(filename=name, path=str(folder))
-        except OSError as error:
-            self.notify(
-                f"could not write {folder / name}: {error.strerror or error}",
-                severity="error",
-                title="Screenshot not saved",
-            )
-            return
-        self.notify(f"saved {path}", title="Screenshot")
+        save_screenshot(self.app, self.export_dir, f"cnn-tui-digit-{self.mistake.index}.svg")
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._paint)

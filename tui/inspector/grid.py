@@ -41,7 +41,7 @@ class MistakeGrid(Widget, can_focus=True):
         Binding("pagedown", "page(1)", "Page down", show=False),
         Binding("home", "jump(0)", "First", show=False),
         Binding("end", "jump(-1)", "Last", show=False),
-        Binding("enter", "open", "Open digit", id="open-digit"),
+        Binding("enter", "open", "Open", id="open-digit"),
     ]
     """Arrows move the cursor; page up/down move a screenful; home/end go to the ends."""
 

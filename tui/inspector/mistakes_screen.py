@@ -17,7 +17,6 @@ from pathlib import Path
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cnn_tui.core.contract.config import NUM_CLASSES
@@ -27,6 +26,7 @@ from cnn_tui.tui.inspector.confusion_screen import ConfusionScreen
 from cnn_tui.tui.inspector.detail_screen import DetailScreen
 from cnn_tui.tui.inspector.export import ExportError, write_mistakes
 from cnn_tui.tui.inspector.grid import MistakeGrid
+from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
 from cnn_tui.tui.inspector.mistakes import Changes, Filter, MistakeView, changes
 from cnn_tui.tui.inspector.prompt import PathPrompt
 from cnn_tui.tui.inspector.source import DigitSource, LinkSource
@@ -34,25 +34,27 @@ from cnn_tui.tui.inspector.source import DigitSource, LinkSource
 SORT_NAMES = {"confidence": "most confident first", "class": "by class", "index": "test order"}
 
 
-class MistakesScreen(Screen[None]):
+class MistakesScreen(InspectorScreen[None]):
     """Browse the mistakes of ``evaluation`` on ``test_images`` (the same test set, in order)."""
 
     CSS_PATH = "inspector.tcss"
 
     BINDINGS = [
         Binding("s", "cycle_sort", "Sort", id="mistakes-sort"),
-        Binding("t", "ask_filter('label')", "True class", id="mistakes-filter-true"),
-        Binding("p", "ask_filter('predicted')", "Predicted", id="mistakes-filter-predicted"),
+        Binding("t", "ask_filter('label')", "True", id="mistakes-filter-true"),
+        Binding("p", "ask_filter('predicted')", "Pred", id="mistakes-filter-predicted"),
         Binding("c", "confusion", "Matrix", id="mistakes-confusion"),
         Binding("x", "clear_filter", "All", id="mistakes-clear"),
         Binding("e", "export('csv')", "CSV", id="mistakes-export-csv"),
         Binding("j", "export('jsonl')", "JSONL", id="mistakes-export-jsonl"),
         Binding("escape", "escape", "Back", id="mistakes-back"),
+        KEYS_BINDING,
         *(Binding(str(d), f"digit({d})", show=False) for d in range(NUM_CLASSES)),
     ]
     """s: sort (confidence → class → test order) · t/p then 0–9: filter by true/predicted class
     (t/p again: any) · c: confusion matrix, Enter on a cell filters to it · x: clear the filter ·
-    e/j: export the list shown as CSV/JSON Lines · Escape: back (or cancel a filter prompt)."""
+    e/j: export the list shown as CSV/JSON Lines · Escape: back (or cancel a filter prompt) · ?:
+    every key (tui/inspector/keys.py). Footer labels are short so that all fit in 80 columns."""
 
     def __init__(
         self,
@@ -75,8 +77,7 @@ class MistakesScreen(Screen[None]):
         self.engine_name = engine_name
         self.view = MistakeView(evaluation.mistakes)
         self.changes: Changes | None = None
-        self.awaiting: str | None = None
-        """"label" or "predicted" while waiting for a digit key after t or p."""
+        self._awaiting: str | None = None
         self.detail: DetailScreen | None = None
 
     def compose(self) -> ComposeResult:
@@ -89,6 +90,24 @@ class MistakesScreen(Screen[None]):
     def on_mount(self) -> None:
         self._refresh_list()
         self.query_one(MistakeGrid).focus()
+
+    @property
+    def awaiting(self) -> str | None:
+        """ "label" or "predicted" while waiting for a digit key after t or p."""
+        return self._awaiting
+
+    @awaiting.setter
+    def awaiting(self, which: str | None) -> None:
+        if which != self._awaiting:
+            self._awaiting = which
+            self.refresh_bindings()  # Esc shows while it cancels something (check_action)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Esc is live (and in the footer) where it does something: back to the dashboard, or
+        cancelling a filter prompt — in ``cnn-tui inspect`` q quits instead."""
+        if action == "escape":
+            return self.closable or self.awaiting is not None
+        return True
 
     # --- trainer events (the dashboard forwards them) ---------------------------------------
 

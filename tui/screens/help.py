@@ -1,7 +1,10 @@
 """Provides ``HelpScreen``: every key and what each panel shows, from the dashboard's one key table
-(``tui/dashboard/keys.py``, which README.md's tables follow too)."""
+(``tui/dashboard/keys.py``, which README.md's tables follow too) — or another table given to it
+(the inspector's, ``tui/inspector/keys.py``). Its layout is in help.tcss beside it."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from rich.table import Table
 from rich.text import Text
@@ -30,16 +33,22 @@ def help_table() -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
-    """The key bindings and panels; any of escape, q or ? closes it."""
+    """The key bindings and panels (or ``table``); any of escape, q or ? closes it."""
 
+    CSS_PATH = Path(__file__).with_name("help.tcss")  # absolute: subclasses live elsewhere
     BINDINGS = [Binding("escape,q,question_mark", "close", "Close", id="help-close")]
+
+    def __init__(self, table: Table | None = None, *, title: str = "cnn-tui · help") -> None:
+        super().__init__()
+        self.table = table if table is not None else help_table()
+        self.help_title = title
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help"):
-            yield Static(help_table(), id="help-table")
+            yield Static(self.table, id="help-table")
 
     def on_mount(self) -> None:
-        self.query_one("#help").border_title = "cnn-tui · help"
+        self.query_one("#help").border_title = self.help_title
         self.query_one("#help").border_subtitle = "escape closes"
 
     def action_close(self) -> None:
