@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 from functools import lru_cache
+from pathlib import Path
 
 from cnn_tui.core.contract.config import Architecture, Hyperparameters, RunConfig
 from cnn_tui.core.contract.events import Evaluated
@@ -12,6 +13,9 @@ from cnn_tui.core.contract.run_state import History, RunState
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import make_engine
 from cnn_tui.core.training.evaluation import summarise
+from cnn_tui.tui.inspector.app import InspectorApp
+from cnn_tui.tui.inspector.grid import MistakeGrid
+from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
 from tests.synthetic import blobs
 
 STEPS = 20
@@ -46,3 +50,20 @@ def direct_evaluation() -> Evaluated:
     state, test = small_run()
     engine = make_engine(state.config, state.params)
     return summarise(engine.predict(test), test, epoch=1, step=STEPS, seconds=0.0)
+
+
+async def opened(app: InspectorApp, pilot) -> MistakesScreen:  # type: ignore[no-untyped-def]
+    """Wait for the evaluation worker, then return the browser."""
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+    assert isinstance(app.screen, MistakesScreen)
+    return app.screen
+
+
+def make_app(tmp_path: Path | None = None) -> InspectorApp:
+    state, test = small_run()
+    return InspectorApp(state, test, None, export_dir=tmp_path)
+
+
+def grid_of(app: InspectorApp) -> MistakeGrid:
+    return app.screen.query_one(MistakeGrid)
