@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument(
         "--blas-threads",
         default="1",
-        help="OPENBLAS_NUM_THREADS for the child ('' leaves it unset); default 1 (design.md)",
+        help="OPENBLAS_NUM_THREADS for the child ('' leaves it unset); default 1 (as a trainer)",
     )
     args = parser.parse_args()
     snapshot = Path(args.snapshot) if args.snapshot else None

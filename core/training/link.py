@@ -112,7 +112,8 @@ def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
 
 def _process_main(spec: TrainerSpec, commands: Any, events: Any) -> None:
     """Entry point of the trainer process (spawned: a fresh interpreter)."""
-    # One BLAS thread: two are fragile on a 2-core machine that also draws a UI (design.md).
+    # One BLAS thread: measured here, two BLAS threads fell to a fraction of one thread's speed
+    # whenever anything else (the UI) ran on a 2-core machine; one stays steady.
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ[name] = "1"
     # The terminal belongs to the UI: a stray print must not draw over it.
@@ -130,7 +131,7 @@ class ProcessLink:
     """The trainer in a separate, spawned process; events and commands through two queues.
 
     Call ``prepare()`` (or construct the link) before a Textual app starts: multiprocessing's
-    resource tracker fails to start from inside a running app (textual-notes.md).
+    resource tracker fails to start from inside a running app (seen with Textual 8).
     """
 
     def __init__(self, spec: TrainerSpec) -> None:

@@ -1,4 +1,4 @@
-"""Provides ``MetricsWriter``: events → the JSON Lines metrics file of design.md.
+"""Provides ``MetricsWriter``: events → the JSON Lines metrics file (README, "Headless runs").
 
 One ``batch`` line per optimizer step (``BatchesEnded`` carries every step, so nothing is lost
 to coalescing), one ``eval`` line per evaluation, one ``end`` line; state changes are written too
