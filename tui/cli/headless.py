@@ -31,6 +31,7 @@ from cnn_tui.core.contract.events import (
 from cnn_tui.core.contract.run_state import RunState
 from cnn_tui.core.snapshot.retention import DEFAULT_KEEP
 from cnn_tui.core.training.learning_check import LearningCheck, Stuck
+from cnn_tui.tui.cli.closing import closing_lines
 from cnn_tui.tui.cli.crash_log import write_crash_log
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.progress import HeadlessProgress
@@ -206,7 +207,7 @@ def run_headless(
         _close(metrics_file)
         progress.stop()
 
-    _summarise(progress, finished, printer.snapshots, sys.stdout)
+    _summarise(progress, finished, printer.snapshots, sys.stdout, epochs=config.epochs)
     if printer.diverged:
         return fail(printer.diverged[-1].message, ExitCode.FAILED, err)
     if received:
@@ -236,7 +237,12 @@ def _stop_on_signals(
 
 
 def _summarise(
-    progress: HeadlessProgress, finished: Finished, snapshots: list[str], out: IO[str]
+    progress: HeadlessProgress,
+    finished: Finished,
+    snapshots: list[str],
+    out: IO[str],
+    *,
+    epochs: int,
 ) -> None:
     """What the run did, on ``out`` (stdout)."""
     elapsed = duration_clock(time.perf_counter() - progress.start)
@@ -251,8 +257,12 @@ def _summarise(
     if progress.evaluation is not None:
         e = progress.evaluation
         lines.append(f"test accuracy {e.accuracy:.2%}, test loss {e.loss:.4f} (step {e.step:,})")
-    if snapshots:
-        lines.append(f"last snapshot: {snapshots[-1]}")
+    lines += closing_lines(
+        snapshots[-1] if snapshots else None,
+        finished=finished.reason == "finished",
+        epochs=epochs,
+        headless=True,
+    )
     with contextlib.suppress(OSError):  # stdout closed early (| head): the run still counts
         out.write("\n".join(lines) + "\n")
         out.flush()

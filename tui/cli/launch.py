@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from cnn_tui.core.contract.config import RunConfig
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.tui.cli.closing import closing_lines
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 
 if TYPE_CHECKING:
@@ -110,6 +111,14 @@ def run_dashboard(
         link.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)
+    closing = closing_lines(
+        app.state.last_snapshot or None,
+        finished=app.state.run_state == "finished",
+        epochs=config.epochs,
+        headless=False,
+    )
+    if closing:  # the shell sees where the run is, as after a headless run
+        print("\n".join(closing), flush=True)
     if terminated:
         return ExitCode.TERMINATED
     if app.interrupted:
