@@ -66,6 +66,7 @@ class TrainerSpec:
     snapshot_dir: str | None = None
     run_name: str = "run"
     keep: int | None = DEFAULT_KEEP  # snapshots kept besides the best (None: all)
+    max_steps: int | None = None  # --steps: stop once the run has taken this many
     start_paused: bool = False
     evaluate_on_resume: bool = True  # a UI shows the resumed run's mistakes (``m``)
     batch_interval: float = 0.05
@@ -91,6 +92,7 @@ def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
             snapshot_dir=Path(spec.snapshot_dir) if spec.snapshot_dir else None,
             run_name=spec.run_name,
             keep=spec.keep,
+            max_steps=spec.max_steps,
             batch_interval=spec.batch_interval,
             sample_interval=spec.sample_interval,
             start_paused=spec.start_paused,

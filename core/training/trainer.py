@@ -48,16 +48,14 @@ class Trainer(CommandHandling):
         emit: called with every event, in order, from the training thread.
         commands: where commands arrive; checked between batches.
         state: a run to resume (from a snapshot); None starts afresh from ``config.seed``.
-        snapshot_dir: where snapshots go (at each epoch end, on request, on a saving stop);
-            None disables saving.
+        snapshot_dir: where snapshots go (epoch ends, requests, a saving stop); None: nowhere.
         run_name: the run's name in snapshot file names.
-        keep: after each save, keep this many of the snapshots this trainer wrote (the newest)
-            and the best by test accuracy; None keeps all (``snapshot_saving.py``).
+        keep: how many of its snapshots this trainer keeps besides its best (None: all).
+        max_steps: stop (evaluate, save) once the run has taken this many steps in all.
         batch_interval: seconds between ``BatchesEnded`` events (0 sends one per step).
         sample_interval: seconds between ``SampleViewed`` events; None sends them only on request.
         start_paused: wait for ``Resume`` (or ``Step``) before the first batch.
-        evaluate_on_resume: evaluate a resumed run's network before its first batch when its
-            history has evaluations (they keep no mistakes: the dashboard's ``m`` needs them).
+        evaluate_on_resume: evaluate a resumed run first (the dashboard's ``m`` needs mistakes).
     """
 
     def __init__(
@@ -75,6 +73,7 @@ class Trainer(CommandHandling):
         sample_interval: float | None = 0.3,
         start_paused: bool = False,
         keep: int | None = DEFAULT_KEEP,
+        max_steps: int | None = None,
         evaluate_on_resume: bool = False,
     ) -> None:
         check_data(config, train, test, state)
@@ -87,6 +86,7 @@ class Trainer(CommandHandling):
         self.snapshot_dir = snapshot_dir
         self.run_name = run_name
         self.resumed_from: str | None = None
+        self.max_steps = max_steps
         self._snapshots = SnapshotSaving(snapshot_dir, run_name, keep) if snapshot_dir else None
         self.engine: Engine = make_engine(config, state.params if state else None)
         if state is not None:
@@ -110,12 +110,13 @@ class Trainer(CommandHandling):
 
     # ----------------------------------------------------------------- public API
     # (and ``request_stop``, from CommandHandling)
-    def capture_state(self) -> RunState:
-        """The run as it stands between two batches (for a snapshot)."""
+    def capture_state(self, *, next_epoch: bool = False) -> RunState:
+        """The run as it stands between two batches (for a snapshot); ``next_epoch``: as the
+        start of the next epoch (the current one is complete)."""
         return RunState(
             config=replace(self.config, hyper=self.hyper),
-            epoch=self.epoch,
-            position=self.position,
+            epoch=self.epoch + next_epoch,
+            position=0 if next_epoch else self.position,
             step=self.step,
             params=self.engine.get_params(),
             velocity=self.engine.get_velocity(),
@@ -134,8 +135,7 @@ class Trainer(CommandHandling):
         try:
             if self._test_slice_note:  # the snapshot's evaluations are of another test slice
                 self.emit(Notice(self.step, "Test set changed", self._test_slice_note))
-                self._evaluate()
-            elif self._evaluate_resumed:  # its mistakes are not in the snapshot
+            if self._test_slice_note or self._evaluate_resumed:  # no snapshot keeps mistakes
                 self._evaluate()
             finished = self._loop()
         except Exception as error:  # report, then let the caller log the traceback
@@ -167,6 +167,8 @@ class Trainer(CommandHandling):
             self._handle_commands()
             if self._stop.is_set():
                 return self._stopped()
+            if self.max_steps is not None and self.step >= self.max_steps:
+                return self._stopped(at_max_steps=True)
             if self.paused and self._steps_left == 0:
                 self._wait_while_paused()
                 continue
@@ -226,7 +228,7 @@ class Trainer(CommandHandling):
         self._flush()
         if not self._evaluate():
             return  # stopped mid-evaluation: the epoch stays unfinished, a resume evaluates it
-        self._save_snapshot_if_enabled(at_epoch_end=True)
+        self._save_snapshot(at_epoch_end=True)
         self.epoch += 1
         self.position = 0
         self._report.restart_window()
@@ -282,19 +284,17 @@ class Trainer(CommandHandling):
         self.emit(Paused(self.step, "diverged"))
 
     # ----------------------------------------------------------------- snapshots, stopping
-    def _stopped(self) -> Finished:
+    def _stopped(self, *, at_max_steps: bool = False) -> Finished:
         self._flush()
-        if self._stop_save:
-            self._save_snapshot_if_enabled()
-        return Finished(self.step, self.epoch, "stopped")
-
-    def _save_snapshot_if_enabled(self, at_epoch_end: bool = False) -> None:
-        if self.snapshot_dir is not None:
-            self._save_snapshot(at_epoch_end)
+        if at_max_steps:  # --steps: the run's end, with its test result and a snapshot
+            self._evaluate()
+        if self._stop_save or at_max_steps:
+            self._save_snapshot()
+        return Finished(self.step, self.epoch, "stopped", "--steps reached" if at_max_steps else "")
 
     def _save_snapshot(self, at_epoch_end: bool = False) -> None:
-        assert self._snapshots is not None, "saving with snapshots off"
-        state = self.capture_state()
-        if at_epoch_end:  # saved as the start of the next epoch, so a resume begins there
-            state = replace(state, epoch=self.epoch + 1, position=0)
+        if self._snapshots is None:  # snapshots are off
+            return
+        # at an epoch end, saved as the start of the next epoch, so a resume begins there
+        state = self.capture_state(next_epoch=at_epoch_end)
         self._snapshots.save(state, self.emit, resumed_from=self.resumed_from)

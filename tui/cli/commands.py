@@ -86,6 +86,7 @@ def _run(
             snapshot_dir=snapshot_dir,
             run_name=run_name,
             keep=args.keep,
+            max_steps=args.steps,
             metrics_path=Path(args.metrics) if args.metrics else None,
         )
     if args.metrics:
@@ -102,6 +103,7 @@ def _run(
         snapshot_dir=snapshot_dir,
         run_name=run_name,
         keep=args.keep,
+        max_steps=args.steps,
         start_paused=args.paused,
         in_process=args.in_process,
     )

@@ -131,6 +131,7 @@ def run_headless(
     snapshot_dir: Path | None = None,
     run_name: str = "run",
     keep: int | None = DEFAULT_KEEP,
+    max_steps: int | None = None,
     metrics_path: Path | None = None,
     stream: IO[str] | None = None,
 ) -> int:
@@ -172,6 +173,7 @@ def run_headless(
             snapshot_dir=snapshot_dir,
             run_name=run_name,
             keep=keep,
+            max_steps=max_steps,
             batch_interval=0.1,
             sample_interval=None,
         )

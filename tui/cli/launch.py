@@ -53,6 +53,7 @@ def run_dashboard(
     snapshot_dir: Path | None,
     run_name: str,
     keep: int | None,
+    max_steps: int | None,
     start_paused: bool,
     in_process: bool,
 ) -> int:
@@ -81,6 +82,7 @@ def run_dashboard(
         snapshot_dir=str(snapshot_dir) if snapshot_dir else None,
         run_name=run_name,
         keep=keep,
+        max_steps=max_steps,
         start_paused=start_paused,
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
     )

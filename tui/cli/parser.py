@@ -163,6 +163,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="train on the first N images",
     )
     opt.add_argument(
+        "--steps",
+        metavar="N",
+        type=_bounded_int("steps", 1, 2**53),
+        help="stop once the run has taken N optimizer steps in all (evaluated and saved)",
+    )
+    opt.add_argument(
         "--test-limit",
         metavar="N",
         type=_bounded_int("test limit", 1, 10_000),
