@@ -75,6 +75,8 @@ class CommandHandling:
     _stop_save: bool  # and save a snapshot then
     _report: BatchReport
     _samples: SampleClock
+    _order: list[int]  # the data order of epoch ``_order_epoch``
+    _order_epoch: int
 
     def request_stop(self, save: bool = False) -> None:
         """Stop at the next batch boundary; safe from a signal handler or another thread."""
@@ -113,7 +115,7 @@ class CommandHandling:
                 if not self.paused:
                     self.paused = True
                     self.history.changes.append(Change(self.step, "paused"))
-                self.emit(Paused(self.step, "requested"))
+                self._paused("requested")
             case Resume():
                 self._steps_left = 0
                 if self.paused:
@@ -225,6 +227,16 @@ class CommandHandling:
             f"batch size {too_big} does not fit in memory; back to {int(fitting)}",
         )
         self._hyperparameters_changed(("batch_size",))
+
+    def _paused(self, reason: str) -> None:
+        """Say the run is paused, then show the current weights on the image the next batch
+        starts with: a sample from before the pause (or before a step) would be stale."""
+        self.emit(Paused(self.step, reason))
+        order = self._order
+        if self._order_epoch != self.epoch:
+            order = data_order(self.config.seed, self.epoch, len(self.train_data))
+        if order:
+            self._emit_sample("train", order[min(self.position, len(order) - 1)])
 
     # ----------------------------------------------------------------- the trainer's hooks
     def _flush(self) -> None:

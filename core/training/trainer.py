@@ -180,7 +180,7 @@ class Trainer(CommandHandling):
                 self._steps_left -= 1
                 if self._steps_left == 0:
                     self._flush()
-                    self.emit(Paused(self.step, "stepped"))
+                    self._paused("stepped")
         self._flush()
         return Finished(self.step, self.config.epochs, "finished")
 
