@@ -3,6 +3,11 @@
 Plain, frozen data named in the past tense: they cross a process boundary (pickled), are written to
 the metrics file, and are replayed by the UI tests' scripted fake stream. No engine objects, no
 callbacks, no NumPy arrays: ints, floats, strings, bytes and tuples only.
+
+One count of each, everywhere (status, events, metrics, snapshot names, samples, the inspector):
+a *step* is one optimizer update, numbered from 1 for the whole run, and an event's ``step`` is
+the number of the last update taken (0 before the first); the *epoch* is the 1-based pass the
+last step belongs to (an epoch's end is saved as the start of the next, yet named after itself).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class TrainingStarted:
     seed: int
     resumed_from: str | None = None
     paused: bool = False  # starts paused (e.g. ``--paused``)
+    position: int = 0  # images of this epoch already consumed (non-zero when resuming mid-epoch)
 
 
 @dataclass(frozen=True, slots=True)

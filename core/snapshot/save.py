@@ -57,7 +57,10 @@ def save_snapshot(state: RunState, folder: Path, *, run_name: str) -> Path:
         raise SnapshotError(folder, f"snapshot not saved: {os_problem(error)}", SAVE_FIX) from None
     if not folder.is_dir():
         raise SnapshotError(folder, "snapshot not saved: not a folder", "choose another folder")
-    final = free_name(folder, snapshot_name(run, state.epoch, state.step))
+    # The name says the epoch of the last step taken: a state saved at an epoch's end is the
+    # start of the next one (epoch + 1, position 0), yet its steps are the finished epoch's.
+    at_boundary = state.position == 0 and state.step > 0
+    final = free_name(folder, snapshot_name(run, state.epoch - at_boundary, state.step))
     _atomic_write(folder, final, payload)
     return final
 

@@ -152,6 +152,7 @@ class Trainer(CommandHandling):
             self.history,
             epoch=self.epoch,
             step=self.step,
+            position=self.position,
             steps_per_epoch=self.steps_per_epoch,
             train_size=len(self.train_data),
             test_size=len(self.test_data),

@@ -49,6 +49,7 @@ class TrainingState:
     epoch: int = 0
     step: int = 0
     position: int = 0
+    epoch_first_step: int = 0  # steps taken before the current epoch
     images_per_s: float = 0.0
     # acknowledged hyperparameters
     lr: float = math.nan
@@ -150,6 +151,7 @@ class TrainingState:
     def _started(self, e: ev.TrainingStarted) -> set[str]:
         self.engine, self.architecture = e.engine, e.architecture
         self.epochs, self.epoch, self.step = e.epochs, e.epoch, e.step
+        self.position, self.epoch_first_step = e.position, e.step  # HistoryRestored refines it
         self.steps_per_epoch = e.steps_per_epoch
         self.train_size, self.test_size = e.train_size, e.test_size
         self.lr, self.momentum, self.batch_size = e.lr, e.momentum, e.batch_size
@@ -161,6 +163,7 @@ class TrainingState:
         self.losses.clear()
         self.accuracies.clear()
         self.epoch_starts.clear()
+        self.epoch_first_step = sum(1 for epoch in e.epochs if epoch < self.epoch)
         previous_epoch = e.epochs[0] if e.epochs else 0
         for i, (loss, acc, epoch) in enumerate(zip(e.losses, e.accuracies, e.epochs, strict=False)):
             step = i + 1  # step k is at index k − 1
@@ -186,6 +189,8 @@ class TrainingState:
     def _batches(self, e: ev.BatchesEnded) -> set[str]:
         if self.epoch and e.epoch != self.epoch:
             self.epoch_starts.append(e.first_step)
+        if e.epoch != self.epoch:
+            self.epoch_first_step = e.first_step - 1
         for i, (loss, acc) in enumerate(zip(e.losses, e.accuracies, strict=False)):
             self.losses.append(e.first_step + i, loss)
             self.accuracies.append(e.first_step + i, acc)
@@ -241,6 +246,9 @@ class TrainingState:
         for name in e.changed:
             new = getattr(e, name, None)
             self._mark(e.step, name, change_text(name, old.get(name), new))
+        if "batch_size" in e.changed and self.train_size:
+            left = math.ceil(max(0, self.train_size - self.position) / e.batch_size)
+            self.message = f"epoch recounted: {left:,} steps of {e.batch_size} left"
         return {"status", "loss"}
 
     def _mark(self, step: int, kind: str, text: str) -> None:
@@ -263,16 +271,16 @@ class TrainingState:
 
     @property
     def step_in_epoch(self) -> int:
-        """Steps taken in this epoch (from the image position and the batch size)."""
-        if not self.batch_size:
-            return 0
-        return math.ceil(self.position / self.batch_size)
+        """Steps taken in this epoch: the run's step count less the steps before the epoch."""
+        return self.step - self.epoch_first_step
 
     @property
     def epoch_steps(self) -> int:
-        """Steps in one epoch at the batch size in force."""
+        """Steps this epoch will have: those taken, and the images left at the batch size in
+        force (a batch-size change mid-epoch recounts the rest, not the steps already taken)."""
         if self.batch_size and self.train_size:
-            return math.ceil(self.train_size / self.batch_size)
+            left = max(0, self.train_size - self.position)
+            return self.step_in_epoch + math.ceil(left / self.batch_size)
         return self.steps_per_epoch
 
 
