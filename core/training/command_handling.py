@@ -1,8 +1,10 @@
 """Provides ``CommandHandling``: how the trainer answers each command, between two batches, and
-the one change it makes by itself (a batch size that does not fit in memory falls back).
+the two changes it makes by itself (a batch size that does not fit in memory falls back; a
+diverging batch is undone and the run paused). A command of a feature's own goes to the
+extension that answers it (extensions.py).
 
 Mixed into ``Trainer`` (trainer.py), which owns the state these methods change and provides the
-four hooks at the bottom (flush the batch report, evaluate, send a sample, save a snapshot).
+three hooks at the bottom (flush the batch report, evaluate, save a snapshot).
 Every command is answered by an event: what it changed, or a ``CommandRefused`` with the reason
 in one line. Values are checked here, never trusted.
 """
@@ -31,6 +33,7 @@ from cnn_tui.core.contract.config import NUM_CLASSES, ConfigError, Hyperparamete
 from cnn_tui.core.contract.events import (
     Change,
     CommandRefused,
+    Diverged,
     Event,
     HyperparametersChanged,
     Paused,
@@ -39,9 +42,12 @@ from cnn_tui.core.contract.events import (
 )
 from cnn_tui.core.contract.run_state import History
 from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.core.engines.interface import Engine
 from cnn_tui.core.training.batch_report import BatchReport
 from cnn_tui.core.training.data_order import data_order
-from cnn_tui.core.training.sample_views import SampleClock
+from cnn_tui.core.training.extensions import TrainerExtension
+from cnn_tui.core.training.good_copy import GoodCopy
+from cnn_tui.core.training.sample_views import SampleClock, view_sample
 
 MAX_STEP_BATCHES = 100_000
 """The most batches one ``Step`` command may ask for."""
@@ -64,6 +70,8 @@ class CommandHandling:
     emit: Callable[[Event], None]
     commands: CommandSource | None
     snapshot_dir: Path | None
+    engine: Engine
+    extensions: tuple[TrainerExtension, ...]
     hyper: Hyperparameters
     history: History
     epoch: int
@@ -75,6 +83,7 @@ class CommandHandling:
     _stop_save: bool  # and save a snapshot then
     _report: BatchReport
     _samples: SampleClock
+    _good: GoodCopy  # the weights a divergence falls back on
     _order: list[int]  # the data order of epoch ``_order_epoch``
     _order_epoch: int
 
@@ -147,7 +156,15 @@ class CommandHandling:
             case Stop(save=save):
                 self.request_stop(save)
             case _:
-                self._refuse(command, f"unknown command {type(command).__name__}")
+                self._offer_to_extensions(command)
+
+    def _offer_to_extensions(self, command: object) -> None:
+        """A command of a feature's own (extensions.py): the first extension answering it."""
+        for extension in self.extensions:
+            if isinstance(command, extension.answers):
+                extension.apply(self, command)  # type: ignore[arg-type]  # (self is a Trainer)
+                return
+        self._refuse(command, f"unknown command {type(command).__name__}")
 
     def _refuse(self, command: object, reason: str) -> None:
         self.emit(CommandRefused(self.step, type(command).__name__, reason))
@@ -238,14 +255,38 @@ class CommandHandling:
         if order:
             self._emit_sample("train", order[min(self.position, len(order) - 1)])
 
+    def _emit_sample(self, source: str, index: int, saliency_target: int | None = None) -> None:
+        data = self.train_data if source == "train" else self.test_data
+        self.emit(
+            view_sample(
+                self.engine,
+                data,
+                index,
+                source=source,
+                step=self.step,
+                saliency_target=saliency_target,
+            )
+        )
+
+    def _diverged(self, loss: float) -> None:
+        """Undo: bring back the last good weights, pause, and say what to do."""
+        self._flush()
+        good_step = self._good.restore(self.engine)
+        self.history.changes.append(Change(self.step, "diverged", None, self.hyper.lr))
+        message = (
+            f"loss became {loss} at step {self.step + 1} with lr {self.hyper.lr:g}: "
+            f"restored the weights of step {good_step}; lower the learning rate, then resume"
+        )
+        self.emit(Diverged(self.step + 1, loss, good_step, message))
+        self._steps_left = 0
+        self.paused = True
+        self.emit(Paused(self.step, "diverged"))
+
     # ----------------------------------------------------------------- the trainer's hooks
     def _flush(self) -> None:
         raise NotImplementedError
 
     def _evaluate(self) -> bool:
-        raise NotImplementedError
-
-    def _emit_sample(self, source: str, index: int, saliency_target: int | None = None) -> None:
         raise NotImplementedError
 
     def _save_snapshot(self, at_epoch_end: bool = False) -> None:

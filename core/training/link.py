@@ -72,12 +72,14 @@ class TrainerSpec:
     batch_interval: float = 0.05
     sample_interval: float | None = 0.3
     log_path: str | None = None
+    extensions: tuple[str, ...] = ()  # features riding along, by name (extensions.py)
 
 
 def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
     """Load the data and train; every failure is reported as a ``Finished`` event."""
     from cnn_tui.core.data.errors import DataError
     from cnn_tui.core.data.load import load_mnist
+    from cnn_tui.core.training.extensions import make_extensions
     from cnn_tui.core.training.trainer import Trainer
 
     try:
@@ -97,6 +99,7 @@ def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
             sample_interval=spec.sample_interval,
             start_paused=spec.start_paused,
             evaluate_on_resume=spec.evaluate_on_resume,
+            extensions=make_extensions(spec.extensions),
         )
         trainer.resumed_from = spec.resumed_from
     except (DataError, ConfigError) as error:

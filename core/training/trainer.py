@@ -6,19 +6,20 @@ position is just (epoch, images consumed): that is what makes an exact resume po
 
 The loop's helpers live beside it, one job each: ``command_handling.py`` (the answer to every
 command), ``batch_report.py`` (coalescing steps into ``BatchesEnded``), ``good_copy.py`` (the
-weights a divergence falls back on), ``sample_views.py`` and ``evaluation.py``.
+weights a divergence falls back on), ``sample_views.py``, ``snapshot_saving.py`` and
+``evaluation.py``; the features that ride along are extensions (``extensions.py``).
 """
 
 from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
 from cnn_tui.core.contract.config import Hyperparameters, RunConfig
-from cnn_tui.core.contract.events import Change, Diverged, Event, Finished, Notice, Paused
+from cnn_tui.core.contract.events import Event, Finished, Notice
 from cnn_tui.core.contract.run_state import History, RunState
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import Engine, make_engine
@@ -29,8 +30,9 @@ from cnn_tui.core.training.command_handling import CommandHandling, CommandSourc
 from cnn_tui.core.training.data_checks import changed_test_slice, check_data
 from cnn_tui.core.training.data_order import data_order, steps_in_epoch
 from cnn_tui.core.training.evaluation import EvaluationStopped, evaluate_test_set, record
+from cnn_tui.core.training.extensions import TrainerExtension
 from cnn_tui.core.training.good_copy import GoodCopy
-from cnn_tui.core.training.sample_views import SampleClock, view_sample
+from cnn_tui.core.training.sample_views import SampleClock
 from cnn_tui.core.training.snapshot_saving import SnapshotSaving
 
 Emit = Callable[[Event], None]
@@ -56,6 +58,7 @@ class Trainer(CommandHandling):
         sample_interval: seconds between ``SampleViewed`` events; None sends them only on request.
         start_paused: wait for ``Resume`` (or ``Step``) before the first batch.
         evaluate_on_resume: evaluate a resumed run first (the dashboard's ``m`` needs mistakes).
+        extensions: features riding along (layer health, …): see extensions.py.
     """
 
     def __init__(
@@ -75,6 +78,7 @@ class Trainer(CommandHandling):
         keep: int | None = DEFAULT_KEEP,
         max_steps: int | None = None,
         evaluate_on_resume: bool = False,
+        extensions: Sequence[TrainerExtension] = (),
     ) -> None:
         check_data(config, train, test, state)
         self._test_slice_note = changed_test_slice(state, len(test))
@@ -87,6 +91,7 @@ class Trainer(CommandHandling):
         self.run_name = run_name
         self.resumed_from: str | None = None
         self.max_steps = max_steps
+        self.extensions = tuple(extensions)
         self._snapshots = SnapshotSaving(snapshot_dir, run_name, keep) if snapshot_dir else None
         self.engine: Engine = make_engine(config, state.params if state else None)
         if state is not None:
@@ -203,6 +208,8 @@ class Trainer(CommandHandling):
         self.position += len(indices)
         accuracy = result.correct / len(indices)
         self._record_step(result.loss, accuracy, len(indices))
+        for extension in self.extensions:
+            extension.after_step(self, result, indices)
         if self._samples.due():
             self._emit_sample("train", indices[0])
 
@@ -254,35 +261,9 @@ class Trainer(CommandHandling):
         if again is None or again.confusion != evaluated.confusion:
             self.history.evaluations.append(record(evaluated))
         self.emit(evaluated)
+        for extension in self.extensions:
+            extension.after_evaluation(self, evaluated)
         return True
-
-    def _emit_sample(self, source: str, index: int, saliency_target: int | None = None) -> None:
-        data = self.train_data if source == "train" else self.test_data
-        self.emit(
-            view_sample(
-                self.engine,
-                data,
-                index,
-                source=source,
-                step=self.step,
-                saliency_target=saliency_target,
-            )
-        )
-
-    # ----------------------------------------------------------------- when a batch diverges
-    def _diverged(self, loss: float) -> None:
-        """Undo: bring back the last good weights, pause, and say what to do."""
-        self._flush()
-        good_step = self._good.restore(self.engine)
-        self.history.changes.append(Change(self.step, "diverged", None, self.hyper.lr))
-        message = (
-            f"loss became {loss} at step {self.step + 1} with lr {self.hyper.lr:g}: "
-            f"restored the weights of step {good_step}; lower the learning rate, then resume"
-        )
-        self.emit(Diverged(self.step + 1, loss, good_step, message))
-        self._steps_left = 0
-        self.paused = True
-        self.emit(Paused(self.step, "diverged"))
 
     # ----------------------------------------------------------------- snapshots, stopping
     def _stopped(self, *, at_max_steps: bool = False) -> Finished:
