@@ -9,7 +9,6 @@ stays strict JSON.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import IO, Any
 
@@ -26,6 +25,7 @@ from cnn_tui.core.contract.events import (
     SnapshotSaved,
     TrainingStarted,
 )
+from cnn_tui.core.remote.codec import json_line
 
 
 def _finite(value: float) -> float | None:
@@ -137,7 +137,5 @@ class MetricsWriter:
     def write(self, event: Event) -> None:
         records = event_records(event)
         if records:
-            self.file.write(
-                "".join(json.dumps(r, allow_nan=False, ensure_ascii=False) + "\n" for r in records)
-            )
+            self.file.write("".join(json_line(r) for r in records))
             self.file.flush()
