@@ -106,9 +106,13 @@ class RunConfig:
     seed: int = 0
     engine: str = "numpy"
     precision: str = "float32"  # the NumPy engine's dtype; the Python engine is always float64
+    dataset: str = "mnist"  # --dataset (core/data/sets.py): mnist, fashion-mnist or kmnist
+    class_names: tuple[str, ...] = ()  # label i's name; () = MNIST's digits (class_names.py)
 
     def __post_init__(self) -> None:
         check_int("epochs", self.epochs, *EPOCHS_RANGE)
+        if self.class_names and len(self.class_names) != 10:
+            raise ConfigError(f"{len(self.class_names)} class names given, the network has 10")
         check_int("seed", self.seed, 0, 2**32 - 1)
         if self.engine not in ENGINES:
             raise ConfigError(f"engine {self.engine!r} is not one of {', '.join(ENGINES)}")

@@ -59,6 +59,9 @@ class TrainingStarted:
     resumed_from: str | None = None
     paused: bool = False  # starts paused (e.g. ``--paused``)
     position: int = 0  # images of this epoch already consumed (non-zero when resuming mid-epoch)
+    dataset: str = "mnist"  # the ``--dataset`` the run trains on (core/data/sets.py)
+    class_names: tuple[str, ...] = ()  # label i's name; () = MNIST's digits (see
+    # core/contract/class_names.py, the one place views turn a label into its name)
 
 
 @dataclass(frozen=True, slots=True)

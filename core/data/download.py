@@ -16,22 +16,20 @@ Stale ``.part`` files from a killed run are removed at the start. Standard libra
 from __future__ import annotations
 
 import glob
-import gzip
-import hashlib
 import os
 import signal
-import stat
 import tempfile
-import zlib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import IO, BinaryIO
+from typing import IO
 from urllib.parse import urljoin
 
 from cnn_tui.core.data.errors import show_path
-from cnn_tui.core.data.fetch import MirrorFailed, StallBudget, first_line, get, seconds_text
-from cnn_tui.core.data.idx import GZIP_MAGIC, looks_like_html
+from cnn_tui.core.data.fetch import MirrorFailed, StallBudget, get, seconds_text
 from cnn_tui.core.data.mnist_files import MNIST_FILES, MnistFile
+from cnn_tui.core.data.verify import verify_file
+
+__all__ = ["MIRRORS", "DownloadError", "download_mnist", "verify_file"]
 
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",
@@ -56,6 +54,7 @@ def download_mnist(
     timeout: float = 30.0,
     progress: Progress | None = None,
     files: Sequence[MnistFile] = MNIST_FILES,
+    title: str = "MNIST",
 ) -> list[Path]:
     """Make ``folder`` hold the verified MNIST files, downloading only those missing or corrupt.
 
@@ -66,7 +65,9 @@ def download_mnist(
             mirror still to try gets an equal part of what is left (two mirrors: 15 s each of
             the default 30), and each byte that arrives restarts the count.
         progress: optional callback for a progress bar (see ``progress_bar.stderr_progress``).
-        files: the expected files (stem, decompressed size, SHA-256); tests pass their own.
+        files: the expected files (stem, decompressed size, SHA-256 or the .gz's MD5); other
+            data sets (``sets.py``) and tests pass their own.
+        title: the data set's name, for the failure message.
 
     Returns:
         The path of each file, in ``files`` order (an existing verified raw file counts).
@@ -99,52 +100,8 @@ def download_mnist(
             order.insert(0, mirror)  # the mirror that worked goes first for the next file
             break
         else:
-            raise DownloadError(_failure_message(folder, expected, errors, files))
+            raise DownloadError(_failure_message(folder, expected, errors, files, title))
     return paths
-
-
-def verify_file(path: str | os.PathLike[str], expected: MnistFile) -> str | None:
-    """None when ``path`` (gzip or raw) decompresses to exactly ``expected``; else the reason.
-
-    Reads in 1 MiB pieces and stops one byte past ``expected.size``: a bomb costs nothing.
-    """
-    path = Path(path)
-    try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            return "not a regular file"
-        with open(path, "rb") as raw:
-            packed = raw.read(2) == GZIP_MAGIC
-            raw.seek(0)
-            stream: BinaryIO = gzip.GzipFile(fileobj=raw) if packed else raw  # type: ignore[assignment]
-            digest = hashlib.sha256()
-            size = 0
-            start = b""
-            while size <= expected.size:
-                chunk = stream.read(min(1 << 20, expected.size + 1 - size))
-                if not chunk:
-                    break
-                digest.update(chunk)
-                size += len(chunk)
-                start = start or chunk[:64]
-    except EOFError:
-        return "compressed data is incomplete"
-    except (gzip.BadGzipFile, zlib.error) as exc:
-        return f"corrupt gzip ({first_line(exc)})"
-    except OSError as exc:
-        return f"cannot read it ({exc.strerror or exc})"
-    if not packed and looks_like_html(start):
-        return "got an HTML page instead of the file (an error page or a login portal?)"
-    if size > expected.size:
-        return f"decompresses to more than the {expected.size:,} bytes of {expected.stem}"
-    if size < expected.size:
-        return f"holds {size:,} bytes of data, {expected.stem} has {expected.size:,}"
-    got = digest.hexdigest()
-    if got != expected.sha256:
-        return (
-            f"checksum mismatch for {expected.gz_name} "
-            f"(expected {expected.sha256[:16]}…, got {got[:16]}…)"
-        )
-    return None
 
 
 def _prepare_folder(folder: Path, files: Sequence[MnistFile]) -> None:
@@ -283,12 +240,16 @@ def _fsync_dir(folder: Path) -> None:
 
 
 def _failure_message(
-    folder: Path, expected: MnistFile, errors: dict[str, str], files: Sequence[MnistFile]
+    folder: Path,
+    expected: MnistFile,
+    errors: dict[str, str],
+    files: Sequence[MnistFile],
+    title: str,
 ) -> str:
     tried = "; ".join(f"{mirror} ({error})" for mirror, error in errors.items()) or "no mirrors"
     names = ", ".join(f.gz_name for f in files)
     return (
         f"could not download {expected.gz_name} into {show_path(folder)} — tried {tried}. "
         f"Verified files were kept; retry later, or copy the four files ({names}) into that "
-        "folder by hand from any MNIST mirror"
+        f"folder by hand from any {title} mirror"
     )

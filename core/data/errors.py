@@ -26,7 +26,10 @@ def show_path(path: str | os.PathLike[str] | os.PathLike[bytes] | bytes) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
-def fetch_hint(folder: Path | None = None) -> str:
-    """The fix for missing files: the download command (``--data`` quoted for a shell)."""
+def fetch_hint(folder: Path | None = None, dataset: str = "mnist") -> str:
+    """The fix for missing files: the download command (``--data`` quoted for a shell), with
+    ``--dataset`` for a set other than MNIST."""
     where = f"--data {shlex.quote(show_path(folder))}" if folder is not None else "--data DIR"
+    if dataset != "mnist":
+        return f"run `cnn-tui download --dataset {dataset} {where}` or copy its four files there"
     return f"run `cnn-tui download {where}` or copy the four MNIST files there (see data/README.md)"

@@ -35,10 +35,10 @@ def missing_files(folder: Path) -> list[str]:
     return [f.stem for f in MNIST_FILES if mnist_file_path(folder, f.stem) is None]
 
 
-def lacks_message(folder: Path, missing: list[str]) -> str:
+def lacks_message(folder: Path, missing: list[str], dataset: str = "mnist") -> str:
     """The one line for a folder missing some files: what it lacks and how to get them."""
     names = ", ".join(n + "[.gz]" for n in missing)
-    return f"data folder {show_path(folder)} lacks {names} — " + fetch_hint(folder)
+    return f"data folder {show_path(folder)} lacks {names} — " + fetch_hint(folder, dataset)
 
 
 def check_data_folder(folder: Path) -> None:
@@ -66,30 +66,37 @@ def check_data_folder(folder: Path) -> None:
         raise DataError(f"data folder {show_path(folder)}: permission denied — fix its permissions")
 
 
-def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """The per-user folder: ``$XDG_CACHE_HOME/cnn-tui/mnist`` or ``~/.cache/cnn-tui/mnist``."""
+def cache_dir(environ: Mapping[str, str] | None = None, dataset: str = "mnist") -> Path:
+    """The per-user folder: ``$XDG_CACHE_HOME/cnn-tui/mnist`` or ``~/.cache/cnn-tui/mnist``
+    (``…/fashion-mnist``, ``…/kmnist`` for the other sets)."""
     env = os.environ if environ is None else environ
     base = env.get("XDG_CACHE_HOME") or ""
     root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"  # spec: ignore relative
-    return root / "cnn-tui" / "mnist"
+    return root / "cnn-tui" / dataset
 
 
 def candidate_dirs(
-    explicit: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
+    explicit: str | os.PathLike[str] | None,
+    environ: Mapping[str, str] | None = None,
+    dataset: str = "mnist",
 ) -> list[Path]:
-    """Where to look for MNIST, in order: ``--data``, ``$CNN_TUI_DATA``, ``./data/mnist``, cache."""
+    """Where to look for MNIST, in order: ``--data``, ``$CNN_TUI_DATA``, ``./data/mnist``, cache.
+    Another set: ``--data``, ``./data/<set>``, its cache folder (``$CNN_TUI_DATA`` is MNIST's)."""
     env = os.environ if environ is None else environ
     found: list[Path] = []
     if explicit is not None:
         found.append(Path(explicit))
-    if env.get(ENV_VAR):
+    if env.get(ENV_VAR) and dataset == "mnist":
         found.append(Path(env[ENV_VAR]))
-    found += [Path("data") / "mnist", cache_dir(env)]
+    found += [Path("data") / dataset, cache_dir(env, dataset)]
     return found
 
 
 def find_data_dir(
-    explicit: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
+    explicit: str | os.PathLike[str] | None,
+    environ: Mapping[str, str] | None = None,
+    dataset: str = "mnist",
+    title: str = "MNIST",
 ) -> Path:
     """The folder to load MNIST from.
 
@@ -105,13 +112,19 @@ def find_data_dir(
         check_data_folder(folder)
         missing = missing_files(folder)
         if missing:
-            raise DataError(lacks_message(folder, missing))
+            raise DataError(lacks_message(folder, missing, dataset))
         return folder
-    looked = candidate_dirs(None, environ)
+    looked = candidate_dirs(None, environ, dataset)
     for folder in looked:
         if _holds_all(folder):
             return folder
-    target = download_dir(None, environ)
+    target = download_dir(None, environ, dataset)
+    if dataset != "mnist":
+        raise DataError(
+            f"{title} not found (looked in {', '.join(_describe(f) for f in looked)}) — run "
+            f"`cnn-tui download --dataset {dataset}` (saves to {show_path(target)}), or pass "
+            "--data DIR"
+        )
     raise DataError(
         f"MNIST not found (looked in {', '.join(_describe(f) for f in looked)}) — run "
         f"`cnn-tui download` (saves to {show_path(target)}), or pass --data DIR / set {ENV_VAR}"
@@ -119,18 +132,20 @@ def find_data_dir(
 
 
 def download_dir(
-    explicit: str | os.PathLike[str] | None, environ: Mapping[str, str] | None = None
+    explicit: str | os.PathLike[str] | None,
+    environ: Mapping[str, str] | None = None,
+    dataset: str = "mnist",
 ) -> Path:
-    """Where ``cnn-tui download`` saves: ``--data``, else ``$CNN_TUI_DATA``, else ``./data/mnist``
-    when ``./data`` exists (a source checkout), else the user cache folder."""
+    """Where ``cnn-tui download`` saves: ``--data``, else ``$CNN_TUI_DATA`` (MNIST only), else
+    ``./data/<set>`` when ``./data`` exists (a source checkout), else the user cache folder."""
     env = os.environ if environ is None else environ
     if explicit is not None:
         return Path(explicit)
-    if env.get(ENV_VAR):
+    if env.get(ENV_VAR) and dataset == "mnist":
         return Path(env[ENV_VAR])
     if Path("data").is_dir():
-        return Path("data") / "mnist"
-    return cache_dir(env)
+        return Path("data") / dataset
+    return cache_dir(env, dataset)
 
 
 def _holds_all(folder: Path) -> bool:

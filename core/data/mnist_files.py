@@ -20,6 +20,8 @@ class MnistFile:
     stem: str  # file name without ".gz", e.g. "train-images-idx3-ubyte"
     size: int  # bytes after decompression
     sha256: str  # of the decompressed bytes (mirrors re-wrap the gzip, so only these are stable)
+    gz_md5: str = ""  # MD5 of the published .gz itself, for sets whose makers publish only that
+    # (Fashion-MNIST, KMNIST): then ``sha256`` is "" and only that exact gzip verifies
 
     @property
     def gz_name(self) -> str:

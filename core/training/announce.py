@@ -48,6 +48,8 @@ def opening_events(
             seed=config.seed,
             resumed_from=resumed_from,
             paused=paused,
+            dataset=config.dataset,
+            class_names=config.class_names,
         )
     ]
     if step:

@@ -68,6 +68,12 @@ def event_records(event: Event) -> list[dict[str, Any]]:
                 }
             ]
         case TrainingStarted():
+            # another data set is named (MNIST's records stay exactly as they were)
+            named = (
+                {"dataset": event.dataset, "class_names": list(event.class_names)}
+                if event.dataset != "mnist" or event.class_names
+                else {}
+            )
             return [
                 {
                     "event": "start",
@@ -83,6 +89,7 @@ def event_records(event: Event) -> list[dict[str, Any]]:
                     "train_size": event.train_size,
                     "test_size": event.test_size,
                     "resumed_from": event.resumed_from,
+                    **named,
                 }
             ]
         case Paused():

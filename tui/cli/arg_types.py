@@ -67,3 +67,16 @@ def add_data_flag(parser: argparse.ArgumentParser) -> None:
         help="folder with the four MNIST files (default: $CNN_TUI_DATA, ./data/mnist, "
         "then ~/.cache/cnn-tui/mnist)",
     )
+    add_dataset_flag(parser)
+
+
+DATASET_NAMES = ("mnist", "fashion-mnist", "kmnist")
+"""``--dataset`` values (core/data/sets.py describes each; tests check the two agree)."""
+
+
+def add_dataset_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--dataset",
+        choices=DATASET_NAMES,
+        help="which data set (mnist); the others default to ./data/<name> and their cache folder",
+    )

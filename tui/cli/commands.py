@@ -23,16 +23,17 @@ def train(args: argparse.Namespace) -> int:
     """``cnn-tui [train]``: find the data, build the run (or resume one), lock the snapshot
     folder, then train headless or with the dashboard."""
     from cnn_tui.core.data.errors import DataError
-    from cnn_tui.core.data.locate import find_data_dir
+    from cnn_tui.tui.cli.data_choice import choose_data
 
     if args.headless:
         from cnn_tui.tui.cli.headless import use_one_blas_thread
 
         use_one_blas_thread()  # before --resume loads a snapshot, which imports NumPy
     try:
-        data_dir = find_data_dir(args.data)
+        choice = choose_data(args)
     except DataError as error:
         return fail(str(error), ExitCode.DATA)
+    data_dir = choice.folder
 
     state = None
     try:
@@ -48,6 +49,9 @@ def train(args: argparse.Namespace) -> int:
                 return fail(str(error), ExitCode.SNAPSHOT)
         else:
             config = run_config(args)
+        config = replace(config, dataset=choice.dataset, class_names=choice.class_names)
+        if state is not None:
+            state = replace(state, config=config)
     except ConfigError as error:
         return fail(str(error), ExitCode.USAGE)
 
@@ -139,12 +143,14 @@ def _prepare_snapshot_dir(folder: Path) -> tuple[FolderLock | None, str | None]:
 
 
 def download(args: argparse.Namespace) -> int:
-    """``cnn-tui download``: fetch and verify the four MNIST files."""
+    """``cnn-tui download``: fetch and verify the four files of MNIST (or ``--dataset``)."""
     from cnn_tui.core.data.download import DownloadError, download_mnist
     from cnn_tui.core.data.locate import download_dir
     from cnn_tui.core.data.progress_bar import stderr_progress
+    from cnn_tui.core.data.sets import dataset_info
 
-    folder = download_dir(args.data)
+    info = dataset_info(args.dataset or "mnist")
+    folder = download_dir(args.data, dataset=info.name)
     terminated: list[int] = []
 
     def on_terminate(signum: int, _frame: FrameType | None) -> None:
@@ -154,23 +160,30 @@ def download(args: argparse.Namespace) -> int:
     for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, on_terminate)
     try:
-        paths = download_mnist(folder, timeout=args.timeout, progress=stderr_progress())
+        paths = download_mnist(
+            folder,
+            mirrors=info.mirrors,
+            timeout=args.timeout,
+            progress=stderr_progress(),
+            files=info.files,
+            title=info.title,
+        )
     except DownloadError as error:
         return fail(str(error), ExitCode.NETWORK)
     except KeyboardInterrupt:
         code = ExitCode.TERMINATED if terminated else ExitCode.INTERRUPTED
         return fail("download interrupted; verified files were kept", code)
-    print(f"MNIST is ready in {folder} ({len(paths)} files verified)")
+    print(f"{info.title} is ready in {folder} ({len(paths)} files verified)")
     return ExitCode.OK
 
 
 def inspect(args: argparse.Namespace) -> int:
     """``cnn-tui inspect SNAPSHOT``: the misclassified-digit browser on a saved network."""
     from cnn_tui.core.data.errors import DataError
-    from cnn_tui.core.data.locate import find_data_dir
+    from cnn_tui.tui.cli.data_choice import choose_data
 
     try:
-        data_dir = find_data_dir(args.data)
+        data_dir = choose_data(args).folder
     except DataError as error:
         return fail(str(error), ExitCode.DATA)
     from cnn_tui.tui.cli.launch import run_inspector

@@ -11,7 +11,13 @@ import argparse
 from collections.abc import Sequence
 
 from cnn_tui.core.contract.config import ENGINES
-from cnn_tui.tui.cli.arg_types import add_data_flag, bounded_float, bounded_int, path_arg
+from cnn_tui.tui.cli.arg_types import (
+    add_data_flag,
+    add_dataset_flag,
+    bounded_float,
+    bounded_int,
+    path_arg,
+)
 from cnn_tui.tui.cli.train_flags import add_train_flags
 
 SUBCOMMANDS = ("train", "inspect", "download")
@@ -70,16 +76,18 @@ def _add_download_parser(sub: Subparsers) -> None:
     download = sub.add_parser(
         "download",
         usage="%(prog)s [flags]",
-        help="fetch MNIST from the public mirrors, verified",
-        description="Download the four MNIST files (SHA-256 checked) into a folder.",
+        help="fetch MNIST (or --dataset) from the public mirrors, verified",
+        description="Download the four files of MNIST (SHA-256 checked), Fashion-MNIST or KMNIST "
+        "(MD5 of the published .gz checked) into a folder.",
     )
     download.add_argument(
         "--data",
         metavar="DIR",
         type=path_arg,
         help="destination folder (default: $CNN_TUI_DATA, else ./data/mnist in a checkout, "
-        "else ~/.cache/cnn-tui/mnist)",
+        "else ~/.cache/cnn-tui/mnist; ./data/<name> for another --dataset)",
     )
+    add_dataset_flag(download)
     download.add_argument(
         "--timeout",
         metavar="SECONDS",
