@@ -41,6 +41,7 @@ class TrainingState:
     # the run, from TrainingStarted
     engine: str = "?"
     architecture: str = ""
+    class_names: tuple[str, ...] = ()  # () = MNIST's digits (core/contract/class_names.py)
     epochs: int = 0
     steps_per_epoch: int = 0
     train_size: int = 0
@@ -156,8 +157,9 @@ class TrainingState:
         self.train_size, self.test_size = e.train_size, e.test_size
         self.lr, self.momentum, self.batch_size = e.lr, e.momentum, e.batch_size
         self.weight_decay = e.weight_decay
+        self.class_names = e.class_names
         self.run_state = "paused" if e.paused else "running"
-        return {"status", "loss", "accuracy"}
+        return {"status", "loss", "accuracy", "classes", "input"}
 
     def _restored(self, e: ev.HistoryRestored) -> set[str]:
         self.losses.clear()

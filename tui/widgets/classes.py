@@ -14,11 +14,13 @@ from rich.style import Style
 from rich.text import Text
 from textual.reactive import reactive
 
+from cnn_tui.core.contract.class_names import fit_name, names_width
 from cnn_tui.tui.render.bars import confusion_lines, hbar
 from cnn_tui.tui.render.halfblock import SegmentLines, beside
 from cnn_tui.tui.widgets.line_panel import LinePanel
 
-LABEL_WIDTH = 2
+LABEL_WIDTH = 2  # a digit and a space; named classes take their longest name, up to NAME_LIMIT
+NAME_LIMIT = 11  # "Ankle boot" fits; longer names end in "…"
 VALUE_WIDTH = 16  # " 97.3% ▲ +1.2"
 CONFUSION_WIDTH = 33
 MIN_BAR = 6
@@ -43,7 +45,7 @@ class ClassAccuracy(LinePanel):
             if width >= 60
             else f"Per-class · test {100 * latest.accuracy:.2f}%"
         )
-        both = width >= LABEL_WIDTH + MIN_BAR + VALUE_WIDTH + 2 + CONFUSION_WIDTH
+        both = width >= self._label_width() + MIN_BAR + VALUE_WIDTH + 2 + CONFUSION_WIDTH
         confusion = confusion_lines(
             latest.confusion, self.role("muted"), colour_on=self.colour_on, header=height > 10
         )
@@ -75,12 +77,19 @@ class ClassAccuracy(LinePanel):
         )
         return text
 
+    def _label_width(self) -> int:
+        """The label column with its space: a digit, or the longest class name (capped)."""
+        names = self.state.class_names
+        return names_width(names, NAME_LIMIT) + 1 if names else LABEL_WIDTH
+
     def _bar_lines(self, width: int) -> list[list[Segment]]:
         """A header line, then one line per digit: label, bar, value, change."""
         latest = self.state.latest_eval
         assert latest is not None
         previous = self.state.previous_class_accuracy
-        bar_width = max(1, width - LABEL_WIDTH - VALUE_WIDTH - 1)
+        names = self.state.class_names
+        label_width = self._label_width()
+        bar_width = max(1, width - label_width - VALUE_WIDTH - 1)
         lines: list[list[Segment]] = []
         worst = min((a for a in latest.per_class_accuracy if math.isfinite(a)), default=math.nan)
         for digit, acc in enumerate(latest.per_class_accuracy):
@@ -95,7 +104,10 @@ class ClassAccuracy(LinePanel):
             label_style = Style(reverse=True) if acc == worst and not self.colour_on else None
             lines.append(
                 [
-                    Segment(f"{digit}", label_style),
+                    Segment(
+                        fit_name(names[digit], label_width - 1) if names else f"{digit}",
+                        label_style,
+                    ),
                     Segment(" "),
                     Segment(hbar(acc, bar_width), style),
                     Segment(f" {value}{change}".ljust(VALUE_WIDTH), None),

@@ -11,11 +11,13 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from cnn_tui.core.contract.class_names import class_name, fit_name, names_width
 from cnn_tui.tui.render.bars import hbar, vbars
 from cnn_tui.tui.render.halfblock import Line, SegmentLines, beside, grid_lines, normaliser
 from cnn_tui.tui.widgets.line_panel import LinePanel
 
 SIDE = 28
+NAME_LIMIT = 11  # longest class name shown in full beside a probability ("Ankle boot")
 PROB_WIDTH = 22  # "7 ██████████  93.1% ←"
 
 
@@ -32,8 +34,12 @@ class DigitView(LinePanel):
         pixels = [b / 255 for b in sample.image]
         digit = grid_lines(pixels, SIDE, "ink", normaliser(0.0, 1.0), colour_on=self.colour_on)
         right = sample.predicted == sample.label
+        names = self.state.class_names
         caption: Line = [
-            Segment(f"label {sample.label} → predicted {sample.predicted} "),
+            Segment(
+                f"label {class_name(names, sample.label)} → predicted "
+                f"{class_name(names, sample.predicted)} "
+            ),
             Segment("✓ right" if right else "✗ wrong", self.role("right" if right else "wrong")),
         ]
         self.set_titles(subtitle=f"{sample.source} #{sample.index:,} · step {sample.step:,}")
@@ -47,7 +53,9 @@ class DigitView(LinePanel):
         """One line per digit: digit, bar, percentage; the label marked with ←."""
         sample = self.state.sample
         assert sample is not None
-        bar_width = max(3, width - 12)
+        names = self.state.class_names
+        name_width = names_width(names, NAME_LIMIT) if names else 1
+        bar_width = max(3, width - 11 - name_width)
         lines: list[Line] = [[Segment("probabilities", self.role("muted"))]]
         bar_style = self.role("bar") if self.colour_on else None
         for d, p in enumerate(sample.probabilities):
@@ -56,7 +64,7 @@ class DigitView(LinePanel):
             mark = " ←" if d == sample.label else ""
             lines.append(
                 [
-                    Segment(f"{d} ", style),
+                    Segment(f"{fit_name(names[d], name_width) if names else d} ", style),
                     Segment(hbar(p, bar_width), bar_style),
                     Segment(f"{100 * p:5.1f}%{mark}", style),
                 ]
@@ -70,8 +78,10 @@ class DigitView(LinePanel):
         bar_style = self.role("bar") if self.colour_on else None
         lines: list[Line] = [[Segment(row, bar_style)] for row in vbars(sample.probabilities, 2, 3)]
         labels: Line = []
+        names = self.state.class_names
         for d in range(10):
             style = Style(bold=True, underline=d == sample.label, reverse=d == sample.predicted)
-            labels.append(Segment(f" {d} ", style))
+            # three cells a class: a name's first two letters (the caption says it in full)
+            labels.append(Segment(f"{names[d][:2]:<2} " if names else f" {d} ", style))
         lines.append(labels)
         return lines
