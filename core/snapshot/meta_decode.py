@@ -101,7 +101,12 @@ def decode_meta(meta: dict[str, Any]) -> tuple[RunConfig, dict[str, Any]]:
 
 def _decode_config(obj: Any) -> RunConfig:
     keys = ("engine", "precision", "epochs", "seed", "architecture", "hyperparameters")
+    optional = {"dataset": "mnist", "class_names": []}  # written for other sets than MNIST
+    if isinstance(obj, dict):
+        extra = {k: obj[k] for k in optional if k in obj}
+        obj = {k: v for k, v in obj.items() if k not in optional}
     cfg = fields(obj, "config", keys)
+    dataset, names = _decode_dataset({**optional, **extra})
     arch = fields(cfg["architecture"], "architecture", ("filters", "filters2", "hidden"))
     hyper = fields(
         cfg["hyperparameters"], "hyperparameters", ("lr", "momentum", "weight_decay", "batch_size")
@@ -116,6 +121,8 @@ def _decode_config(obj: Any) -> RunConfig:
             seed=cfg["seed"],
             engine=cfg["engine"],
             precision=cfg["precision"],
+            dataset=dataset,
+            class_names=names,
         )
     except ConfigError as error:
         raise SchemaError(f"setting refused: {error}") from None
@@ -164,6 +171,24 @@ def _decode_change(obj: Any, where: str) -> Change:
 
 
 # ── small typed readers: each refuses anything but exactly what it names ─────────────────────
+
+
+def _decode_dataset(obj: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """The recorded data set and class names, checked (a known set; ten short printable names)."""
+    from cnn_tui.core.data.class_file import NAME_MAX
+    from cnn_tui.core.data.sets import DATASETS
+
+    dataset, names = obj["dataset"], obj["class_names"]
+    if not isinstance(dataset, str) or dataset not in DATASETS:
+        raise SchemaError(
+            f"config.dataset must be one of {', '.join(DATASETS)}, not {short(dataset)}"
+        )
+    if not isinstance(names, list) or len(names) not in (0, 10):
+        raise SchemaError("config.class_names must be a list of 10 names")
+    for name in names:
+        if not isinstance(name, str) or not 0 < len(name) <= NAME_MAX or not name.isprintable():
+            raise SchemaError(f"config.class_names holds a bad name {short(name)}")
+    return dataset, tuple(names)
 
 
 def fields(obj: Any, where: str, keys: tuple[str, ...]) -> dict[str, Any]:

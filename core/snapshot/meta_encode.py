@@ -54,6 +54,12 @@ def encode_meta(
                 "weight_decay": c.hyper.weight_decay,
                 "batch_size": c.hyper.batch_size,
             },
+            # the data set, for another set than MNIST only (MNIST's snapshots are as before)
+            **(
+                {"dataset": c.dataset, "class_names": list(c.class_names)}
+                if c.dataset != "mnist" or c.class_names
+                else {}
+            ),
         },
         # the data order is data_order(seed, epoch): (epoch, position) is the whole RNG state
         "progress": {"epoch": state.epoch, "position": state.position, "step": state.step},

@@ -30,10 +30,10 @@ def train(args: argparse.Namespace) -> int:
 
         use_one_blas_thread()  # before --resume loads a snapshot, which imports NumPy
     try:
-        choice = choose_data(args)
+        # a resumed run trains on its snapshot's set: found once the snapshot is read
+        choice = None if args.resume and not args.dataset else choose_data(args)
     except DataError as error:
         return fail(str(error), ExitCode.DATA)
-    data_dir = choice.folder
 
     state = None
     try:
@@ -49,12 +49,18 @@ def train(args: argparse.Namespace) -> int:
                 return fail(str(error), ExitCode.SNAPSHOT)
         else:
             config = run_config(args)
+        if choice is None:
+            try:
+                choice = choose_data(args, default=config.dataset)
+            except DataError as error:
+                return fail(str(error), ExitCode.DATA)
         config = replace(config, dataset=choice.dataset, class_names=choice.class_names)
         if state is not None:
             state = replace(state, config=config)
     except ConfigError as error:
         return fail(str(error), ExitCode.USAGE)
 
+    data_dir = choice.folder
     snapshot_dir = None if args.no_snapshots else Path(args.snapshot_dir)
     lock = None
     if snapshot_dir is not None:
@@ -182,12 +188,16 @@ def inspect(args: argparse.Namespace) -> int:
     from cnn_tui.core.data.errors import DataError
     from cnn_tui.tui.cli.data_choice import choose_data
 
-    try:
-        data_dir = choose_data(args).folder
-    except DataError as error:
-        return fail(str(error), ExitCode.DATA)
+    if args.dataset:  # else the snapshot's own set, once it is read
+        try:
+            choose_data(args)
+        except DataError as error:
+            return fail(str(error), ExitCode.DATA)
     from cnn_tui.tui.cli.launch import run_inspector
 
     return run_inspector(
-        Path(args.snapshot), data_dir, engine=args.engine, test_limit=args.test_limit
+        Path(args.snapshot),
+        lambda recorded: choose_data(args, default=recorded),
+        engine=args.engine,
+        test_limit=args.test_limit,
     )

@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cnn_tui.core.data.class_file import read_class_names
+from cnn_tui.core.data.errors import DataError, show_path
+from cnn_tui.core.data.identify import identify_set
 from cnn_tui.core.data.locate import find_data_dir
-from cnn_tui.core.data.sets import MNIST, dataset_info
+from cnn_tui.core.data.sets import DATASETS, MNIST, dataset_info
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +35,17 @@ def choose_data(args: argparse.Namespace, default: str = "mnist") -> DataChoice:
         default: the set when ``--dataset`` is not given (a resumed snapshot's own set).
 
     Raises:
-        DataError: no folder holds the set's files, or its ``classes.txt`` is refused.
+        DataError: no folder holds the set's files, its test images are known to be another
+            set's (``identify_set``), or its ``classes.txt`` is refused.
     """
     info = dataset_info(args.dataset or default)
     folder = find_data_dir(args.data, dataset=info.name, title=info.title)
+    found = identify_set(folder)
+    if found is not None and found != info.name:
+        other = DATASETS[found].title
+        raise DataError(
+            f"data folder {show_path(folder)} holds {other}, not {info.title} — pass "
+            f"--dataset {found}, or --data with the {info.title} folder"
+        )
     names = read_class_names(folder, info.class_names)
     return DataChoice(folder, info.name, () if names == MNIST.class_names else names)

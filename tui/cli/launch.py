@@ -13,6 +13,7 @@ import sys
 import tempfile
 import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -27,6 +28,7 @@ if TYPE_CHECKING:
     from cnn_tui.core.contract.events import Evaluated
     from cnn_tui.core.data.dataset import Dataset
     from cnn_tui.core.training.link import TrainerLink
+    from cnn_tui.tui.cli.data_choice import DataChoice
     from cnn_tui.tui.dashboard.app import DashboardApp
     from cnn_tui.tui.inspector import MistakesScreen
 
@@ -158,9 +160,17 @@ def _mistakes_factory(
 
 
 def run_inspector(
-    snapshot: Path, data_dir: Path, *, engine: str | None, test_limit: int | None
+    snapshot: Path,
+    choose: Callable[[str], DataChoice],
+    *,
+    engine: str | None,
+    test_limit: int | None,
 ) -> int:
-    """Open the misclassified-digit browser on a saved network; returns the exit code."""
+    """Open the misclassified-digit browser on a saved network; returns the exit code.
+
+    ``choose`` finds the data given the snapshot's recorded set (``data_choice.choose_data``);
+    its class names (``classes.txt`` or the set's) are the ones the inspector shows.
+    """
     problem = _needs_terminal()
     if problem:
         return fail(problem, ExitCode.ENVIRONMENT)
@@ -177,9 +187,13 @@ def run_inspector(
     except SnapshotError as error:
         return fail(str(error), ExitCode.SNAPSHOT)
     try:
-        test = load_test_set(data_dir, test_limit=test_limit)
+        choice = choose(state.config.dataset)
+        test = load_test_set(choice.folder, test_limit=test_limit)
     except DataError as error:
         return fail(str(error), ExitCode.DATA)
+    state = replace(
+        state, config=replace(state.config, dataset=choice.dataset, class_names=choice.class_names)
+    )
     from cnn_tui.tui.inspector.app import InspectorApp
 
     app = InspectorApp(state, test, engine=engine)

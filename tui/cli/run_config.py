@@ -62,6 +62,11 @@ def resumed_config(args: argparse.Namespace, state: RunState) -> RunConfig:
         raise SnapshotError(
             f"the snapshot is {saved.arch.describe()}; the flags ask for {asked.describe()}"
         )
+    if args.dataset is not None and args.dataset != saved.dataset:
+        raise SnapshotError(
+            f"the snapshot was trained on --dataset {saved.dataset}; --dataset {args.dataset} "
+            "cannot change on --resume"
+        )
     if args.seed is not None and args.seed != saved.seed:
         raise SnapshotError(
             f"the snapshot's seed is {saved.seed}; --seed {args.seed} cannot change on --resume "

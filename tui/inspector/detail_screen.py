@@ -18,8 +18,10 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.widgets import Footer, Static
 
+from cnn_tui.core.contract.class_names import class_name
 from cnn_tui.core.contract.events import Mistake
 from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
+from cnn_tui.tui.inspector.names import app_class_names
 from cnn_tui.tui.inspector.render import (
     digit_lines,
     probability_lines,
@@ -139,9 +141,11 @@ class DetailScreen(InspectorScreen[int]):
     def _paint_head(self) -> None:
         m = self.mistake
         p = m.probabilities
+        names = app_class_names(self.app)
+        true, said = class_name(names, m.label), class_name(names, m.predicted)
         self.query_one("#detail-head", Static).update(
-            f"test #{m.index:,}: true {m.label} → predicted {m.predicted} "
-            f"{100 * p[m.predicted]:.1f}% ({m.label}: {100 * p[m.label]:.1f}%) · "
+            f"test #{m.index:,}: true {true} → predicted {said} "
+            f"{100 * p[m.predicted]:.1f}% ({true}: {100 * p[m.label]:.1f}%) · "
             f"mistake {self.position + 1} of {len(self.mistakes)}"
         )
 
@@ -154,7 +158,9 @@ class DetailScreen(InspectorScreen[int]):
         colour_on = self.colour_on
         digit = digit_lines(detail.image, 28, colour_on=colour_on)
         verdict = "✓ right now" if detail.predicted == detail.label else "✗"
-        digit.append([Segment(f"true {detail.label} · network says {detail.predicted} {verdict}")])
+        names = app_class_names(self.app)
+        true, said = class_name(names, detail.label), class_name(names, detail.predicted)
+        digit.append([Segment(f"true {true} · network says {said} {verdict}")])
         self.query_one("#detail-digit", Static).update(SegmentLines(digit))
 
         which = "true" if self.target_true else "predicted"

@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 
+from cnn_tui.core.contract.class_names import class_name
 from cnn_tui.core.contract.config import NUM_CLASSES
 from cnn_tui.core.contract.events import CommandRefused, Evaluated, SampleViewed
 from cnn_tui.core.data.dataset import Dataset
@@ -28,6 +29,7 @@ from cnn_tui.tui.inspector.export import ExportError, write_mistakes
 from cnn_tui.tui.inspector.grid import MistakeGrid
 from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
 from cnn_tui.tui.inspector.mistakes import Changes, Filter, MistakeView, changes
+from cnn_tui.tui.inspector.names import app_class_names
 from cnn_tui.tui.inspector.prompt import PathPrompt
 from cnn_tui.tui.inspector.source import DigitSource, LinkSource
 
@@ -181,8 +183,10 @@ class MistakesScreen(InspectorScreen[None]):
         else:
             grid = self.query_one(MistakeGrid)
             m = grid.current
+            names = app_class_names(self.app)
             here = (
-                f"#{grid.cursor + 1} test digit {m.index:,}: true {m.label} → {m.predicted} "
+                f"#{grid.cursor + 1} test digit {m.index:,}: true {class_name(names, m.label)} → "
+                f"{class_name(names, m.predicted)} "
                 f"{100 * m.probabilities[m.predicted]:.1f}% · Enter: open"
                 if m
                 else ""
