@@ -52,6 +52,16 @@ def keep_count(text: str) -> int | None:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def serve_address(text: str) -> str:
+    """``--serve``'s value: ``tcp:PORT`` or ``tcp:HOST:PORT`` (bare ``--serve``: the socket)."""
+    from cnn_tui.core.remote.endpoint import parse_serve
+
+    try:
+        return parse_serve(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def path_arg(text: str) -> str:
     """A path flag's value: an empty one (``--data ""``) would silently mean the current folder."""
     if not text.strip():

@@ -98,9 +98,12 @@ def _run(
             keep=args.keep,
             max_steps=args.steps,
             metrics_path=Path(args.metrics) if args.metrics else None,
+            serve=_serve_of(args, snapshot_dir),
         )
     if args.metrics:
         raise UsageError("--metrics needs --headless")
+    if args.serve:
+        raise UsageError("--serve needs --headless (attach to it with `cnn-tui attach`)")
     from cnn_tui.tui.cli.launch import run_dashboard
 
     return run_dashboard(
@@ -117,6 +120,13 @@ def _run(
         start_paused=args.paused,
         in_process=args.in_process,
     )
+
+
+def _serve_of(args: argparse.Namespace, snapshot_dir: Path | None) -> str | None:
+    """``--serve``'s address; the socket and the token live in the run folder, so it needs one."""
+    if args.serve and snapshot_dir is None:
+        raise UsageError("--serve needs the snapshot folder (its run folder holds the token)")
+    return str(args.serve) if args.serve else None
 
 
 def _run_name_of(snapshot: str | None) -> str | None:

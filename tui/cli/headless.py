@@ -35,6 +35,7 @@ from cnn_tui.tui.cli.closing import closing_lines
 from cnn_tui.tui.cli.crash_log import write_crash_log
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.progress import HeadlessProgress
+from cnn_tui.tui.cli.serving import both, start_serving
 from cnn_tui.tui.formatting import duration_clock
 
 if TYPE_CHECKING:
@@ -133,9 +134,11 @@ def run_headless(
     keep: int | None = DEFAULT_KEEP,
     max_steps: int | None = None,
     metrics_path: Path | None = None,
+    serve: str | None = None,
     stream: IO[str] | None = None,
 ) -> int:
-    """Train to the end (or to an interrupt) and print a summary; returns the exit code."""
+    """Train to the end (or to an interrupt) and print a summary; returns the exit code.
+    With ``serve`` ("unix" or ``tcp:HOST:PORT``) viewers can attach (tui/cli/serving.py)."""
     use_one_blas_thread()
     from cnn_tui.core.contract.config import ConfigError
     from cnn_tui.core.data.errors import DataError
@@ -164,21 +167,29 @@ def run_headless(
     writer = MetricsWriter(metrics_file) if metrics_file else None
     printer = EventPrinter(progress, writer, metrics_path, config.hyper.lr)
     try:
+        served = start_serving(serve, snapshot_dir, run_name, progress.say) if serve else None
+    except OSError as error:  # EndpointError: one line naming the address and why
+        _close(metrics_file)
+        return fail(str(error), ExitCode.USAGE, err)
+    try:
         trainer = Trainer(
             config,
             train,
             test,
-            emit=printer,
+            emit=printer if served is None else both(printer, served.broadcast),
+            commands=None if served is None else served.commands,
             state=state,
             snapshot_dir=snapshot_dir,
             run_name=run_name,
             keep=keep,
             max_steps=max_steps,
             batch_interval=0.1,
-            sample_interval=None,
+            sample_interval=None if served is None else 0.3,  # a viewer shows the digit
         )
     except ConfigError as error:
         _close(metrics_file)
+        if served is not None:
+            served.close()
         return fail(str(error), ExitCode.USAGE, err)
     trainer.resumed_from = resumed_from
     printer.trainer = trainer
@@ -208,6 +219,8 @@ def run_headless(
             signal.signal(sig, signal.SIG_IGN if received and sig != signal.SIGINT else handler)
         _close(metrics_file)
         progress.stop()
+        if served is not None:
+            served.close()
 
     _summarise(progress, finished, printer.snapshots, sys.stdout, epochs=config.epochs)
     if printer.diverged:

@@ -23,6 +23,7 @@ from cnn_tui.tui.cli.arg_types import (
     bounded_int,
     keep_count,
     path_arg,
+    serve_address,
 )
 
 DEFAULT_SNAPSHOT_DIR = "snapshots"
@@ -126,6 +127,15 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         type=path_arg,
         help="write every event as JSON Lines (headless)",
+    )
+    runs.add_argument(
+        "--serve",
+        metavar="tcp:[HOST:]PORT",
+        nargs="?",
+        const="unix",
+        type=serve_address,
+        help="let `cnn-tui attach` viewers watch (and, with the token, steer) a headless run: "
+        "a Unix socket in the run folder, or TCP on 127.0.0.1 unless HOST is given",
     )
     runs.add_argument("--paused", action="store_true", help="start paused (dashboard)")
     runs.add_argument(
