@@ -120,7 +120,9 @@ def test_a_stalled_viewer_is_coalesced_then_dropped(tmp_path: Path) -> None:
     boxes: list[Outbox] = []
 
     def small_outbox() -> Outbox:
-        boxes.append(Outbox(behind_bytes=4_000, drop_bytes=400_000))
+        # only the stalled viewer (the first) gets the small limits: a healthy reader on a
+        # loaded machine may lag by a few MB, well within the default
+        boxes.append(Outbox(behind_bytes=4_000, drop_bytes=400_000) if not boxes else Outbox())
         return boxes[-1]
 
     server, _, _ = serve(tmp_path, small_outbox)
