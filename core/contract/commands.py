@@ -65,6 +65,26 @@ class Stop:
     save: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class ViewDrawing:
+    """Show the network a drawn digit: ``image`` is the 28×28 uint8 input (already preprocessed,
+    core/drawing/preprocess.py), ``drawing`` the sender's number for it (echoed back, so the
+    latest drawing wins). Answered by ``DrawingViewed`` now, and again with the new weights a
+    few times a second while training, until another ``ViewDrawing``; an empty ``image``
+    stops that (the canvas was cleared). Needs the "drawing" trainer extension."""
+
+    image: bytes
+    drawing: int = 0
+
+
 Command = (
-    Pause | Resume | Step | SetHyperparameters | Evaluate | RequestSample | SaveSnapshot | Stop
+    Pause
+    | Resume
+    | Step
+    | SetHyperparameters
+    | Evaluate
+    | RequestSample
+    | SaveSnapshot
+    | Stop
+    | ViewDrawing
 )

@@ -160,6 +160,19 @@ class SampleViewed:
 
 
 @dataclass(frozen=True, slots=True)
+class DrawingViewed:
+    """The answer to ``ViewDrawing``: the network's view of the drawing, with the weights of
+    ``step``. An empty drawing has no view (``predicted`` −1, no probabilities, no layers)."""
+
+    step: int
+    drawing: int  # the ViewDrawing's number
+    image: bytes  # the 28×28 uint8 input the network received (b"" for none)
+    probabilities: tuple[float, ...]  # 10 values
+    predicted: int
+    layers: tuple[ConvView, ...]  # one per conv layer, first to last
+
+
+@dataclass(frozen=True, slots=True)
 class Paused:
     """Training is paused after ``step``. ``reason`` is "requested", "stepped" or "diverged"."""
 
@@ -243,6 +256,7 @@ Event = (
     | BatchesEnded
     | Evaluated
     | SampleViewed
+    | DrawingViewed
     | Paused
     | Resumed
     | HyperparametersChanged

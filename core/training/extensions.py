@@ -47,7 +47,9 @@ class TrainerExtension:
         """Answer ``command`` (one of ``answers``) with an event."""
 
 
-EXTENSIONS: dict[str, str] = {}
+EXTENSIONS: dict[str, str] = {
+    "drawing": "cnn_tui.core.training.drawing_view:DrawingView",  # draw a digit (key d)
+}
 """Every extension by name: its class as "package.module:Class" (made with no arguments)."""
 
 

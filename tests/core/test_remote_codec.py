@@ -34,6 +34,8 @@ EVENTS: list[ev.Event] = [
                  (ev.Mistake(3, 4, 9, (0.1,) * 10),), 10000, 1.5),  # fmt: skip
     ev.SampleViewed(4, "train", 17, 3, bytes(range(256)) * 3 + b"\x00" * 16, (0.1,) * 10, 3,
                     (CONV, CONV), (-0.0, 1e-30), 3),  # fmt: skip
+    ev.DrawingViewed(4, 2, bytes(784), (0.1,) * 10, 0, (CONV,)),
+    ev.DrawingViewed(5, 3, b"", (), -1, ()),
     ev.Paused(5, "stepped"),
     ev.Resumed(5),
     ev.HyperparametersChanged(6, 0.02, 0.9, 64, 1e-4, ("lr", "batch_size")),
@@ -47,6 +49,7 @@ EVENTS: list[ev.Event] = [
 COMMANDS: list[cmd.Command] = [
     cmd.Pause(), cmd.Resume(), cmd.Step(3), cmd.SetHyperparameters(lr=0.5, batch_size=16),
     cmd.Evaluate(), cmd.RequestSample(12, 4), cmd.SaveSnapshot(), cmd.Stop(save=True),
+    cmd.ViewDrawing(bytes(range(256)) * 3 + bytes(16), 7),
 ]  # fmt: skip
 
 
