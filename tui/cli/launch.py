@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from cnn_tui.core.training.link import TrainerLink
     from cnn_tui.tui.cli.data_choice import DataChoice
     from cnn_tui.tui.dashboard.app import DashboardApp
+    from cnn_tui.tui.draw import DrawScreen
     from cnn_tui.tui.inspector import MistakesScreen
 
 
@@ -87,6 +88,7 @@ def run_dashboard(
         max_steps=max_steps,
         start_paused=start_paused,
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
+        extensions=("drawing",),  # d: draw a digit (core/training/drawing_view.py)
     )
     # The resource tracker cannot start from inside a running Textual app: it hands
     # sys.stderr.fileno() to the new process, and Textual's stderr capture has no file (-1).
@@ -96,7 +98,9 @@ def run_dashboard(
     from cnn_tui.tui.dashboard.app import DashboardApp
 
     app = DashboardApp(link)
-    app.inspector_factory = _mistakes_factory(app, data_dir, test_limit)
+    app.inspector_factory, app.dashboard.draw_factory = _screen_factories(
+        app, data_dir, test_limit
+    )
     terminated: list[int] = []
 
     def on_sigterm(signum: int, _frame: object) -> None:
@@ -141,22 +145,32 @@ def _leave_after(link: TrainerLink, seconds: float) -> None:
     os._exit(ExitCode.TERMINATED)
 
 
-def _mistakes_factory(
+def _screen_factories(
     app: DashboardApp, data_dir: Path, test_limit: int | None
-) -> Callable[[Evaluated], MistakesScreen]:
-    """``m`` in the dashboard: the inspector's browser, asking the trainer for each digit. The
-    test images are read once, on first use (the trainer process holds its own copy)."""
+) -> tuple[Callable[[Evaluated], MistakesScreen], Callable[[], DrawScreen]]:
+    """``m`` in the dashboard: the inspector's browser, asking the trainer for each digit; ``d``:
+    the drawing screen, asking the trainer for each drawing. The test images are read once, on
+    first use (the trainer process holds its own copy)."""
     from cnn_tui.core.data.load import load_test_set
+    from cnn_tui.tui.draw import DrawScreen, LinkDrawing
     from cnn_tui.tui.inspector import LinkSource, MistakesScreen
 
     cache: list[Dataset] = []
 
-    def open_mistakes(evaluation: Evaluated) -> MistakesScreen:
+    def test_images() -> Dataset:
         if not cache:
             cache.append(load_test_set(data_dir, test_limit=test_limit))
-        return MistakesScreen(evaluation, cache[0], LinkSource(app.send))
+        return cache[0]
 
-    return open_mistakes
+    def open_drawing(start: int | None = None) -> DrawScreen:
+        source = LinkDrawing(app.dashboard.link.send)
+        names = app.state.class_names
+        return DrawScreen(source, test_images(), names=names, start_index=start)
+
+    def open_mistakes(evaluation: Evaluated) -> MistakesScreen:
+        return MistakesScreen(evaluation, test_images(), LinkSource(app.send), draw=open_drawing)
+
+    return open_mistakes, open_drawing
 
 
 def run_inspector(

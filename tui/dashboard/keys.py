@@ -141,6 +141,12 @@ KEY_TABLE: tuple[Row, ...] = (
         ),
     ),
     Row(
+        ("d",),
+        "draw a digit: the prediction, probabilities and feature maps of the live weights, "
+        "as you draw ([its keys](#draw-a-digit))",
+        (Bound("d", "draw", "Draw", "draw", show=False, palette="Draw a digit"),),
+    ),
+    Row(
         ("g",),
         "loss chart: toggle log scale",
         (

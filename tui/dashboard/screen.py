@@ -18,12 +18,14 @@ maps (``-view-*``, cycled with v).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from time import perf_counter
 from typing import Protocol, runtime_checkable
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid
+from textual.screen import Screen
 from textual.widgets import Footer
 
 from cnn_tui.core.contract import events as ev
@@ -72,6 +74,8 @@ class DashboardScreen(SteeringScreen):
         self._painted_at: dict[str, float] = {}  # perf_counter() of each panel's last repaint
         self._painted_headline: tuple[object, ...] = ()
         self._shown_warning = ""  # the "not learning" warning last notified
+        self.draw_factory: Callable[[], Screen[None]] | None = None
+        """Builds the drawing screen over the live trainer (``d``); None: not here."""
 
     def compose(self) -> ComposeResult:
         s = self.state
@@ -251,6 +255,15 @@ class DashboardScreen(SteeringScreen):
         self._arrange(self.app.size.width, self.app.size.height)
         if self.has_class("-compact"):
             self.notify(f"lower panel: {VIEWS[self.view_index]}", timeout=1.5)
+
+    def action_draw(self) -> None:
+        """d: draw a digit for the live trainer's weights (tui/draw/)."""
+        if self.draw_factory is None:
+            self.notify("drawing needs the trainer's drawing extension", title="Draw")
+        elif self.ended:
+            self.notify("the run has ended: nothing answers a drawing now", title="Draw")
+        else:
+            self.app.push_screen(self.draw_factory())
 
     def action_zoom(self) -> None:
         if self.maximized is not None:

@@ -9,8 +9,8 @@ the UI tests, the demo and the benchmarks share.
   can see "pausing…" first.
 * With ``steps_per_s`` it also trains on its own, in time with ``clock``: each ``event_interval``
   seconds of it become one ``BatchesEnded`` (the real trainer coalesces to 20 a second), with a
-  sample every ``sample_every`` seconds. A clock that jumps ahead fast-forwards the run (the soak
-  benchmark simulates hours that way).
+  sample (and a fresh view of a drawing being followed) every ``sample_every`` seconds. A clock
+  that jumps ahead fast-forwards the run (the soak benchmark simulates hours that way).
 """
 
 from __future__ import annotations
@@ -138,5 +138,6 @@ class FakeLink:
             if self._trained_to - self._sampled_at >= self.sample_every - _SLACK:
                 self._sampled_at = self._trained_to
                 self._queue.append(trainer.sample())
+                self._queue.extend(trainer.drawing.review(trainer.step, trainer.progress))
         if trainer.paused or trainer.finished:
             self._trained_to = self._sampled_at = now  # a pause is not made up for afterwards

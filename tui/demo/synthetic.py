@@ -24,6 +24,7 @@ from cnn_tui.core.contract.config import (
     check_float,
     check_int,
 )
+from cnn_tui.tui.demo.drawing import SyntheticDrawing, learned
 from cnn_tui.tui.demo.samples import CONFUSED_WITH, SamplePool, make_kernels
 
 TEST_CLASS_COUNTS = (980, 1135, 1032, 1010, 982, 892, 958, 1028, 974, 1009)
@@ -64,6 +65,7 @@ class SyntheticTrainer:
         self.progress = 0.0  # "how trained": grows with steps × lr
         kernels = make_kernels(filters, self.rng)
         self._samples = SamplePool((seed, filters, train_size), kernels, train_size, sample_pool)
+        self.drawing = SyntheticDrawing(kernels)  # answers ViewDrawing (demo/drawing.py)
 
     # ---- what a run says ------------------------------------------------------------------
 
@@ -198,7 +200,7 @@ class SyntheticTrainer:
 
     def sample(self) -> ev.SampleViewed:
         """The next digit of the sample pool, predicted as well as the run has learned."""
-        return self._samples.next(self.step, 1.0 - math.exp(-self.progress / 3.0))
+        return self._samples.next(self.step, learned(self.progress))
 
     # ---- answering commands ---------------------------------------------------------------
 
@@ -226,6 +228,8 @@ class SyntheticTrainer:
                 return [self.evaluate()]
             case cmd.RequestSample():
                 return [self.sample()]
+            case cmd.ViewDrawing():
+                return [self.drawing.answer(command, self.step, self.progress)]
             case cmd.SaveSnapshot():
                 return [ev.SnapshotSaved(self.step, f"snapshots/run-step{self.step:07d}.npz")]
             case cmd.Stop(save=save):

@@ -26,6 +26,7 @@ from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import Engine
 from cnn_tui.core.training.evaluation import evaluate_test_set
 from cnn_tui.tui.cli.exit_codes import ExitCode
+from cnn_tui.tui.draw import DrawScreen, LocalDrawing
 from cnn_tui.tui.inspector.loading import InspectorLoading
 from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
 from cnn_tui.tui.inspector.snapshot_engine import InspectError, build_engine
@@ -116,6 +117,12 @@ class InspectorApp(App[None]):
     def _open(self, engine: Engine, evaluated: Evaluated) -> None:
         self._ticker.stop()
         source = LocalSource(engine, self.test, step=self.state.step)
+
+        def draw(start: int | None) -> DrawScreen:
+            drawing = LocalDrawing(engine, step=self.state.step)
+            names = self.state.config.class_names
+            return DrawScreen(drawing, self.test, names=names, start_index=start)
+
         self.mistakes_screen = MistakesScreen(
             evaluated,
             self.test,
@@ -123,6 +130,7 @@ class InspectorApp(App[None]):
             closable=False,
             export_dir=self.export_dir,
             engine_name=self.engine_name,
+            draw=draw,
         )
         self.switch_screen(self.mistakes_screen)
         self.open_seconds = time.perf_counter() - self.started

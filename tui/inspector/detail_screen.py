@@ -7,7 +7,7 @@ move to the previous/next mistake of the browser's list without going back.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rich.segment import Segment
@@ -16,6 +16,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cnn_tui.core.contract.class_names import class_name
@@ -33,6 +34,9 @@ from cnn_tui.tui.render.feature_maps import SIDES, choose_side, layer_lines
 from cnn_tui.tui.render.halfblock import Line, SegmentLines
 from cnn_tui.tui.screens.screenshot import save_screenshot
 
+DrawFactory = Callable[[int | None], Screen[None]]
+"""Builds the drawing screen, starting from test digit i (None: a blank canvas)."""
+
 MAPS_FALLBACK_SIDE = 13
 """Map size used (with scrolling) when no size fits every layer in the visible height."""
 
@@ -48,10 +52,11 @@ class DetailScreen(InspectorScreen[int]):
         Binding("right,n", "step(1)", "Next", id="detail-next"),
         Binding("s", "toggle_target", "Saliency", id="detail-saliency"),
         Binding("e", "screenshot", "SVG", id="detail-svg"),
+        Binding("d", "draw", "Draw", show=False, id="detail-draw"),
         KEYS_BINDING,
     ]
     """←/→ (or p/n): previous/next mistake; s: saliency of the predicted or the true class;
-    e: save an SVG screenshot of this view; ?: every key."""
+    e: save an SVG screenshot of this view; d: draw, starting from this digit; ?: every key."""
 
     def __init__(
         self,
@@ -60,8 +65,10 @@ class DetailScreen(InspectorScreen[int]):
         source: DigitSource,
         *,
         export_dir: Path | None = None,
+        draw: DrawFactory | None = None,
     ) -> None:
         super().__init__()
+        self.draw = draw
         self.mistakes = list(mistakes)
         self.position = max(0, min(position, len(self.mistakes) - 1))
         self.source = source
@@ -125,6 +132,13 @@ class DetailScreen(InspectorScreen[int]):
 
     def action_back(self) -> None:
         self.dismiss(self.position)
+
+    def action_draw(self) -> None:
+        """d: the drawing screen with this digit on the canvas, to edit it."""
+        if self.draw is None:
+            self.notify("drawing is not offered here", title="Draw")
+        else:
+            self.app.push_screen(self.draw(self.mistake.index))
 
     def action_screenshot(self) -> None:
         save_screenshot(self.app, self.export_dir, f"cnn-tui-digit-{self.mistake.index}.svg")

@@ -30,11 +30,13 @@ INSPECTOR_KEYS: tuple[tuple[str, str, str], ...] = (
     ("browser", "`c`", "the confusion matrix: arrows or a click pick a cell, `Enter` (or a "
      "second click) shows its digits"),
     ("browser", "`x`", "clear the filter"),
+    ("browser", "`d`", "draw a digit for this network ([its keys](#draw-a-digit))"),
     ("browser", "`e` / `j`",
      "export the list shown as CSV / JSON Lines (index, true, predicted, ten probabilities)"),
     ("detail", "`←` `→` (or `p` `n`)", "previous / next mistake"),
     ("detail", "`s`", "saliency of the predicted class ↔ of the true class"),
     ("detail", "`e`", "save the view as an SVG screenshot"),
+    ("detail", "`d`", "draw, starting from this digit (edit it and watch the answer change)"),
     ("matrix", "arrows, `Enter`, `c`", "pick a cell, show its digits; `c` (or `Esc`) goes back"),
     ("all", "`Esc`", "back; `q` quits `cnn-tui inspect`"),
     ("all", "`?`", "these keys (`ctrl+p`: the command palette, e.g. a screenshot of any view)"),

@@ -24,7 +24,7 @@ from cnn_tui.core.contract.config import NUM_CLASSES
 from cnn_tui.core.contract.events import CommandRefused, Evaluated, SampleViewed
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.tui.inspector.confusion_screen import ConfusionScreen
-from cnn_tui.tui.inspector.detail_screen import DetailScreen
+from cnn_tui.tui.inspector.detail_screen import DetailScreen, DrawFactory
 from cnn_tui.tui.inspector.export import ExportError, write_mistakes
 from cnn_tui.tui.inspector.grid import MistakeGrid
 from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
@@ -49,6 +49,7 @@ class MistakesScreen(InspectorScreen[None]):
         Binding("x", "clear_filter", "All", id="mistakes-clear"),
         Binding("e", "export('csv')", "CSV", id="mistakes-export-csv"),
         Binding("j", "export('jsonl')", "JSONL", id="mistakes-export-jsonl"),
+        Binding("d", "draw", "Draw", show=False, id="mistakes-draw"),
         Binding("escape", "escape", "Back", id="mistakes-back"),
         KEYS_BINDING,
         *(Binding(str(d), f"digit({d})", show=False) for d in range(NUM_CLASSES)),
@@ -67,8 +68,11 @@ class MistakesScreen(InspectorScreen[None]):
         closable: bool = True,
         export_dir: Path | None = None,
         engine_name: str = "",
+        draw: DrawFactory | None = None,
     ) -> None:
         super().__init__()
+        self.draw = draw
+        """``d``: the drawing screen (from a test digit, or blank); None: not offered."""
         self.evaluation = evaluation
         self.test_images = test_images
         self.source = source
@@ -208,7 +212,8 @@ class MistakesScreen(InspectorScreen[None]):
         grid = self.query_one(MistakeGrid)
         if not grid.mistakes:
             return
-        self.detail = DetailScreen(grid.mistakes, position, self.source, export_dir=self.export_dir)
+        self.detail = DetailScreen(grid.mistakes, position, self.source,
+                                   export_dir=self.export_dir, draw=self.draw)  # fmt: skip
 
         def back(position: int | None) -> None:
             self.detail = None
@@ -251,6 +256,11 @@ class MistakesScreen(InspectorScreen[None]):
     def action_clear_filter(self) -> None:
         self.awaiting = None
         self.filter_to(None, None)
+
+    def action_draw(self) -> None:
+        """d: the drawing screen, on a blank canvas."""
+        if self.draw is not None:
+            self.app.push_screen(self.draw(None))
 
     def action_confusion(self) -> None:
         f = self.view.filter

@@ -1,0 +1,45 @@
+"""Provides the drawing screen's key table — the one list its ``?`` help shows and README.md's
+"Draw a digit" table follows (tests/tui/test_draw_keys.py holds both to it, and the bindings).
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+
+DRAW_KEYS: tuple[tuple[str, str], ...] = (
+    ("drag (left button)", "draw; a fast drag is joined point to point"),
+    ("drag (right button)", "erase"),
+    ("arrows", "move the cursor (one pixel)"),
+    ("`space`", "paint at the cursor (erase, in eraser mode)"),
+    ("`e`", "pen ↔ eraser (for space and the left button)"),
+    ("`[` `]`", "brush smaller / larger (1–6 pixels across)"),
+    ("`b`", "type a brush size (1–6; anything else is refused with the reason)"),
+    ("`c`", "clear the canvas"),
+    ("`t`", "load the next test digit onto the canvas, to edit a real one"),
+    ("`i`", "show what the network receives (fitted in 20×20, centred by mass) ↔ your drawing"),
+    ("`Esc`", "back"),
+    ("`?`", "these keys"),
+)
+"""(keys as README.md writes them, what they do)."""
+
+DRAW_BINDING_KEYS = ("space", "e", "left_square_bracket", "right_square_bracket", "b", "c", "t",
+                     "i", "escape", "question_mark")  # fmt: skip
+"""The Textual keys the table's rows name (the tests check each is bound)."""
+
+
+def plain(markdown: str) -> str:
+    return markdown.replace("`", "")
+
+
+def draw_help_table() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for keys, does in DRAW_KEYS:
+        table.add_row(plain(keys), plain(does))
+    return table
+
+
+def markdown_rows() -> list[str]:
+    """README.md's drawing table, line by line (header included)."""
+    return ["| key | does |", "|---|---|", *(f"| {k} | {d} |" for k, d in DRAW_KEYS)]
