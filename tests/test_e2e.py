@@ -13,7 +13,7 @@ from cnn_tui.core.contract.config import RunConfig
 from cnn_tui.core.snapshot.load import load_snapshot
 from cnn_tui.core.snapshot.names import latest_snapshot
 from cnn_tui.core.training.link import ProcessLink, TrainerSpec
-from cnn_tui.tui.cli.launch import _mistakes_factory
+from cnn_tui.tui.cli.launch import _screen_factories
 from cnn_tui.tui.dashboard.app import DashboardApp
 from cnn_tui.tui.inspector import MistakesScreen
 
@@ -44,7 +44,7 @@ async def test_dashboard_steers_a_real_trainer_and_quits_cleanly(
     )
     link = ProcessLink(spec)  # before the app runs: see the resource tracker in tui/cli/launch.py
     app = DashboardApp(link)
-    app.inspector_factory = _mistakes_factory(app, Path(data), 500)
+    app.inspector_factory, _ = _screen_factories(app, Path(data), 500)
     state = app.state
     async with app.run_test(size=(140, 45)) as pilot:
         await wait_until(pilot, lambda: state.step > 0, "training to start")

@@ -105,5 +105,6 @@ def result_lines(
 
 
 def note_lines(text: str, hint: str, styles: ResultStyles) -> list[Line]:
-    """A message in place of the result ("draw a digit", "asking the trainer…")."""
-    return [[Segment(text, styles.strong)], [Segment(hint, styles.muted)]]
+    """A message in place of the result ("draw a digit", "asking the trainer…"); the hint's
+    lines under it."""
+    return [[Segment(text, styles.strong)], *([Segment(h, styles.muted)] for h in hint.split("\n"))]

@@ -42,7 +42,11 @@ MIN_SIZE = (60, 20)
 LARGE_FROM = (110, 34)
 """From this size on the canvas is drawn two columns per pixel (56×28 cells)."""
 COMPACT_FOOTER_BELOW = 120
-HINT = "drag with the mouse, or move with the arrows and paint with space · t: a test digit"
+HINT = (
+    "drag with the mouse (the right button erases),\n"
+    "or move with the arrows and paint with space;\n"
+    "t loads a test digit to edit"
+)
 
 
 class DrawScreen(Screen[None]):
