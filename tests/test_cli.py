@@ -54,7 +54,7 @@ def test_headless_run_writes_every_step_an_eval_and_an_end(tmp_path, capsys) -> 
     assert records[-1] == {**records[-1], "event": "end", "reason": "finished", "step": 20}
     out = capsys.readouterr().out
     assert "finished at epoch 2, step 20" in out and "test accuracy" in out
-    assert len(list((tmp_path / "snaps").glob("*.npz"))) == 2  # one per epoch end
+    assert len(list((tmp_path / "snaps").glob("*/*.npz"))) == 2  # one per epoch end
 
 
 @pytest.mark.parametrize(
@@ -152,7 +152,7 @@ def test_interrupt_stops_at_a_batch_saves_and_exits(tmp_path, sig, code) -> None
     out, err = process.communicate(timeout=60)
     assert process.returncode == code, err
     assert "stopped at epoch 1" in out and "Traceback" not in err
-    saved = list(snaps.glob("*.npz"))
+    saved = list(snaps.glob("*/*.npz"))
     assert len(saved) == 1
     assert read_metrics(metrics)[-1]["reason"] == "stopped"
 
@@ -177,13 +177,13 @@ def test_resume_continues_where_the_snapshot_left_off(tmp_path, capsys) -> None:
         main([*common, "--epochs", "1", "--filters", "2", "--hidden", "8", "--run-name", "tiny"])
         == 0
     )
-    [first] = snaps.glob("*.npz")
+    [first] = snaps.glob("*/*.npz")
     assert "_tiny_" in first.name
     metrics = tmp_path / "m.jsonl"
     assert main([*common, "--resume", str(first), "--epochs", "2", "--metrics", str(metrics)]) == 0
     steps = [r["step"] for r in read_metrics(metrics) if r["event"] == "batch"]
     assert steps == list(range(11, 21))  # epoch 2 only
-    assert len(list(snaps.glob("*_tiny_*.npz"))) == 2  # the run kept its name
+    assert len(list(snaps.glob("*/*_tiny_*.npz"))) == 2  # the run kept its name
 
 
 def test_resume_refuses_what_cannot_continue(tmp_path, capsys) -> None:
@@ -192,7 +192,7 @@ def test_resume_refuses_what_cannot_continue(tmp_path, capsys) -> None:
     common = ["train", "--headless", "--data", str(data), "--batch-size", "10"]
     tiny_run = ["--epochs", "1", "--filters", "2", "--hidden", "8"]
     assert main([*common, *tiny_run, "--snapshot-dir", str(snaps)]) == 0
-    [snapshot] = snaps.glob("*.npz")
+    [snapshot] = snaps.glob("*/*.npz")
     capsys.readouterr()
     resume = [*common, "--resume", str(snapshot), "--no-snapshots"]
     # another architecture than the snapshot's: exit 4

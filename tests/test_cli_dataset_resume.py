@@ -37,7 +37,7 @@ def meta_config(snapshot: Path) -> dict:
 def test_the_snapshot_records_the_set_and_resume_keeps_it(tmp_path: Path, capsys) -> None:
     data = tiny_mnist(tmp_path / "f")
     assert train(data, tmp_path / "s", "--dataset", "fashion-mnist") == 0
-    (snapshot,) = (tmp_path / "s").glob("*.npz")
+    (snapshot,) = (tmp_path / "s").glob("*/*.npz")
     config = meta_config(snapshot)
     assert config["dataset"] == "fashion-mnist"
     assert config["class_names"] == list(FASHION_MNIST.class_names)
@@ -62,7 +62,7 @@ def test_the_snapshot_records_the_set_and_resume_keeps_it(tmp_path: Path, capsys
 
 def test_an_mnist_snapshot_is_written_as_before(tmp_path: Path) -> None:
     assert train(tiny_mnist(tmp_path / "m"), tmp_path / "s") == 0
-    (snapshot,) = (tmp_path / "s").glob("*.npz")
+    (snapshot,) = (tmp_path / "s").glob("*/*.npz")
     assert set(meta_config(snapshot)) == {
         "engine", "precision", "epochs", "seed", "architecture", "hyperparameters"
     }  # fmt: skip

@@ -55,19 +55,19 @@ def test_keep_prunes_a_headless_run_to_the_newest_and_the_best(tmp_path: Path) -
     assert main(headless(data, snaps, *flags)) == 0
     records = read_metrics(metrics)
     assert sum(r["event"] == "snapshot" for r in records) == 5
-    assert set(snaps.glob("*.npz")) == kept_by_policy(records, 2)
+    assert set(snaps.glob("*/*.npz")) == kept_by_policy(records, 2)
 
 
 def test_by_default_a_run_keeps_three_and_the_best(tmp_path: Path) -> None:
     data, snaps, metrics = tiny_mnist(tmp_path / "mnist"), tmp_path / "snaps", tmp_path / "m.jsonl"
     assert main(headless(data, snaps, *TINY, "--epochs", "6", "--metrics", str(metrics))) == 0
-    assert set(snaps.glob("*.npz")) == kept_by_policy(read_metrics(metrics), 3)
+    assert set(snaps.glob("*/*.npz")) == kept_by_policy(read_metrics(metrics), 3)
 
 
 def test_keep_all_keeps_every_snapshot(tmp_path: Path) -> None:
     data, snaps = tiny_mnist(tmp_path / "mnist"), tmp_path / "snaps"
     assert main(headless(data, snaps, *TINY, "--epochs", "5", "--keep", "all")) == 0
-    assert len(list(snaps.glob("*.npz"))) == 5
+    assert len(list(snaps.glob("*/*.npz"))) == 5
 
 
 def test_the_dashboard_gets_the_keep_it_was_given(tmp_path: Path, monkeypatch) -> None:
@@ -104,7 +104,7 @@ def test_the_dashboards_trainer_prunes_too(tmp_path: Path) -> None:
 def test_resume_accepts_another_test_limit_and_says_it_re_evaluates(tmp_path: Path, capsys) -> None:
     data, snaps, metrics = tiny_mnist(tmp_path / "mnist"), tmp_path / "snaps", tmp_path / "m.jsonl"
     assert main(headless(data, snaps, *TINY, "--epochs", "1", "--test-limit", "10")) == 0
-    [snapshot] = snaps.glob("*.npz")
+    [snapshot] = snaps.glob("*/*.npz")
     capsys.readouterr()
     resume = ["--resume", str(snapshot), "--epochs", "2", "--metrics", str(metrics)]
     assert main(headless(data, snaps, *resume, "--test-limit", "20")) == 0
@@ -121,7 +121,7 @@ def test_resume_accepts_another_test_limit_and_says_it_re_evaluates(tmp_path: Pa
 def test_resume_still_refuses_another_training_slice(tmp_path: Path, capsys) -> None:
     data, snaps = tiny_mnist(tmp_path / "mnist"), tmp_path / "snaps"
     assert main(headless(data, snaps, *TINY, "--epochs", "1")) == 0
-    [snapshot] = snaps.glob("*.npz")
+    [snapshot] = snaps.glob("*/*.npz")
     capsys.readouterr()
     resume = ["--resume", str(snapshot), "--epochs", "2", "--test-limit", "10"]
     assert main(headless(data, snaps, *resume, "--limit", "50")) == 4

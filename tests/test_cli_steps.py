@@ -25,14 +25,14 @@ def test_steps_stops_mid_epoch_with_an_evaluation_and_a_snapshot(tmp_path, capsy
     assert [r["step"] for r in lines if r["event"] == "eval"] == [7]
     [end] = [r for r in lines if r["event"] == "end"]
     assert (end["step"], end["reason"]) == (7, "stopped")
-    [snapshot] = (tmp_path / "s").glob("*.npz")
+    [snapshot] = (tmp_path / "s").glob("*/*.npz")
     assert "_s000007" in snapshot.name
     assert "resume with: cnn-tui train --headless --resume" in capsys.readouterr().out
 
 
 def test_steps_counts_all_the_run_steps_across_a_resume(tmp_path, capsys) -> None:
     run(tmp_path, "--epochs", "3", "--steps", "7")
-    [snapshot] = (tmp_path / "s").glob("*.npz")
+    [snapshot] = (tmp_path / "s").glob("*/*.npz")
     lines = run(tmp_path, "--epochs", "3", "--steps", "15", "--resume", str(snapshot))
     assert [r["step"] for r in lines if r["event"] == "batch"] == list(range(8, 16))
 

@@ -1,9 +1,10 @@
 """Provides where a served run listens: the run folder's socket and token, or a TCP port.
 
-``--serve`` alone: a Unix socket ``serve.sock`` in the run's folder, mode 0600 (only its owner
-can connect). ``--serve tcp:[HOST:]PORT``: TCP, on 127.0.0.1 unless another host is named (to
-reach it from elsewhere, forward the port over SSH). The token that lets a viewer steer is
-written 0600 in the run folder either way.
+``--serve`` alone: a Unix socket ``serve.sock`` in the run's folder (``<snapshot-dir>/<run
+folder>/``, ``core/runs/folder.py``), mode 0600 (only its owner can connect). ``--serve
+tcp:[HOST:]PORT``: TCP, on 127.0.0.1 unless another host is named (to reach it from elsewhere,
+forward the port over SSH). The token that lets a viewer steer is written 0600 in the run folder
+either way.
 """
 
 from __future__ import annotations
@@ -36,8 +37,12 @@ class Address:
 
 
 def run_folder(snapshot_dir: Path, run_name: str) -> Path:
-    """The run's own folder, where its socket and token live."""
-    return snapshot_dir / run_name
+    """The run's own folder, where its socket and token live: ``run_name`` is a run folder's
+    path, its name in ``snapshot_dir``, or a run's name (its newest run); see
+    ``core/runs/folder.py``. ``RunLookupError`` (a ``LookupError``, one line) when none fits."""
+    from cnn_tui.core.runs.folder import find_run
+
+    return find_run(snapshot_dir, run_name)
 
 
 def parse_serve(value: str) -> str:

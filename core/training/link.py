@@ -23,6 +23,7 @@ from cnn_tui.core.contract.commands import Command, Stop
 from cnn_tui.core.contract.config import ConfigError, RunConfig
 from cnn_tui.core.contract.events import Event, Finished
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.runs.plan import RunPlan
 from cnn_tui.core.snapshot.retention import DEFAULT_KEEP
 from cnn_tui.core.training.trainer import CommandSource, Emit
 
@@ -73,6 +74,7 @@ class TrainerSpec:
     sample_interval: float | None = 0.3
     log_path: str | None = None
     extensions: tuple[str, ...] = ()  # features riding along, by name (extensions.py)
+    run: RunPlan | None = None  # the run folder the trainer keeps (core/runs/plan.py)
 
 
 def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
@@ -100,6 +102,7 @@ def run_trainer(spec: TrainerSpec, commands: CommandSource, emit: Emit) -> None:
             start_paused=spec.start_paused,
             evaluate_on_resume=spec.evaluate_on_resume,
             extensions=make_extensions(spec.extensions),
+            run=spec.run,
         )
         trainer.resumed_from = spec.resumed_from
     except (DataError, ConfigError) as error:

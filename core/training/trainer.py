@@ -23,6 +23,7 @@ from cnn_tui.core.contract.events import Event, Finished, Notice
 from cnn_tui.core.contract.run_state import History, RunState
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import Engine, make_engine
+from cnn_tui.core.runs.plan import RunPlan
 from cnn_tui.core.snapshot.retention import DEFAULT_KEEP
 from cnn_tui.core.training.announce import opening_events
 from cnn_tui.core.training.batch_report import BatchReport
@@ -32,6 +33,7 @@ from cnn_tui.core.training.data_order import data_order, steps_in_epoch
 from cnn_tui.core.training.evaluation import EvaluationStopped, evaluate_test_set, record
 from cnn_tui.core.training.extensions import TrainerExtension
 from cnn_tui.core.training.good_copy import GoodCopy
+from cnn_tui.core.training.run_recording import RunRecording
 from cnn_tui.core.training.sample_views import SampleClock
 from cnn_tui.core.training.snapshot_saving import SnapshotSaving
 
@@ -59,6 +61,7 @@ class Trainer(CommandHandling):
         start_paused: wait for ``Resume`` (or ``Step``) before the first batch.
         evaluate_on_resume: evaluate a resumed run first (the dashboard's ``m`` needs mistakes).
         extensions: features riding along (layer health, …): see extensions.py.
+        run: the run folder to keep (run.json, metrics.jsonl: run_recording.py); None: none.
     """
 
     def __init__(
@@ -79,13 +82,14 @@ class Trainer(CommandHandling):
         max_steps: int | None = None,
         evaluate_on_resume: bool = False,
         extensions: Sequence[TrainerExtension] = (),
+        run: RunPlan | None = None,
     ) -> None:
         check_data(config, train, test, state)
         self._test_slice_note = changed_test_slice(state, len(test))
         self.config = config
         self.train_data = train
         self.test_data = test
-        self.emit = emit
+        self.emit: Emit = emit if run is None else RunRecording(run, emit)
         self.commands = commands
         self.snapshot_dir = snapshot_dir
         self.run_name = run_name
@@ -108,7 +112,7 @@ class Trainer(CommandHandling):
         self._stop_save = False
         self._order: list[int] = []  # the data order of epoch ``_order_epoch``
         self._order_epoch = 0
-        self._report = BatchReport(emit, batch_interval)
+        self._report = BatchReport(self.emit, batch_interval)
         self._samples = SampleClock(sample_interval)
         self._good = GoodCopy()
         self._evaluate_resumed = evaluate_on_resume and bool(self.step and self.history.evaluations)

@@ -55,7 +55,7 @@ def test_headless_training_with_the_reference_engine_matches_numpy(
 async def test_inspect_with_the_reference_engine(tmp_path: Path) -> None:
     data = write_mnist_like(tmp_path / "mnist", train=32, test=12)
     train(data, "numpy", "--snapshot-dir", str(tmp_path / "snaps"))
-    snapshot = sorted((tmp_path / "snaps").glob("*.npz"))[-1]
+    snapshot = sorted((tmp_path / "snaps").glob("*/*.npz"))[-1]
     argv = ["inspect", str(snapshot), "--engine", "reference", "--data", str(data)]
     assert build_parser().parse_args(argv).engine == "reference"
     # the real command gets past its flags to the terminal check (pytest has no terminal)

@@ -136,7 +136,7 @@ def test_the_dashboards_trainer_asks_and_headless_runs_do_not(tmp_path: Path, ca
     common = ["train", "--headless", "--data", str(data), "--snapshot-dir", str(snaps)]
     tiny = ["--batch-size", "10", "--filters", "2", "--hidden", "8"]
     assert main([*common, *tiny, "--epochs", "1"]) == 0
-    [snapshot] = snaps.glob("*.npz")
+    [snapshot] = snaps.glob("*/*.npz")
     capsys.readouterr()
     assert main([*common, "--resume", str(snapshot), "--epochs", "2"]) == 0
     evaluation_lines = [

@@ -22,7 +22,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory, tiny: Path) -> Path:
     folder = tmp_path_factory.mktemp("snaps")
     result = cli(*headless(tiny, "--epochs", "2", "--snapshot-dir", str(folder)))
     assert result.returncode == 0, result.stderr
-    return sorted(folder.glob("*.npz"))[-1]
+    return sorted(folder.glob("*/*.npz"))[-1]
 
 
 @pytest.fixture(scope="session")

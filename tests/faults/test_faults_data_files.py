@@ -242,6 +242,6 @@ def test_a24_odd_paths_with_snapshots_and_metrics(tmp_path, name):
     err = result.stderr.decode("utf-8", "backslashreplace")
     assert result.returncode == 0, err
     assert TRACEBACK not in err
-    assert len(list(Path(snaps).glob("*.npz"))) == 1
+    assert len(list(Path(snaps).glob("*/*.npz"))) == 1
     lines = Path(metrics).read_text("utf-8", "backslashreplace").splitlines()
     assert json.loads(lines[-1])["event"] == "end"

@@ -37,7 +37,9 @@ def test_d10_disk_full_during_snapshot(tmp_path, tiny, snapshot):
     err = result.stderr.decode()
     assert result.returncode == 0 and TRACEBACK not in err, err
     assert "snapshot failed" in err and "file too large" in err
-    assert sorted(p.name for p in folder.iterdir() if p.name != ".lock") == [keep.name]
+    [run] = folder.glob("*_run")  # the run folder: its record and metrics, nothing partial
+    assert sorted(p.name for p in folder.iterdir() if p.name != ".lock") == [run.name, keep.name]
+    assert sorted(p.name for p in run.iterdir()) == ["metrics.jsonl", "run.json"]
     assert keep.read_bytes() == before
 
 
@@ -101,9 +103,9 @@ def test_d14_two_runs_cannot_share_a_snapshot_folder(tiny, tmp_path, capsys):
     assert first.acquire() is None
     code, err = run_main(headless(tiny, "--snapshot-dir", str(runs)), capsys)
     assert_clear(code, err, 4, rf"in use by another cnn-tui run \(PID {os.getpid()}\)")
-    assert not list(runs.glob("*.npz"))
+    assert not list(runs.glob("*/*.npz"))
     first.release()
     for _ in range(2):  # each run releases the folder when it ends
         code, err = run_main(headless(tiny, "--snapshot-dir", str(runs)), capsys)
         assert code == 0, err
-    assert len(list(runs.glob("*.npz"))) == 2
+    assert len(list(runs.glob("*/*.npz"))) == 2

@@ -55,9 +55,12 @@ def test_e3_e4_e5_signal_stops_saves_exits(tmp_path, long_data, sig, code):
     rc, err = finish(proc)
     assert TRACEBACK not in err
     assert rc == code, (rc, err)
-    snaps = sorted((tmp_path / "s").glob("*.npz"))
+    snaps = sorted((tmp_path / "s").glob("*/*.npz"))
     assert snaps, "no snapshot saved on the way out"
-    assert not [p for p in (tmp_path / "s").iterdir() if p.suffix != ".npz" and p.name != ".lock"]
+    [run] = [p for p in (tmp_path / "s").iterdir() if p.name != ".lock"]  # the run folder
+    kept = {"run.json", "metrics.jsonl"}  # the run record and its metrics; no temp files
+    assert not [p for p in run.iterdir() if p.suffix != ".npz" and p.name not in kept]
+    assert json.loads((run / "run.json").read_text())["state"] == "interrupted"
     last = json.loads((tmp_path / "m.jsonl").read_text().splitlines()[-1])
     assert last["event"] == "end" and last["reason"] == "stopped"
     assert_resumable(snaps[-1])
@@ -118,7 +121,7 @@ def test_e3_sigint_while_loading(tmp_path, tiny, event, target):
     assert TRACEBACK not in err, err
     assert rc == 130, (rc, err)
     assert_clear(rc, err, 130, r"interrupted before training started; nothing to save")
-    assert not list(tmp_path.glob("*.npz"))
+    assert not list(tmp_path.rglob("*.npz"))
 
 
 def test_e6_five_sigterms_in_100ms(tmp_path, long_data):
@@ -128,8 +131,8 @@ def test_e6_five_sigterms_in_100ms(tmp_path, long_data):
         time.sleep(0.02)
     rc, err = finish(proc)
     assert rc == 143 and TRACEBACK not in err, (rc, err)
-    snaps = sorted((tmp_path / "s").glob("*.npz"))
-    assert snaps and not list((tmp_path / "s").glob(".tmp-*"))
+    snaps = sorted((tmp_path / "s").glob("*/*.npz"))
+    assert snaps and not list((tmp_path / "s").glob("*/.tmp-*"))
     assert_resumable(snaps[-1])
 
 
@@ -142,7 +145,7 @@ def test_e6_double_ctrl_c_quits_without_partial_files(tmp_path, long_data):
     proc.send_signal(signal.SIGINT)
     rc, err = finish(proc)
     assert rc == 130 and TRACEBACK not in err, (rc, err)
-    for path in (tmp_path / "s").glob("*.npz"):
+    for path in (tmp_path / "s").glob("*/*.npz"):
         assert_resumable(path)
 
 

@@ -65,7 +65,7 @@ def test_a_finished_epoch_is_named_after_itself(tmp_path, capsys) -> None:
     snaps = tmp_path / "s"
     flags = ["--data", str(data), "--batch-size", "10", "--snapshot-dir", str(snaps)]
     assert main(["train", "--headless", "--epochs", "1", *flags]) == 0
-    [snapshot] = snaps.glob("*.npz")
+    [snapshot] = snaps.glob("*/*.npz")
     assert "_e01_s000010" in snapshot.name  # 96 images, batches of 10: ten steps of epoch 1
     assert main(["train", "--headless", "--epochs", "2", "--resume", str(snapshot), *flags]) == 0
     assert "finished at epoch 2, step 20" in capsys.readouterr().out

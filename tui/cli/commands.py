@@ -14,6 +14,7 @@ from types import FrameType
 
 from cnn_tui.core.contract.config import ConfigError, RunConfig
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.runs.plan import RunPlan
 from cnn_tui.core.snapshot.folder_lock import FolderLock
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.run_config import UsageError, resumed_config, run_config
@@ -63,15 +64,42 @@ def train(args: argparse.Namespace) -> int:
     data_dir = choice.folder
     snapshot_dir = None if args.no_snapshots else Path(args.snapshot_dir)
     lock = None
+    plan = None
     if snapshot_dir is not None:
         lock, problem = _prepare_snapshot_dir(snapshot_dir)
         if problem:
             return fail(problem, ExitCode.SNAPSHOT)
     try:
-        return _run(args, config, data_dir, state, snapshot_dir)
+        if snapshot_dir is not None:
+            plan, problem = _plan(args, snapshot_dir, state)
+            if problem:
+                return fail(problem, ExitCode.SNAPSHOT)
+        return _run(args, config, data_dir, state, plan)
     finally:
         if lock is not None:
             lock.release()
+
+
+def _plan(
+    args: argparse.Namespace, snapshot_dir: Path, state: RunState | None
+) -> tuple[RunPlan | None, str | None]:
+    """The run folder this run writes to (core/runs/plan.py: a new one, the resumed run's, or a
+    branch's), and its leftover temp files cleaned: (the plan, None) or (None, the problem)."""
+    from cnn_tui.core.runs.plan import plan_run
+    from cnn_tui.core.runs.record import RunRecordError
+    from cnn_tui.core.snapshot.names import clean_stale_temp
+
+    try:
+        plan = plan_run(
+            snapshot_dir,
+            args.run_name,
+            resume=Path(args.resume) if args.resume else None,
+            resume_step=state.step if state else 0,
+        )
+    except RunRecordError as error:
+        return None, f"{error} (branch with --run-name NEW, or fix or move it)"
+    clean_stale_temp(plan.path)
+    return plan, None
 
 
 def _run(
@@ -79,10 +107,12 @@ def _run(
     config: RunConfig,
     data_dir: Path,
     state: RunState | None,
-    snapshot_dir: Path | None,
+    plan: RunPlan | None,
 ) -> int:
-    """Train headless or with the dashboard, as the flags say."""
-    run_name = args.run_name or _run_name_of(args.resume) or "run"
+    """Train headless or with the dashboard, as the flags say; ``plan``: the run folder (None
+    with --no-snapshots)."""
+    run_name = plan.name if plan else args.run_name or _run_name_of(args.resume) or "run"
+    snapshot_dir = plan.path if plan else None
     if args.headless:
         from cnn_tui.tui.cli.headless import run_headless
 
@@ -99,6 +129,7 @@ def _run(
             max_steps=args.steps,
             metrics_path=Path(args.metrics) if args.metrics else None,
             serve=_serve_of(args, snapshot_dir),
+            run=plan,
         )
     if args.metrics:
         raise UsageError("--metrics needs --headless")
@@ -119,6 +150,7 @@ def _run(
         max_steps=args.steps,
         start_paused=args.paused,
         in_process=args.in_process,
+        run=plan,
     )
 
 

@@ -29,6 +29,7 @@ from cnn_tui.core.contract.events import (
     TrainingStarted,
 )
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.runs.plan import RunPlan
 from cnn_tui.core.snapshot.retention import DEFAULT_KEEP
 from cnn_tui.core.training.learning_check import LearningCheck, Stuck
 from cnn_tui.tui.cli.closing import closing_lines
@@ -136,9 +137,11 @@ def run_headless(
     metrics_path: Path | None = None,
     serve: str | None = None,
     stream: IO[str] | None = None,
+    run: RunPlan | None = None,
 ) -> int:
     """Train to the end (or to an interrupt) and print a summary; returns the exit code.
-    With ``serve`` ("unix" or ``tcp:HOST:PORT``) viewers can attach (tui/cli/serving.py)."""
+    With ``serve`` ("unix" or ``tcp:HOST:PORT``) viewers can attach (tui/cli/serving.py);
+    ``run``: the run folder the trainer keeps (``snapshot_dir`` is then that folder)."""
     use_one_blas_thread()
     from cnn_tui.core.contract.config import ConfigError
     from cnn_tui.core.data.errors import DataError
@@ -183,6 +186,7 @@ def run_headless(
             run_name=run_name,
             keep=keep,
             max_steps=max_steps,
+            run=run,
             batch_interval=0.1,
             sample_interval=None if served is None else 0.3,  # a viewer shows the digit
         )
@@ -208,7 +212,7 @@ def run_headless(
         return ExitCode.USAGE
     except Exception:
         progress.stop()
-        log = write_crash_log(snapshot_dir)
+        log = write_crash_log(Path(run.snapshot_dir) if run else snapshot_dir)
         kind, value = sys.exc_info()[:2]
         name = getattr(kind, "__name__", "")
         return fail(f"training failed: {value!s} ({name}); details in {log}", ExitCode.FAILED, err)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from cnn_tui.core.contract.config import RunConfig
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.runs.plan import RunPlan
 from cnn_tui.tui.cli.closing import closing_lines
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 
@@ -59,6 +60,7 @@ def run_dashboard(
     max_steps: int | None,
     start_paused: bool,
     in_process: bool,
+    run: RunPlan | None = None,
 ) -> int:
     """Open the dashboard on a new trainer; returns the exit code."""
     problem = _needs_terminal()
@@ -89,6 +91,7 @@ def run_dashboard(
         start_paused=start_paused,
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
         extensions=("drawing",),  # d: draw a digit (core/training/drawing_view.py)
+        run=run,
     )
     # The resource tracker cannot start from inside a running Textual app: it hands
     # sys.stderr.fileno() to the new process, and Textual's stderr capture has no file (-1).

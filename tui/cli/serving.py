@@ -7,17 +7,18 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cnn_tui.core.contract.events import Event
-from cnn_tui.core.remote.endpoint import EndpointError, run_folder
+from cnn_tui.core.remote.endpoint import EndpointError
 from cnn_tui.core.remote.serving import ServedRun
 
 
 def start_serving(
-    serve: str, snapshot_dir: Path | None, run_name: str, say: Callable[[str], None]
+    serve: str, folder: Path | None, run_name: str, say: Callable[[str], None]
 ) -> ServedRun:
-    """Listen for viewers of ``run_name``; ``EndpointError`` (an ``OSError``) says why not."""
-    if snapshot_dir is None:
+    """Listen for viewers of ``run_name``, whose run folder (core/runs/folder.py) is ``folder``;
+    ``EndpointError`` (an ``OSError``) says why not."""
+    if folder is None:
         raise EndpointError("--serve needs the snapshot folder (its run folder holds the token)")
-    served = ServedRun(serve, run_folder(snapshot_dir, run_name), run_name)
+    served = ServedRun(serve, folder, run_name)
     served.start()
     where = served.address.describe()
     if served.address.path is not None:

@@ -1,0 +1,1 @@
+"""Run folders: one folder per run with its record (run.json), its metrics and its snapshots."""
