@@ -14,6 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# the layer-health events live in their own module; the union below names them too
+from cnn_tui.core.contract.health_events import HealthMeasured as HealthMeasured
+from cnn_tui.core.contract.health_events import HistogramsMeasured as HistogramsMeasured
+from cnn_tui.core.contract.health_events import LayerHealth as LayerHealth
+from cnn_tui.core.contract.health_events import LayerHistogram as LayerHistogram
+
 
 @dataclass(frozen=True, slots=True)
 class Change:
@@ -266,4 +272,6 @@ Event = (
     | SnapshotFailed
     | Notice
     | Finished
+    | HealthMeasured
+    | HistogramsMeasured
 )

@@ -16,6 +16,9 @@ The math every engine must do identically (so the same seed gives the same numbe
   loss is the mean; the gradient at the logits is (p − onehot) / batch_size;
 * SGD: for every parameter w with gradient g: g ← g + weight_decay·w (weights only, not biases);
   v ← momentum·v + g; w ← w − lr·v (v starts at 0; with momentum 0 this is w ← w − lr·g).
+
+A step can be asked to measure the network's health too (``observe``, observation.py): its ReLU
+units' positivity, mean and spread, and each weight tensor's weight, gradient and update sizes.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from typing import Protocol
 from cnn_tui.core.contract.config import Architecture, Hyperparameters
 from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import Dataset
+from cnn_tui.core.engines.observation import Observation, StepObservation
 from cnn_tui.core.engines.params import FlatParams
 
 
@@ -36,6 +40,7 @@ class BatchResult:
 
     loss: float  # mean loss over the batch (before the update)
     correct: int  # images in the batch classified correctly (before the update)
+    observed: StepObservation | None = None  # what ``observe`` asked for (None: not asked)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,9 +82,14 @@ class Engine(Protocol):
     def set_velocity(self, velocity: FlatParams) -> None: ...
 
     def train_batch(
-        self, data: Dataset, indices: Sequence[int], hyper: Hyperparameters
+        self,
+        data: Dataset,
+        indices: Sequence[int],
+        hyper: Hyperparameters,
+        observe: Observation | None = None,
     ) -> BatchResult:
-        """One SGD step on the images at ``indices``: forward, loss, backward, update."""
+        """One SGD step on the images at ``indices``: forward, loss, backward, update; with
+        ``observe``, the step's health as well (observation.py; nothing extra without it)."""
         ...
 
     def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:

@@ -32,7 +32,8 @@ COMMAND_TYPES: dict[str, type] = {cls.__name__: cls for cls in typing.get_args(c
 """Every command class, by name."""
 
 _NESTED: dict[str, type] = {
-    cls.__name__: cls for cls in (ev.Change, ev.EvalRecord, ev.Mistake, ev.ConvView)
+    cls.__name__: cls
+    for cls in (ev.Change, ev.EvalRecord, ev.Mistake, ev.ConvView, ev.LayerHealth, ev.LayerHistogram)
 }
 _ALL = {**EVENT_TYPES, **COMMAND_TYPES, **_NESTED}
 _HINTS: dict[type, dict[str, Any]] = {}

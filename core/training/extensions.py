@@ -5,6 +5,8 @@ The trainer calls three hooks, always between two batches and on the training th
 
 * ``after_step(trainer, result, indices)``: once per optimizer step, after the update;
 * ``after_evaluation(trainer, evaluated)``: after each test-set evaluation is reported;
+* ``observation(trainer)``: before each step — what the engine should measure on it (an
+  ``Observation``, core/engines/observation.py), None for nothing (the default);
 * ``apply(trainer, command)``: for a command whose type is in ``answers`` (the trainer's own
   commands are never offered to an extension).
 
@@ -24,6 +26,7 @@ from typing import TYPE_CHECKING, ClassVar
 from cnn_tui.core.contract.config import ConfigError
 from cnn_tui.core.contract.events import Evaluated
 from cnn_tui.core.engines.interface import BatchResult
+from cnn_tui.core.engines.observation import Observation
 
 if TYPE_CHECKING:
     from cnn_tui.core.training.trainer import Trainer
@@ -37,6 +40,10 @@ class TrainerExtension:
     answers: ClassVar[tuple[type, ...]] = ()
     """The command types this extension answers (through ``apply``)."""
 
+    def observation(self, trainer: Trainer) -> Observation | None:
+        """What the engine should measure on the step about to be taken (None: nothing)."""
+        return None
+
     def after_step(self, trainer: Trainer, result: BatchResult, indices: Sequence[int]) -> None:
         """One optimizer step is done: ``result`` of the batch ``indices`` (before the update)."""
 
@@ -49,6 +56,7 @@ class TrainerExtension:
 
 EXTENSIONS: dict[str, str] = {
     "drawing": "cnn_tui.core.training.drawing_view:DrawingView",  # draw a digit (key d)
+    "health": "cnn_tui.core.training.layer_health:LayerHealthWatch",  # layer health (key h)
 }
 """Every extension by name: its class as "package.module:Class" (made with no arguments)."""
 

@@ -200,8 +200,12 @@ class Trainer(CommandHandling):
             self._order_epoch = self.epoch
         self._good.keep_if_due(self.engine, self.step)
         indices = self._order[self.position : self.position + self.hyper.batch_size]
+        observe = next(filter(None, (e.observation(self) for e in self.extensions)), None)
         try:
-            result = self.engine.train_batch(self.train_data, indices, self.hyper)
+            if observe is None:  # (health off: nothing observed, nothing extra computed)
+                result = self.engine.train_batch(self.train_data, indices, self.hyper)
+            else:
+                result = self.engine.train_batch(self.train_data, indices, self.hyper, observe)
         except MemoryError:
             self._fall_back_batch_size()
             return

@@ -28,9 +28,11 @@ from cnn_tui.core.engines.numpy.buffers import BufferCache
 from cnn_tui.core.engines.numpy.conv import Conv3x3
 from cnn_tui.core.engines.numpy.dense import Dense
 from cnn_tui.core.engines.numpy.loss import LOSS_EPSILON, cross_entropy, softmax
+from cnn_tui.core.engines.numpy.observe import StepObserver
 from cnn_tui.core.engines.numpy.parameters import Parameters, fill
 from cnn_tui.core.engines.numpy.pool import MaxPoolReLU
 from cnn_tui.core.engines.numpy.sgd import Sgd
+from cnn_tui.core.engines.observation import Observation
 from cnn_tui.core.engines.params import FlatParams
 
 PREDICT_CHUNK = 64
@@ -120,13 +122,17 @@ class NumpyEngine:
 
     # --- the network ------------------------------------------------------------------------
 
-    def _forward(self, x: np.ndarray) -> np.ndarray:
-        """x (1, 28, 28, N) in [0, 1] → logits (10, N)."""
+    def _forward(self, x: np.ndarray, observer: StepObserver | None = None) -> np.ndarray:
+        """x (1, 28, 28, N) in [0, 1] → logits (10, N); ``observer`` sees every ReLU output."""
         a = x
-        for conv, pool in zip(self.convs, self.pools, strict=True):
+        for k, (conv, pool) in enumerate(zip(self.convs, self.pools, strict=True), start=1):
             a = pool.forward(conv.forward(a))  # (C, S, S, N)
+            if observer is not None:
+                observer.relu(f"conv{k}", pool.channels, a)
         hidden = self.dense1.forward(a.reshape(-1, a.shape[-1]))  # CHW flatten: (flat, N)
         np.maximum(hidden, 0.0, out=hidden)  # ReLU in place
+        if observer is not None:
+            observer.relu("dense1", 1, hidden)
         self._hidden = hidden
         return self.dense2.forward(hidden)
 
@@ -168,7 +174,11 @@ class NumpyEngine:
         return loss, correct, grad
 
     def train_batch(
-        self, data: Dataset, indices: Sequence[int], hyper: Hyperparameters
+        self,
+        data: Dataset,
+        indices: Sequence[int],
+        hyper: Hyperparameters,
+        observe: Observation | None = None,
     ) -> BatchResult:
         index = np.asarray(indices, dtype=np.intp)
         n = index.shape[0]
@@ -180,12 +190,19 @@ class NumpyEngine:
         pixels, _ = self._inputs.get(n)
         np.take(images, index, axis=0, out=pixels)
         batch_labels = labels[index]
+        observer = StepObserver(observe, self._weights, self._grads) if observe else None
+        scale = Sgd.grad_scale(hyper)
         with quiet():
-            logits = self._forward(self._to_input(pixels))
-            loss, correct, grad = self._loss_gradient(logits, batch_labels, Sgd.grad_scale(hyper))
+            logits = self._forward(self._to_input(pixels), observer)
+            loss, correct, grad = self._loss_gradient(logits, batch_labels, scale)
             self._backward(grad)
+            if observer is None:
+                self._sgd.step(hyper)
+                return BatchResult(loss, correct)
+            observer.before_update(scale)  # observe.py: what the buffers hold, and when
             self._sgd.step(hyper)
-        return BatchResult(loss, correct)
+            observer.after_update()
+        return BatchResult(loss, correct, observer.result())
 
     def loss_and_gradients(
         self, data: Dataset, indices: Sequence[int]

@@ -22,6 +22,7 @@ from cnn_tui.core.contract.config import NUM_CLASSES, Architecture, Hyperparamet
 from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import PIXELS, Dataset
 from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions
+from cnn_tui.core.engines.observation import Observation
 from cnn_tui.core.engines.params import FlatParams, param_shapes
 from cnn_tui.core.engines.python.dense_gradients import (
     Record,
@@ -32,6 +33,7 @@ from cnn_tui.core.engines.python.dense_gradients import (
 from cnn_tui.core.engines.python.first_conv import CONV_SIDE, POOL_SIDE
 from cnn_tui.core.engines.python.lanes.lane_weights import STEP_BITS
 from cnn_tui.core.engines.python.network import EPSILON, Network
+from cnn_tui.core.engines.python.observe import observed, relu_outputs
 from cnn_tui.core.engines.python.weights import DENSE1, Rows, Vector, Velocity, Weights
 
 
@@ -88,9 +90,14 @@ class PythonEngine:
 
     # ----------------------------------------------------------------------------- training
     def train_batch(
-        self, data: Dataset, indices: Sequence[int], hyper: Hyperparameters
+        self,
+        data: Dataset,
+        indices: Sequence[int],
+        hyper: Hyperparameters,
+        observe: Observation | None = None,
     ) -> BatchResult:
-        """Forward and backward every image, then one SGD step with the mean gradient."""
+        """Forward and backward every image, then one SGD step with the mean gradient (and the
+        step's health with ``observe``: observe.py)."""
         net = self._net()
         images, labels = data.images, data.labels
         scale = 1.0 / len(indices)
@@ -100,9 +107,12 @@ class PythonEngine:
         hiddens: list[list[float]] = []
         loss_sum = 0.0
         correct = 0
+        outputs: list[list[list[float]]] = []  # per image, with ``observe``: its ReLU outputs
         for index in indices:
             start = index * PIXELS
             trace = net.forward(images[start : start + PIXELS])
+            if observe is not None:
+                outputs.append(relu_outputs(trace, net.conv1.biases))
             label = labels[index]
             p = trace.probabilities
             loss_sum -= math.log(p[label] + EPSILON)  # L = −log(p_label + ε)
@@ -140,7 +150,13 @@ class PythonEngine:
                 exact=exact,
             )
         self._sgd_step(grads, matrix_grads, hyper)
-        return BatchResult(loss=loss_sum * scale, correct=correct)
+        if observe is None:
+            return BatchResult(loss=loss_sum * scale, correct=correct)
+        channels = [c for _, c, _, _ in self.arch.conv_shapes()]
+        health = observed(
+            channels, outputs, self._weights, self._velocity, grads, matrix_grads, hyper, observe
+        )
+        return BatchResult(loss_sum * scale, correct, health)
 
     def _sgd_step(
         self, grads: dict[str, Vector], matrix_grads: dict[str, Rows], hyper: Hyperparameters

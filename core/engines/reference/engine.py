@@ -15,6 +15,12 @@ from cnn_tui.core.contract.config import NUM_CLASSES, Architecture, Hyperparamet
 from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions
+from cnn_tui.core.engines.observation import (
+    Observation,
+    StepObservation,
+    relu_stats,
+    tensor_stats,
+)
 from cnn_tui.core.engines.params import FlatParams, param_shapes
 from cnn_tui.core.engines.reference import loss, network, sgd
 from cnn_tui.core.engines.reference.network import Weights
@@ -52,10 +58,11 @@ class ReferenceEngine:
         self._velocity = self._checked(velocity, "velocity")
 
     def batch_gradients(
-        self, data: Dataset, indices: Sequence[int]
+        self, data: Dataset, indices: Sequence[int], outputs: list[list[list[float]]] | None = None
     ) -> tuple[float, int, FlatParams]:
         """(mean loss, images classified correctly, ∂ mean loss / ∂ every parameter), before
-        any update; gradients flat, by canonical name."""
+        any update; gradients flat, by canonical name. ``outputs``, if given, receives each
+        image's ReLU outputs: every conv layer's pooled maps (C·P·P,) and dense1's (hidden,)."""
         if len(indices) == 0:
             raise ValueError("a batch needs at least one image index")
         weights = Weights.from_flat(self.arch, self._params)
@@ -63,6 +70,8 @@ class ReferenceEngine:
         grads = {name: [0.0] * len(values) for name, values in self._params.items()}
         for index in indices:
             trace = network.forward(weights, data.image(index))
+            if outputs is not None:
+                outputs.append([flat_maps(c.pooled) for c in trace.convs] + [trace.a1])
             label = data.labels[index]
             total_loss += loss.forward(trace.p, label)  # L = −log(p_label + ε)
             correct += argmax(trace.p) == label
@@ -73,16 +82,41 @@ class ReferenceEngine:
         return total_loss / len(indices), correct, grads  # the batch loss is the mean
 
     def train_batch(
-        self, data: Dataset, indices: Sequence[int], hyper: Hyperparameters
+        self,
+        data: Dataset,
+        indices: Sequence[int],
+        hyper: Hyperparameters,
+        observe: Observation | None = None,
     ) -> BatchResult:
         """Forward and backward every image, then one SGD step with the batch's gradient."""
-        mean_loss, correct, grads = self.batch_gradients(data, indices)
+        outputs: list[list[list[float]]] | None = [] if observe is not None else None
+        mean_loss, correct, grads = self.batch_gradients(data, indices, outputs)
         for name, g in grads.items():
             decay = hyper.weight_decay if name.endswith(".weight") else 0.0  # not on biases
             self._params[name], self._velocity[name] = sgd.step(
                 self._params[name], g, self._velocity[name], hyper.lr, hyper.momentum, decay
             )
-        return BatchResult(loss=mean_loss, correct=correct)
+        if observe is None or outputs is None:
+            return BatchResult(loss=mean_loss, correct=correct)
+        return BatchResult(mean_loss, correct, self._observed(outputs, grads, hyper.lr, observe))
+
+    def _observed(
+        self, outputs: list[list[list[float]]], grads: FlatParams, lr: float, observe: Observation
+    ) -> StepObservation:
+        """The step's health (core/engines/observation.py): ReLU stats from each image's
+        ``outputs``; each weight tensor from w (after the step), g and v (after): Δw = −lr·v."""
+        names = [f"conv{k}" for k in range(1, len(self.arch.conv_shapes()) + 1)] + ["dense1"]
+        channels = [c_out for _, c_out, _, _ in self.arch.conv_shapes()] + [1]
+        relus = tuple(
+            relu_stats(name, c, [image[layer] for image in outputs])
+            for layer, (name, c) in enumerate(zip(names, channels, strict=True))
+        )
+        tensors = tuple(
+            tensor_stats(name, self._params[name], g, self._velocity[name], lr, observe.bins)
+            for name, g in grads.items()
+            if name.endswith(".weight")
+        )
+        return StepObservation(relus, tensors)
 
     def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
         stop = len(data) if stop is None else stop
