@@ -29,6 +29,7 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+
 @dataclass(frozen=True, slots=True)
 class Observation:
     """What to measure on one step: ``bins`` > 0 adds histograms of that many bins."""

@@ -101,4 +101,6 @@ class HealthWindow:
         mean = relu.total / relu.count if relu.count else NAN
         variance = relu.total_sq / relu.count - mean * mean if relu.count else NAN
         std = math.sqrt(max(variance, 0.0)) if relu.count else NAN
-        return LayerHealth(name, weight_rms, gradient_rms, ratio, dead_share, per_channel, mean, std)
+        return LayerHealth(
+            name, weight_rms, gradient_rms, ratio, dead_share, per_channel, mean, std
+        )

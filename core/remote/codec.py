@@ -33,7 +33,8 @@ COMMAND_TYPES: dict[str, type] = {cls.__name__: cls for cls in typing.get_args(c
 
 _NESTED: dict[str, type] = {
     cls.__name__: cls
-    for cls in (ev.Change, ev.EvalRecord, ev.Mistake, ev.ConvView, ev.LayerHealth, ev.LayerHistogram)
+    for cls in (ev.Change, ev.EvalRecord, ev.Mistake, ev.ConvView)
+    + (ev.LayerHealth, ev.LayerHistogram)  # inside the layer-health events
 }
 _ALL = {**EVENT_TYPES, **COMMAND_TYPES, **_NESTED}
 _HINTS: dict[type, dict[str, Any]] = {}

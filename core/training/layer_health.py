@@ -27,7 +27,7 @@ from cnn_tui.core.training.extensions import TrainerExtension
 if TYPE_CHECKING:
     from cnn_tui.core.training.trainer import Trainer
 
-EVERY = 5
+EVERY = 10
 """Observe one step in this many."""
 WINDOW = 50
 """Steps per ``HealthMeasured``."""

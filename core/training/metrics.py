@@ -2,8 +2,9 @@
 
 One ``batch`` line per optimizer step (``BatchesEnded`` carries every step, so nothing is lost
 to coalescing), one ``eval`` line per evaluation, one ``end`` line; state changes are written too
-(``paused``, ``resumed``, ``hyperparameters``, ``diverged``, ``snapshot``, ``notice``) — extra
-lines and fields are allowed by the contract. Non-finite numbers are written as null: the file
+(``paused``, ``resumed``, ``hyperparameters``, ``diverged``, ``snapshot``, ``notice``), and with
+``--health`` one ``health`` line per window and one ``histograms`` line per refresh — extra lines
+and fields are allowed by the contract. Non-finite numbers are written as null: the file
 stays strict JSON.
 """
 
@@ -18,6 +19,8 @@ from cnn_tui.core.contract.events import (
     Evaluated,
     Event,
     Finished,
+    HealthMeasured,
+    HistogramsMeasured,
     HyperparametersChanged,
     Notice,
     Paused,
@@ -122,6 +125,21 @@ def event_records(event: Event) -> list[dict[str, Any]]:
         case Notice():
             return [{"event": "notice", "step": event.step, "title": event.title,
                      "message": event.message}]  # fmt: skip
+        case HealthMeasured():
+            return [health_record(event)]
+        case HistogramsMeasured():
+            return [
+                {
+                    "event": "histograms",
+                    "step": event.step,
+                    "initial_step": event.initial_step,
+                    "histograms": [
+                        {"layer": h.layer, "kind": h.kind, "limit": _finite(h.limit),
+                         "counts": list(h.counts), "initial": list(h.initial)}
+                        for h in event.histograms
+                    ],
+                }
+            ]  # fmt: skip
         case Finished():
             return [
                 {
@@ -133,6 +151,24 @@ def event_records(event: Event) -> list[dict[str, Any]]:
                 }
             ]
     return []
+
+
+def health_record(event: HealthMeasured) -> dict[str, Any]:
+    """A ``health`` line: the window and every layer's numbers (NaN — no ReLU — as null)."""
+    layers = {
+        h.layer: {
+            "weight_rms": _finite(h.weight_rms),
+            "gradient_rms": _finite(h.gradient_rms),
+            "update_ratio": _finite(h.update_ratio),
+            "dead_share": _finite(h.dead_share),
+            "dead_channels": [_finite(d) for d in h.dead_channels],
+            "activation_mean": _finite(h.activation_mean),
+            "activation_std": _finite(h.activation_std),
+        }
+        for h in event.layers
+    }
+    return {"event": "health", "step": event.step, "first_step": event.first_step,
+            "observed": event.observed, "images": event.images, "layers": layers}  # fmt: skip
 
 
 class MetricsWriter:

@@ -45,7 +45,13 @@ EVENTS: list[ev.Event] = [
     ev.SnapshotFailed(8, "disk full"),
     ev.Notice(9, "Test set changed", "évalué sur 1 000 images"),
     ev.Finished(10, 1, "finished"),
-]
+    ev.HealthMeasured(50, 1, 10, 320, (
+        ev.LayerHealth("conv1", 0.3, 0.01, 1e-3, 0.25, (0.0, 0.5), 0.2, 0.1),
+        ev.LayerHealth("dense2", 0.1, 0.02, 2e-3, NAN, (), NAN, NAN),
+    )),
+    ev.HistogramsMeasured(500, 1, (ev.LayerHistogram("dense1", "gradients", 0.04, (1, 5, 1),
+                                                     (0, 7, 0)),)),
+]  # fmt: skip
 COMMANDS: list[cmd.Command] = [
     cmd.Pause(), cmd.Resume(), cmd.Step(3), cmd.SetHyperparameters(lr=0.5, batch_size=16),
     cmd.Evaluate(), cmd.RequestSample(12, 4), cmd.SaveSnapshot(), cmd.Stop(save=True),

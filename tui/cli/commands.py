@@ -130,6 +130,7 @@ def _run(
             metrics_path=Path(args.metrics) if args.metrics else None,
             serve=_serve_of(args, snapshot_dir),
             run=plan,
+            health=bool(args.health),  # off headless unless asked
         )
     if args.metrics:
         raise UsageError("--metrics needs --headless")
@@ -151,6 +152,7 @@ def _run(
         start_paused=args.paused,
         in_process=args.in_process,
         run=plan,
+        health=args.health is not False,  # on in the dashboard unless --no-health
     )
 
 

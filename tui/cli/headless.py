@@ -138,6 +138,7 @@ def run_headless(
     serve: str | None = None,
     stream: IO[str] | None = None,
     run: RunPlan | None = None,
+    health: bool = False,
 ) -> int:
     """Train to the end (or to an interrupt) and print a summary; returns the exit code.
     With ``serve`` ("unix" or ``tcp:HOST:PORT``) viewers can attach (tui/cli/serving.py);
@@ -147,6 +148,7 @@ def run_headless(
     from cnn_tui.core.data.errors import DataError
     from cnn_tui.core.data.load import load_mnist
     from cnn_tui.core.training.data_checks import size_mismatch
+    from cnn_tui.core.training.extensions import make_extensions
     from cnn_tui.core.training.metrics import MetricsWriter
     from cnn_tui.core.training.trainer import Trainer
 
@@ -189,6 +191,7 @@ def run_headless(
             run=run,
             batch_interval=0.1,
             sample_interval=None if served is None else 0.3,  # a viewer shows the digit
+            extensions=make_extensions(("health",) if health else ()),
         )
     except ConfigError as error:
         _close(metrics_file)

@@ -61,6 +61,7 @@ def run_dashboard(
     start_paused: bool,
     in_process: bool,
     run: RunPlan | None = None,
+    health: bool = True,
 ) -> int:
     """Open the dashboard on a new trainer; returns the exit code."""
     problem = _needs_terminal()
@@ -90,7 +91,8 @@ def run_dashboard(
         max_steps=max_steps,
         start_paused=start_paused,
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
-        extensions=("drawing",),  # d: draw a digit (core/training/drawing_view.py)
+        # d: draw a digit (core/training/drawing_view.py); h: layer health (layer_health.py)
+        extensions=("drawing", "health") if health else ("drawing",),
         run=run,
     )
     # The resource tracker cannot start from inside a running Textual app: it hands

@@ -139,6 +139,12 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
     )
     runs.add_argument("--paused", action="store_true", help="start paused (dashboard)")
     runs.add_argument(
+        "--health",
+        action=argparse.BooleanOptionalAction,
+        help="measure layer health (key h; `health` lines in --metrics): on in the dashboard, "
+        "off headless unless asked",
+    )
+    runs.add_argument(
         "--in-process",
         action="store_true",
         help="run the trainer in a thread of the dashboard's process (debugging; slower)",

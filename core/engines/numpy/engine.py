@@ -199,7 +199,7 @@ class NumpyEngine:
             if observer is None:
                 self._sgd.step(hyper)
                 return BatchResult(loss, correct)
-            observer.before_update(scale)  # observe.py: what the buffers hold, and when
+            observer.before_update(scale, Sgd.is_fast(hyper))  # observe.py: the buffers' content
             self._sgd.step(hyper)
             observer.after_update()
         return BatchResult(loss, correct, observer.result())

@@ -33,21 +33,31 @@ def sum_sq(x: Array) -> float:
 
 
 def histogram(x: Array, bins: int, scale: float = 1.0) -> Histogram:
-    """Histogram of x / scale over ±max|x / scale| (observation.py's rule), binning x itself."""
-    peak = float(np.max(np.abs(x))) if x.size else 0.0
+    """Histogram of x / scale over ±max|x / scale| (observation.py's rule), binning x itself:
+    bin = min(⌊(x + peak) · bins / (2·peak)⌋, bins − 1), counted by ``bincount`` (several
+    times faster than ``np.histogram`` on dense1's 173k values)."""
+    flat = x.reshape(-1)
+    peak = float(np.max(np.abs(flat))) if flat.size else 0.0
     if peak == 0.0 or not np.isfinite(peak):
         counts = [0] * bins
-        counts[bins // 2] = int(x.size)
+        counts[bins // 2] = int(flat.size)
         return Histogram(0.0, tuple(counts))
-    found, _ = np.histogram(x, bins=bins, range=(-peak, peak))
-    return Histogram(peak / scale, tuple(int(c) for c in found))
+    where = (flat + peak) * (bins / (2.0 * peak))
+    index = where.astype(np.intp)
+    np.minimum(index, bins - 1, out=index)
+    found = np.bincount(index, minlength=bins)
+    return Histogram(peak / scale, tuple(found.tolist()))
 
 
 def relu_stats(layer: str, channels: int, a: Array) -> ReluStats:
-    """a (units…, N) after ReLU → positivity per unit over the batch, Σ a, Σ a²."""
+    """a (units…, N) after ReLU → positivity per unit over the batch, Σ a, Σ a².
+
+    a ≥ 0, so a unit is positive for some image exactly when its row sum s_u = Σ_n a_u,n is > 0:
+    s = a · 1 is one matrix-vector product (a max along the short batch axis is ~15× slower)."""
     per_unit = a.reshape(-1, a.shape[-1])  # (units, N), channel-major CHW
-    positive = (per_unit.max(axis=1) > 0.0).astype(np.uint8).tobytes()
-    total = float(np.add.reduce(per_unit, axis=None, dtype=np.float64))
+    row_sums = per_unit @ np.ones(per_unit.shape[1], per_unit.dtype)  # s (units,)
+    positive = (row_sums > 0.0).view(np.uint8).tobytes()
+    total = float(np.add.reduce(row_sums, dtype=np.float64))
     return ReluStats(layer, channels, positive, total, sum_sq(per_unit), int(per_unit.size))
 
 
@@ -61,17 +71,22 @@ class StepObserver:
         self._grads = grads
         self._relus: list[ReluStats] = []
         self._grad_sq: dict[str, float] = {}
+        self._buf_sq: dict[str, float] = {}  # Σ buf² before the update
+        self._fast = False
         self._grad_hist: dict[str, Histogram] = {}
         self._tensors: list[TensorStats] = []
 
     def relu(self, layer: str, channels: int, a: Array) -> None:
         self._relus.append(relu_stats(layer, channels, a))
 
-    def before_update(self, scale: float) -> None:
-        """The gradient buffers hold scale·g: Σ g² (and the histogram of g if asked)."""
+    def before_update(self, scale: float, fast: bool) -> None:
+        """The gradient buffers hold scale·g: Σ g² (and the histogram of g if asked). ``fast``:
+        the plain step, which leaves the buffers as they are (so Σ Δw² = Σ buf² now)."""
+        self._fast = fast
         for name in self._weights:
             buf = self._grads[name]
-            self._grad_sq[name] = sum_sq(buf) / (scale * scale)
+            self._buf_sq[name] = sum_sq(buf)
+            self._grad_sq[name] = self._buf_sq[name] / (scale * scale)
             if self.bins:
                 self._grad_hist[name] = histogram(buf, self.bins, scale)
 
@@ -84,7 +99,7 @@ class StepObserver:
                     count=int(w.size),
                     weight_sq=sum_sq(w),
                     grad_sq=self._grad_sq[name],
-                    update_sq=sum_sq(self._grads[name]),
+                    update_sq=self._buf_sq[name] if self._fast else sum_sq(self._grads[name]),
                     weights=histogram(w, self.bins) if self.bins else None,
                     grads=self._grad_hist.get(name),
                 )
