@@ -3,7 +3,8 @@
 It sits in front of the trainer's ``emit`` (dashboard and headless alike, in the trainer's
 process) and, for every event, appends the metrics lines (``metrics.py``) to the run folder's
 ``metrics.jsonl`` — whole lines, one ``write`` each on a file opened for appending, so a resumed
-run adds to its own file and a crash can tear at most the last line — and keeps ``run.json``
+run adds to its own file and a crash can tear at most the last line (which the next session
+ends with a newline, so its own lines stay whole) — and keeps ``run.json``
 (``core/runs/record.py``) current: at the start, after each evaluation, on a hyperparameter
 change, on a snapshot, every few seconds while training, and at the end with the final state.
 A file that cannot be written is said once (a ``Notice``) and training goes on.
@@ -56,6 +57,7 @@ class RunRecording:
         self.folder = plan.path
         self.record: RunRecord | None = None
         self._metrics_ok = True
+        self._checked_end = False  # whether a torn last line left by a crash was looked for
         self._record_ok = True
         self._diverged = False  # the last thing that happened was a divergence
         self._written_at = 0.0
@@ -77,8 +79,13 @@ class RunRecording:
         path = self.folder / METRICS_FILE
         try:
             create_run_folder(self.folder)
-            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+            fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
             try:
+                if not self._checked_end:  # a crash tore the last line: end it, start afresh
+                    self._checked_end = True
+                    size = os.fstat(fd).st_size
+                    if size and os.pread(fd, 1, size - 1) != b"\n":
+                        data = b"\n" + data
                 view = memoryview(data)
                 while view:  # a short write (a signal, a nearly full disk) goes on where it was
                     view = view[os.write(fd, view) :]

@@ -1,7 +1,8 @@
 """Provides ``main``: the ``cnn-tui`` command line.
 
 ``cnn-tui [train]`` opens the dashboard (or trains with ``--headless``), ``cnn-tui inspect``
-browses a saved network's mistakes, ``cnn-tui download`` fetches MNIST. Headless mode and
+browses a saved network's mistakes, ``cnn-tui download`` fetches MNIST, ``cnn-tui runs`` lists
+the runs of a snapshot folder. Headless mode and
 ``download`` never import Textual. Every failure the user can cause ends with one line on stderr
 and an exit code from ``exit_codes`` — never a traceback.
 
@@ -14,7 +15,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from cnn_tui.tui.cli import commands
+from cnn_tui.tui.cli import commands, runs_command
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.parser import build_parser, parse_args
 from cnn_tui.tui.cli.run_config import UsageError
@@ -30,6 +31,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.download(args)
         if args.command == "inspect":
             return commands.inspect(args)
+        if args.command == "runs":
+            return runs_command.runs(args)
         return commands.train(args)
     except UsageError as error:
         parser.error(str(error))  # exits 2 (ExitCode.USAGE)

@@ -18,9 +18,10 @@ from cnn_tui.tui.cli.arg_types import (
     bounded_int,
     path_arg,
 )
+from cnn_tui.tui.cli.runs_command import add_runs_parser
 from cnn_tui.tui.cli.train_flags import add_train_flags
 
-SUBCOMMANDS = ("train", "inspect", "download")
+SUBCOMMANDS = ("train", "inspect", "download", "runs")
 """Every subcommand; a new one gets its own ``add_…_parser(sub)`` (e.g. in its own module) and
 a line in ``build_parser``."""
 
@@ -39,6 +40,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_train_parser(sub)
     _add_inspect_parser(sub)
     _add_download_parser(sub)
+    add_runs_parser(sub)
     return parser
 
 

@@ -109,7 +109,8 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         type=path_arg,
         default=DEFAULT_SNAPSHOT_DIR,
-        help="where snapshots go: each epoch end, `s`, and on quit (default: ./snapshots)",
+        help="where runs go: a run folder each, with its record, metrics and snapshots "
+        "(default: ./snapshots)",
     )
     runs.add_argument(
         "--keep",
