@@ -38,7 +38,8 @@ def test_d10_disk_full_during_snapshot(tmp_path, tiny, snapshot):
     assert result.returncode == 0 and TRACEBACK not in err, err
     assert "snapshot failed" in err and "file too large" in err
     [run] = folder.glob("*_run")  # the run folder: its record and metrics, nothing partial
-    assert sorted(p.name for p in folder.iterdir() if p.name != ".lock") == [run.name, keep.name]
+    left = sorted(p.name for p in folder.iterdir() if p.name != ".lock")
+    assert left == sorted([run.name, keep.name])
     assert sorted(p.name for p in run.iterdir()) == ["metrics.jsonl", "run.json"]
     assert keep.read_bytes() == before
 
