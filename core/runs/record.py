@@ -82,11 +82,15 @@ class RunRecord:
 
 
 def record_json(record: RunRecord) -> str:
-    """The record as run.json's text (keys in a stable order, one per line)."""
+    """The record as run.json's text (keys in a stable order, one per line; one line per
+    change, ``[step, what, value]``)."""
     data = asdict(record)
     extra = data.pop("extra")
-    data["changes"] = [[c["step"], c["what"], c["value"]] for c in data["changes"]]
-    return json.dumps({"format": FORMAT, **data, **extra}, indent=2, ensure_ascii=False) + "\n"
+    changes = [json.dumps([c["step"], c["what"], c["value"]]) for c in data["changes"]]
+    data["changes"] = "\0"  # a stand-in, replaced by the compact list below
+    text = json.dumps({"format": FORMAT, **data, **extra}, indent=2, ensure_ascii=False)
+    listed = "[\n    " + ",\n    ".join(changes) + "\n  ]" if changes else "[]"
+    return text.replace('"changes": "\\u0000"', f'"changes": {listed}', 1) + "\n"
 
 
 def write_run(folder: Path, record: RunRecord) -> Path:
@@ -174,7 +178,12 @@ def _change(item: object) -> HyperChange:
         raise TypeError("a change is not [step, what, value]")
     step, what, value = item
     checked = {"step": step, "what": what, "value": value}
-    return HyperChange(_int(checked, "step"), _str(checked, "what"), _num(checked, "value"))
+    number = value if isinstance(value, int) and not isinstance(value, bool) else None
+    return HyperChange(  # a whole value (a batch size) stays whole
+        _int(checked, "step"),
+        _str(checked, "what"),
+        _num(checked, "value") if number is None else number,
+    )
 
 
 def _str(data: dict[str, Any], key: str) -> str:

@@ -49,6 +49,8 @@ def test_a_record_reads_back_as_written_and_no_temp_file_stays(tmp_path: Path) -
     data = json.loads(path.read_text())
     assert data["format"] == 1 and data["changes"][0] == [120, "lr", 0.005]
     assert data["hyperparameters"]["momentum"] == 0.9 and data["parent_step"] == 100
+    assert record_json(read_run(tmp_path)) == path.read_text()  # a rewrite changes nothing
+    assert '[300, "batch_size", 64]' in path.read_text()  # one line per change, 64 stays whole
 
 
 def test_a_rewrite_replaces_the_record_whole(tmp_path: Path) -> None:
