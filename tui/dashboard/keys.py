@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from textual.binding import Binding, BindingType
 
+from cnn_tui.tui.dashboard.panel_notes import PANELS as PANELS  # the panel table, beside this one
+
 
 @dataclass(frozen=True, slots=True)
 class Bound:
@@ -147,6 +149,13 @@ KEY_TABLE: tuple[Row, ...] = (
         (Bound("d", "draw", "Draw", "draw", show=False, palette="Draw a digit"),),
     ),
     Row(
+        ("h",),
+        "layer health: each layer's weight and gradient RMS, update/weight ratio, dead units "
+        "and activations with sparklines, histograms, hints with the key that applies their fix "
+        "([below](#layer-health))",
+        (Bound("h", "health", "Health", "health", show=False, palette="Layer health"),),
+    ),
+    Row(
         ("g",),
         "loss chart: toggle log scale",
         (
@@ -218,44 +227,6 @@ KEY_TABLE: tuple[Row, ...] = (
             # ctrl+c: ahead of the screen's copy binding; exits 130 like an interrupted run
             Bound("ctrl+c", "app.interrupt", "Quit", "quit-ctrl-c", show=False, priority=True),
         ),
-    ),
-)
-
-PANELS: tuple[tuple[str, str], ...] = (
-    (
-        "Status",
-        "engine, epoch, step in epoch / steps per epoch, images/s, ETA, lr, batch size, "
-        "momentum, weight decay — all as the trainer acknowledged them — and the state: running, "
-        "paused, finished, diverged (with what to do), plus anything still pending, and a "
-        '"not learning" warning when the run sits at chance level',
-    ),
-    (
-        "Loss",
-        "per-batch loss (faint ·) under its EMA (a braille line, strength and latest value in "
-        "the title), test loss per evaluation (●), epoch boundaries (┊), hyperparameter "
-        "changes (▼), pauses (‖), resumes (▶) and divergence (✕); decimated to the width",
-    ),
-    (
-        "Accuracy",
-        "running training accuracy (EMA of batch accuracy) and test accuracy per "
-        "evaluation (●), in %",
-    ),
-    (
-        "Per-class",
-        "test accuracy of each digit from the latest evaluation, with the change "
-        "since the previous one (▲ ▼), the worst class in red (reversed without colour); "
-        "the confusion matrix (true ↓, predicted →, errors only) beside it or toggled with c",
-    ),
-    (
-        "Input",
-        "the digit the network is looking at (sampled a few times a second), its label, "
-        "the prediction (✓/✗) and the ten probabilities as bars",
-    ),
-    (
-        "Feature maps",
-        "every map of each conv layer for that digit, after ReLU and after "
-        "pooling, on one shared scale per layer, each with its 3×3 kernel "
-        "(blue negative, red positive)",
     ),
 )
 

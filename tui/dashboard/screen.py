@@ -34,6 +34,7 @@ from cnn_tui.core.training.link import TrainerLink
 from cnn_tui.tui.dashboard.keys import bindings
 from cnn_tui.tui.dashboard.state import REEVALUATING, TrainingState
 from cnn_tui.tui.dashboard.steering import END_STATES, SteeringScreen
+from cnn_tui.tui.health.history import HealthHistory
 from cnn_tui.tui.widgets.charts import SMOOTHING_STEPS, AccuracyChart, LossChart
 from cnn_tui.tui.widgets.classes import ClassAccuracy
 from cnn_tui.tui.widgets.digit import DigitView
@@ -74,6 +75,8 @@ class DashboardScreen(SteeringScreen):
         self._painted_at: dict[str, float] = {}  # perf_counter() of each panel's last repaint
         self._painted_headline: tuple[object, ...] = ()
         self._shown_warning = ""  # the "not learning" warning last notified
+        self.health = HealthHistory()
+        """Layer health of the run, fed here whether or not its screen (h) is open."""
         self.draw_factory: Callable[[], Screen[None]] | None = None
         """Builds the drawing screen over the live trainer (``d``); None: not here."""
 
@@ -124,6 +127,7 @@ class DashboardScreen(SteeringScreen):
         changed: set[str] = set()
         for event in events_in:
             changed |= self.state.apply(event)
+            self.health.apply(event)
             changed |= self._judge(event)
             self.answered(event)
             self._announce(event)
@@ -264,6 +268,12 @@ class DashboardScreen(SteeringScreen):
             self.notify("the run has ended: nothing answers a drawing now", title="Draw")
         else:
             self.app.push_screen(self.draw_factory())
+
+    def action_health(self) -> None:
+        """h: layer health over the live dashboard (tui/health/)."""
+        from cnn_tui.tui.health.screen import HealthScreen
+
+        self.app.push_screen(HealthScreen(self.health, self))
 
     def action_zoom(self) -> None:
         if self.maximized is not None:
