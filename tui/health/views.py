@@ -57,12 +57,12 @@ class LayerTable(HealthPanel):
             return self.waiting()
         self.set_titles(subtitle=f"steps {latest.first_step:,}–{latest.step:,} · "
                         f"{latest.observed} observed, {latest.images:,} images")  # fmt: skip
-        spark_w = max(0, (width - NAME - 2 * NUMBER - 6 - 5 - ACT - 4) // 4)
+        spark_w = max(0, (width - NAME - 2 * NUMBER - 2 - 6 - 5 - ACT) // 4)
         head = [
-            ("layer".ljust(NAME), ""), ("weight RMS".ljust(NUMBER + spark_w), ""),
-            ("grad RMS".ljust(NUMBER + spark_w), ""),
-            ("log₁₀ Δw/w".ljust(6 + spark_w), ""), ("dead".ljust(5 + spark_w), ""),
-            ("act μ±σ", ""),
+            ("layer".ljust(NAME), ""), ("weight RMS".ljust(NUMBER + spark_w + 1), ""),
+            ("grad RMS".ljust(NUMBER + spark_w + 1), ""),
+            ("log₁₀ Δw/w".ljust(6 + spark_w), ""), ("dead".rjust(5).ljust(5 + spark_w), ""),
+            (" act μ±σ", ""),
         ]  # fmt: skip
         lines: list[Line] = [[self.text(t, "label") for t, _ in head]]
         for h in latest.layers:
@@ -77,14 +77,14 @@ class LayerTable(HealthPanel):
         in_band = math.isfinite(ratio) and -4.0 <= ratio <= -2.0
         row = [
             self.text(h.layer.ljust(NAME), "label"),
-            self.text(compact(h.weight_rms).ljust(NUMBER - 1) + " "),
-            self.text(spark(series(h.layer, "weight_rms"), w), "line"),
-            self.text(" " + compact(h.gradient_rms).ljust(NUMBER - 1)),
-            self.text(spark(series(h.layer, "gradient_rms"), w), "line"),
+            self.text(compact(h.weight_rms).ljust(NUMBER)),  # ≤ 7 characters and a space
+            self.text(spark(series(h.layer, "weight_rms"), w) + " ", "line"),
+            self.text(compact(h.gradient_rms).ljust(NUMBER)),
+            self.text(spark(series(h.layer, "gradient_rms"), w) + " ", "line"),
             self.text(
-                f" {ratio:5.1f}" if math.isfinite(ratio) else "     —",
+                f"{ratio:5.1f} " if math.isfinite(ratio) else "    — ",
                 "good" if in_band else "change",
-            ),  # fmt: skip
+            ),
         ]
         for glyph, good in ratio_cells(series(h.layer, "update_ratio"), w):
             row.append(self.text(glyph, "good" if good else "change"))
