@@ -77,6 +77,24 @@ class ViewDrawing:
     drawing: int = 0
 
 
+@dataclass(frozen=True, slots=True)
+class FindLr:
+    """Run a learning-rate range test on a copy of the current weights: ``batches`` SGD steps
+    with the lr growing exponentially from ``start`` to ``end``, stopping early when the loss
+    explodes. The run itself (weights, optimizer state, data order) is untouched. Answered by
+    ``LrFindStarted``, ``LrFindProgressed``… and ``LrFindEnded`` (with the suggested lr), or
+    ``CommandRefused`` for a range out of bounds. Needs the "lr_find" trainer extension."""
+
+    start: float = 1e-5
+    end: float = 1.0
+    batches: int = 200
+
+
+@dataclass(frozen=True, slots=True)
+class StopLrFind:
+    """End the range test now (answered by ``LrFindEnded`` with outcome "cancelled")."""
+
+
 Command = (
     Pause
     | Resume
@@ -87,4 +105,6 @@ Command = (
     | SaveSnapshot
     | Stop
     | ViewDrawing
+    | FindLr
+    | StopLrFind
 )

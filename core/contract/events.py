@@ -14,11 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# the layer-health events live in their own module; the union below names them too
+# the layer-health and learning-rate-sweep events live in their own modules; the union below
+# names them too
 from cnn_tui.core.contract.health_events import HealthMeasured as HealthMeasured
 from cnn_tui.core.contract.health_events import HistogramsMeasured as HistogramsMeasured
 from cnn_tui.core.contract.health_events import LayerHealth as LayerHealth
 from cnn_tui.core.contract.health_events import LayerHistogram as LayerHistogram
+from cnn_tui.core.contract.lr_find_events import LrFindEnded as LrFindEnded
+from cnn_tui.core.contract.lr_find_events import LrFindProgressed as LrFindProgressed
+from cnn_tui.core.contract.lr_find_events import LrFindStarted as LrFindStarted
 
 
 @dataclass(frozen=True, slots=True)
@@ -274,4 +278,7 @@ Event = (
     | Finished
     | HealthMeasured
     | HistogramsMeasured
+    | LrFindStarted
+    | LrFindProgressed
+    | LrFindEnded
 )

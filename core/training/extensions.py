@@ -57,6 +57,7 @@ class TrainerExtension:
 EXTENSIONS: dict[str, str] = {
     "drawing": "cnn_tui.core.training.drawing_view:DrawingView",  # draw a digit (key d)
     "health": "cnn_tui.core.training.layer_health:LayerHealthWatch",  # layer health (key h)
+    "lr_find": "cnn_tui.core.training.lr_find:LrFinder",  # the learning-rate range test
 }
 """Every extension by name: its class as "package.module:Class" (made with no arguments)."""
 

@@ -2,10 +2,11 @@
 
 One ``batch`` line per optimizer step (``BatchesEnded`` carries every step, so nothing is lost
 to coalescing), one ``eval`` line per evaluation, one ``end`` line; state changes are written too
-(``paused``, ``resumed``, ``hyperparameters``, ``diverged``, ``snapshot``, ``notice``), and with
-``--health`` one ``health`` line per window and one ``histograms`` line per refresh — extra lines
-and fields are allowed by the contract. Non-finite numbers are written as null: the file
-stays strict JSON.
+(``paused``, ``resumed``, ``hyperparameters``, ``diverged``, ``snapshot``, ``notice``), with
+``--health`` one ``health`` line per window and one ``histograms`` line per refresh, and a
+learning-rate sweep as ``lr_find_start``, one ``lr_find`` line per sweep batch and
+``lr_find_end`` — extra lines and fields are allowed by the contract. Non-finite numbers are
+written as null: the file stays strict JSON.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from cnn_tui.core.contract.events import (
     SnapshotSaved,
     TrainingStarted,
 )
+from cnn_tui.core.contract.lr_find_events import LrFindEnded, LrFindProgressed, LrFindStarted
 from cnn_tui.core.remote.codec import json_line
 
 
@@ -140,6 +142,21 @@ def event_records(event: Event) -> list[dict[str, Any]]:
                     ],
                 }
             ]  # fmt: skip
+        case LrFindStarted():
+            return [{"event": "lr_find_start", "step": event.step, "start": event.start,
+                     "end": event.end, "batches": event.batches}]  # fmt: skip
+        case LrFindProgressed():
+            return [
+                {"event": "lr_find", "step": event.step, "batch": event.first + i, "lr": lr,
+                 "loss": _finite(loss), "smoothed": _finite(smoothed)}  # fmt: skip
+                for i, (lr, loss, smoothed) in enumerate(
+                    zip(event.lrs, event.losses, event.smoothed, strict=True)
+                )
+            ]
+        case LrFindEnded():
+            return [{"event": "lr_find_end", "step": event.step, "outcome": event.outcome,
+                     "suggested": event.suggested or None, "message": event.message,
+                     "points": len(event.lrs), "stop_reason": event.stop_reason}]  # fmt: skip
         case Finished():
             return [
                 {

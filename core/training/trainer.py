@@ -135,6 +135,11 @@ class Trainer(CommandHandling):
         )
 
     @property
+    def stopping(self) -> bool:
+        """A stop was asked for: the loop ends at the next batch boundary."""
+        return self._stop.is_set()
+
+    @property
     def steps_per_epoch(self) -> int:
         return steps_in_epoch(len(self.train_data), self.hyper.batch_size)
 

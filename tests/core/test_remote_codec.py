@@ -51,11 +51,16 @@ EVENTS: list[ev.Event] = [
     )),
     ev.HistogramsMeasured(500, 1, (ev.LayerHistogram("dense1", "gradients", 0.04, (1, 5, 1),
                                                      (0, 7, 0)),)),
+    ev.LrFindStarted(10, 1e-5, 1.0, 200),
+    ev.LrFindProgressed(10, 3, (1e-5, 2e-5), (2.3, math.inf), (2.3, 2.29)),
+    ev.LrFindEnded(10, "suggested", 0.0316, "suggested lr 0.0316", (1e-5,), (2.3,), (2.3,),
+                   "loss exploded"),
 ]  # fmt: skip
 COMMANDS: list[cmd.Command] = [
     cmd.Pause(), cmd.Resume(), cmd.Step(3), cmd.SetHyperparameters(lr=0.5, batch_size=16),
     cmd.Evaluate(), cmd.RequestSample(12, 4), cmd.SaveSnapshot(), cmd.Stop(save=True),
-    cmd.ViewDrawing(bytes(range(256)) * 3 + bytes(16), 7),
+    cmd.ViewDrawing(bytes(range(256)) * 3 + bytes(16), 7), cmd.FindLr(1e-4, 3.0, 150),
+    cmd.StopLrFind(),
 ]  # fmt: skip
 
 
