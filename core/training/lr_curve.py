@@ -9,8 +9,11 @@ network for a few hundred batches while the lr grows exponentially, and watches 
 * smoothed loss, an exponential moving average with bias correction (β = 0.98):
   a_i = β·a_(i−1) + (1 − β)·loss_i,  a_(−1) = 0;   s_i = a_i / (1 − β^(i+1));
 * stop once s_i > 4 · min(s_0 … s_i) or the loss is not finite (it has exploded);
-* suggestion: the lr where s falls fastest against log10 lr, by central differences
-  d_i = (s_(i+1) − s_(i−1)) / (log10 lr_(i+1) − log10 lr_(i−1)),  i = 1 … m − 2,
+* suggestion: the lr where s falls fastest against log10 lr, by central differences over
+  k = max(1, ⌊m / 40⌋) points on each side (m points recorded; a wider span averages out the
+  batch-to-batch noise)
+  d_i = (s_(i+k) − s_(i−k)) / (log10 lr_(i+k) − log10 lr_(i−k)),  i = q + k … m − 1 − k,
+  skipping the first q = min(10, ⌊m / 10⌋) points, where the average has seen few batches;
   the lr_i of the most negative d_i — when that slope is negative and the smoothed loss fell by
   at least ``MIN_DROP`` of its first value; otherwise there is no clear descent to go by.
 """
@@ -95,16 +98,19 @@ class Suggestion:
 
 
 def suggest(lrs: Sequence[float], smoothed: Sequence[float]) -> Suggestion:
-    """The lr of the steepest descent of ``smoothed`` against log10 lr (central differences),
-    or no suggestion when the curve has under three points, never falls, or falls by less than
-    ``MIN_DROP`` of its first value."""
+    """The lr of the steepest descent of ``smoothed`` against log10 lr (central differences
+    over ``k`` points, the first ``q`` skipped: see the module's math), or no suggestion when
+    the curve has too few points, never falls, or falls by less than ``MIN_DROP`` of its first
+    value."""
     none = Suggestion(None, 0.0, -1)
-    if len(lrs) < 3 or len(lrs) != len(smoothed):
+    m = len(lrs)
+    if m < 3 or m != len(smoothed):
         return none
+    k, q = max(1, m // 40), min(10, m // 10)
     logs = [math.log10(lr) for lr in lrs]
     best_i, best_slope = -1, 0.0
-    for i in range(1, len(lrs) - 1):
-        slope = (smoothed[i + 1] - smoothed[i - 1]) / (logs[i + 1] - logs[i - 1])
+    for i in range(q + k, m - k):
+        slope = (smoothed[i + k] - smoothed[i - k]) / (logs[i + k] - logs[i - k])
         if slope < best_slope:
             best_i, best_slope = i, slope
     drop = smoothed[0] - min(smoothed)

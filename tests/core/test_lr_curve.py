@@ -85,3 +85,17 @@ def test_a_range_out_of_bounds_is_refused_with_the_reason(
 def test_a_range_within_bounds_is_accepted() -> None:
     assert sweep_problem(1e-6, 10.0, 10) is None
     assert sweep_problem(1e-5, 1.0, 1000) is None
+
+
+def test_a_long_curve_skips_its_young_start_and_differences_over_a_wider_span() -> None:
+    # 80 points a hundredth of a decade apart: k = 80 // 40 = 2, q = min(10, 80 // 10) = 8
+    lrs = [10 ** (-4 + i / 100) for i in range(80)]
+    smoothed = [2.0 - 0.001 * i for i in range(80)]  # a gentle fall: 0.1 per decade …
+    smoothed[3] = 0.5  # … and one sharp dip among the first 8 points, which is skipped
+    smoothed[40] -= 0.01  # a dip at 40, seen from i = 38 and i = 42 (k = 2)
+    found = suggest(lrs, smoothed)
+    # d_38 = (s_40 − s_36)/0.04 = (1.95 − 1.964)/0.04 = −0.35; elsewhere −0.1,
+    # and d_42 = (s_44 − s_40)/0.04 = (1.956 − 1.95)/0.04 = +0.15
+    assert found.index == 38
+    assert found.slope == pytest.approx(-0.35)
+    assert found.lr == pytest.approx(lrs[38])

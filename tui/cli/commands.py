@@ -8,60 +8,29 @@ from __future__ import annotations
 
 import argparse
 import signal
-from dataclasses import replace
 from pathlib import Path
 from types import FrameType
 
-from cnn_tui.core.contract.config import ConfigError, RunConfig
+from cnn_tui.core.contract.config import RunConfig
 from cnn_tui.core.contract.run_state import RunState
 from cnn_tui.core.runs.plan import RunPlan
 from cnn_tui.core.snapshot.folder_lock import FolderLock
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
-from cnn_tui.tui.cli.run_config import UsageError, resumed_config, run_config
+from cnn_tui.tui.cli.run_config import UsageError
+from cnn_tui.tui.cli.run_source import resolve_run
 
 
 def train(args: argparse.Namespace) -> int:
     """``cnn-tui [train]``: find the data, build the run (or resume one), lock the snapshot
     folder, then train headless or with the dashboard."""
-    from cnn_tui.core.data.errors import DataError
-    from cnn_tui.tui.cli.data_choice import choose_data
-
     if args.headless:
         from cnn_tui.tui.cli.headless import use_one_blas_thread
 
         use_one_blas_thread()  # before --resume loads a snapshot, which imports NumPy
-    try:
-        # a resumed run trains on its snapshot's set: found once the snapshot is read
-        choice = None if args.resume and not args.dataset else choose_data(args)
-    except DataError as error:
-        return fail(str(error), ExitCode.DATA)
-
-    state = None
-    try:
-        if args.resume:
-            from cnn_tui.core.snapshot.errors import SnapshotError
-            from cnn_tui.core.snapshot.load import load_snapshot
-
-            try:
-                state = load_snapshot(Path(args.resume))
-                config = resumed_config(args, state)
-                state = replace(state, config=config)
-            except SnapshotError as error:
-                return fail(str(error), ExitCode.SNAPSHOT)
-        else:
-            config = run_config(args)
-        if choice is None:
-            try:
-                choice = choose_data(args, default=config.dataset)
-            except DataError as error:
-                return fail(str(error), ExitCode.DATA)
-        config = replace(config, dataset=choice.dataset, class_names=choice.class_names)
-        if state is not None:
-            state = replace(state, config=config)
-    except ConfigError as error:
-        return fail(str(error), ExitCode.USAGE)
-
-    data_dir = choice.folder
+    resolved = resolve_run(args)
+    if isinstance(resolved, int):
+        return resolved
+    config, state, data_dir = resolved.config, resolved.state, resolved.data_dir
     snapshot_dir = None if args.no_snapshots else Path(args.snapshot_dir)
     lock = None
     plan = None

@@ -2,7 +2,8 @@
 
 ``cnn-tui [train]`` opens the dashboard (or trains with ``--headless``), ``cnn-tui inspect``
 browses a saved network's mistakes, ``cnn-tui download`` fetches MNIST, ``cnn-tui runs`` lists
-the runs of a snapshot folder. Headless mode and
+the runs of a snapshot folder, ``cnn-tui lr-find`` sweeps the learning rate on a copy of the
+weights and suggests one. Headless mode and
 ``download`` never import Textual. Every failure the user can cause ends with one line on stderr
 and an exit code from ``exit_codes`` — never a traceback.
 
@@ -33,6 +34,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return commands.inspect(args)
         if args.command == "runs":
             return runs_command.runs(args)
+        if args.command == "lr-find":
+            from cnn_tui.tui.cli.lr_find_command import lr_find
+
+            return lr_find(args)
         return commands.train(args)
     except UsageError as error:
         parser.error(str(error))  # exits 2 (ExitCode.USAGE)

@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from cnn_tui.core.contract.config import ENGINES
+from cnn_tui.core.contract.config import ENGINES, LR_RANGE
+from cnn_tui.core.training.lr_curve import BATCHES_RANGE
 from cnn_tui.tui.cli.arg_types import (
     add_data_flag,
     add_dataset_flag,
@@ -21,7 +22,7 @@ from cnn_tui.tui.cli.arg_types import (
 from cnn_tui.tui.cli.runs_command import add_runs_parser
 from cnn_tui.tui.cli.train_flags import add_train_flags
 
-SUBCOMMANDS = ("train", "inspect", "download", "runs")
+SUBCOMMANDS = ("train", "inspect", "download", "runs", "lr-find")
 """Every subcommand; a new one gets its own ``add_…_parser(sub)`` (e.g. in its own module) and
 a line in ``build_parser``."""
 
@@ -41,6 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_inspect_parser(sub)
     _add_download_parser(sub)
     add_runs_parser(sub)
+    _add_lr_find_parser(sub)
     return parser
 
 
@@ -97,6 +99,32 @@ def _add_download_parser(sub: Subparsers) -> None:
         default=30.0,
         help="seconds (30)",
     )
+
+
+def _add_lr_find_parser(sub: Subparsers) -> None:
+    lr_find = sub.add_parser(
+        "lr-find",
+        usage="%(prog)s [--start X] [--end X] [--batches N] [train flags]",
+        help="learning-rate range test: sweep the lr on a copy of the weights, suggest one",
+        description="Train a copy of the run the train flags describe (or --resume SNAPSHOT's) "
+        "for --batches batches with the lr growing exponentially from --start to --end, "
+        "stopping early when the loss explodes, and print the lr at the steepest descent of "
+        "the smoothed loss. Saves nothing; --metrics FILE writes the curve as JSON Lines.",
+    )
+    sweep = lr_find.add_argument_group("sweep")
+    sweep.add_argument(
+        "--start", metavar="X", type=bounded_float("sweep start", *LR_RANGE), default=1e-5,
+        help="first learning rate (1e-05)",
+    )  # fmt: skip
+    sweep.add_argument(
+        "--end", metavar="X", type=bounded_float("sweep end", *LR_RANGE), default=1.0,
+        help="last learning rate, if the loss has not exploded before (1)",
+    )  # fmt: skip
+    sweep.add_argument(
+        "--batches", metavar="N", type=bounded_int("sweep batches", *BATCHES_RANGE),
+        default=200, help="sweep length in batches (200)",
+    )  # fmt: skip
+    add_train_flags(lr_find)
 
 
 def _version() -> str:
