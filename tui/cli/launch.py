@@ -27,8 +27,8 @@ if TYPE_CHECKING:
     from collections.abc import Callable
 
     from cnn_tui.core.contract.events import Evaluated
+    from cnn_tui.core.contract.timeline import Lineage
     from cnn_tui.core.data.dataset import Dataset
-    from cnn_tui.core.training.link import TrainerLink
     from cnn_tui.tui.cli.data_choice import DataChoice
     from cnn_tui.tui.dashboard.app import DashboardApp
     from cnn_tui.tui.draw import DrawScreen
@@ -98,14 +98,18 @@ def run_dashboard(
     # The resource tracker cannot start from inside a running Textual app: it hands
     # sys.stderr.fileno() to the new process, and Textual's stderr capture has no file (-1).
     multiprocessing.resource_tracker.ensure_running()
-    link = ThreadLink(spec) if in_process else ProcessLink(spec)
+    make_link = ThreadLink if in_process else ProcessLink
+    link = make_link(spec)
 
+    from cnn_tui.core.training.relaunch import Relaunch
     from cnn_tui.tui.dashboard.app import DashboardApp
 
     app = DashboardApp(link)
     app.inspector_factory, app.dashboard.draw_factory = _screen_factories(
         app, data_dir, test_limit
     )
+    app.run_control = Relaunch(spec, make_link)  # t: the timeline, branches, other architectures
+    app.state.lineage = _lineage(run)
     terminated: list[int] = []
 
     def on_sigterm(signum: int, _frame: object) -> None:
@@ -115,19 +119,20 @@ def run_dashboard(
         terminated.append(signum)
         app.call_later(app.action_quit)
         deadline = app.quit_timeout + app.stop_timeout + 2.0
-        threading.Thread(target=_leave_after, args=(link, deadline), daemon=True).start()
+        # the app's link: after a branch from the timeline it is no longer the first one
+        threading.Thread(target=_leave_after, args=(app, deadline), daemon=True).start()
 
     previous = {s: signal.signal(s, on_sigterm) for s in (signal.SIGTERM, signal.SIGHUP)}
     try:
         app.run()
     finally:
-        link.stop()
+        app.link.stop()
         for s, handler in previous.items():
             signal.signal(s, handler)
     closing = closing_lines(
         app.state.last_snapshot or None,
         finished=app.state.run_state == "finished",
-        epochs=config.epochs,
+        epochs=app.state.epochs or config.epochs,  # the run shown last (a branch's own)
         headless=False,
     )
     if closing:  # the shell sees where the run is, as after a headless run
@@ -141,13 +146,25 @@ def run_dashboard(
     return app.return_code or ExitCode.OK
 
 
-def _leave_after(link: TrainerLink, seconds: float) -> None:
+def _leave_after(app: DashboardApp, seconds: float) -> None:
     """The last resort after SIGTERM/SIGHUP: if the app has not exited in ``seconds`` (after a
     hang-up, Textual's final write to a terminal that is gone can block for ever), make sure the
     trainer is stopped and leave, so that no process is left behind."""
     time.sleep(seconds)
-    link.stop(2.0)
+    app.link.stop(2.0)
     os._exit(ExitCode.TERMINATED)
+
+
+def _lineage(run: RunPlan | None) -> Lineage | None:
+    """A branch started from the command line (``--resume SNAPSHOT --run-name NEW``): its parent
+    run (the name in its folder's name, ``<UTC start>_<name>``) and step, for the chart's ┼."""
+    from cnn_tui.core.contract.timeline import Lineage
+
+    if run is None or run.parent_run is None or run.parent_step is None:
+        return None
+    parent = run.parent_run.split("_", 1)[-1].rsplit("_", 1)
+    name = parent[0] if len(parent) == 2 and parent[1].isdigit() else "_".join(parent)
+    return Lineage(name, run.parent_step)
 
 
 def _screen_factories(

@@ -14,6 +14,9 @@ Hooks for other parts of the app:
   with the latest evaluation (its mistakes); until then ``m`` only notifies.
 * ``state`` — the ``TrainingState`` (read-only for others); ``send(command)`` — send a command and
   show it as pending; ``dashboard`` — the ``DashboardScreen``.
+* ``run_control`` — a ``RunControl`` (core/training/relaunch.py): ``t`` opens the timeline of
+  the run's snapshots, to branch from one or start a run with another architecture; None: ``t``
+  says why not. ``switch_run(launch)`` leaves the current run for a new one (switching.py).
 * ``screenshot_dir`` — where ``S`` (and the palette's "Screenshot") saves; None: the current
   directory (``tui/screens/screenshot.py``).
 """
@@ -34,9 +37,11 @@ from textual.timer import Timer
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
 from cnn_tui.core.training.link import TrainerLink
+from cnn_tui.core.training.relaunch import Launch, RunControl
 from cnn_tui.tui.dashboard.keys import bindings, palette_entries
 from cnn_tui.tui.dashboard.screen import PUMP_HZ, DashboardScreen
 from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.dashboard.switching import RunSwitch
 from cnn_tui.tui.screens.screenshot import save_screenshot
 from cnn_tui.tui.screens.too_small import TooSmallScreen
 
@@ -74,6 +79,9 @@ class DashboardApp(App[None]):
         self._quit_timer: Timer | None = None
         self._quit_started = False
         self._link_stopped = False
+        self.run_control: RunControl | None = None
+        """The current run's snapshots and the new runs it can start (``t``); None: none."""
+        self._switch: RunSwitch | None = None
 
     @property
     def state(self) -> TrainingState:
@@ -111,6 +119,39 @@ class DashboardApp(App[None]):
             self._link_stopped = True
             self.dashboard.pumping = False
             self.link.stop(self.stop_timeout)
+
+    # ---- another run in the same app (the timeline) ----------------------------------------
+
+    @property
+    def switching(self) -> bool:
+        """A switch to a new run is under way (the old trainer is stopping)."""
+        return self._switch is not None
+
+    def switch_run(self, launch: Launch) -> bool:
+        """Stop the current trainer as quitting does (it saves), then show ``launch``'s new run
+        on a new dashboard. False (and nothing done) while quitting or already switching."""
+        if self._switch is not None or self._quit_deadline is not None:
+            return False
+        self._switch = RunSwitch(self, launch, done=self._switched)
+        self._switch.begin()
+        return True
+
+    @property
+    def quitting(self) -> bool:
+        """``q`` (or a signal) has been pressed: no new run starts any more."""
+        return self._quit_deadline is not None or self._quit_started
+
+    def _switched(self) -> None:
+        self._switch = None
+
+    def stop_current_link(self) -> None:
+        """Stop the current link for good (``switching.py``, before the new one starts)."""
+        self._stop_link()
+
+    def adopt(self, dashboard: DashboardScreen, control: RunControl) -> None:
+        """Make ``dashboard`` (over a new link, not started yet) the app's current run."""
+        self.dashboard, self.link, self.run_control = dashboard, dashboard.link, control
+        self._link_stopped = False
 
     # ---- quitting -------------------------------------------------------------------------
 
@@ -157,6 +198,10 @@ class DashboardApp(App[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._check_size(event.size.width, event.size.height)
+
+    def check_size(self) -> None:
+        """Show "make the terminal larger" if the terminal is below ``MIN_SIZE`` now."""
+        self._check_size(self.size.width, self.size.height)
 
     def _check_size(self, width: int, height: int) -> None:
         small = width < MIN_SIZE[0] or height < MIN_SIZE[1]

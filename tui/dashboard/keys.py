@@ -156,6 +156,12 @@ KEY_TABLE: tuple[Row, ...] = (
         (Bound("h", "health", "Health", "health", show=False, palette="Layer health"),),
     ),
     Row(
+        ("t",),
+        "timeline of the run's snapshots: branch a new run from one with other hyperparameters, "
+        "or start a run with another architecture ([its keys](#the-timeline-branching))",
+        (Bound("t", "timeline", "Timeline", "timeline", show=False, palette="Timeline…"),),
+    ),
+    Row(
         ("g",),
         "loss chart: toggle log scale",
         (

@@ -15,7 +15,8 @@ PANELS: tuple[tuple[str, str], ...] = (
         "Loss",
         "per-batch loss (faint ·) under its EMA (a braille line, strength and latest value in "
         "the title), test loss per evaluation (●), epoch boundaries (┊), hyperparameter "
-        "changes (▼), pauses (‖), resumes (▶) and divergence (✕); decimated to the width",
+        "changes (▼), pauses (‖), resumes (▶), divergence (✕) and, in a branched run, the "
+        "branch point (┼, the title names the parent); decimated to the width",
     ),
     (
         "Accuracy",

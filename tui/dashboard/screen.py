@@ -62,8 +62,10 @@ class DashboardScreen(SteeringScreen):
 
     BINDINGS = bindings(priority=False)
 
-    def __init__(self, link: TrainerLink, state: TrainingState | None = None) -> None:
-        super().__init__(link, state or TrainingState(), id="dashboard")
+    def __init__(
+        self, link: TrainerLink, state: TrainingState | None = None, *, id: str = "dashboard"
+    ) -> None:
+        super().__init__(link, state or TrainingState(), id=id)
         self.pumping = True
         """False once the app has stopped the link: nothing more is drained."""
         self.learning = LearningCheck()
@@ -274,6 +276,17 @@ class DashboardScreen(SteeringScreen):
         from cnn_tui.tui.health.screen import HealthScreen
 
         self.app.push_screen(HealthScreen(self.health, self))
+
+    def action_timeline(self) -> None:
+        """t: the run's snapshots, to branch from one or start another architecture
+        (tui/timeline/); the app knows how to start new runs (``run_control``)."""
+        from cnn_tui.tui.timeline import TimelineScreen
+
+        control = getattr(self.app, "run_control", None)
+        if control is None:
+            self.notify("no timeline here: this dashboard cannot start new runs", title="Timeline")
+            return
+        self.app.push_screen(TimelineScreen(control, self.state))
 
     def action_zoom(self) -> None:
         if self.maximized is not None:

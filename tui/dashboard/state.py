@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
+from cnn_tui.core.contract.timeline import Lineage
 from cnn_tui.tui.dashboard.records import EvalPoint, Marker, restored_evaluation
 from cnn_tui.tui.dashboard.series import BucketSeries
 from cnn_tui.tui.dashboard.wording import PENDING_KIND, change_text, pending_line
@@ -75,6 +76,7 @@ class TrainingState:
     sample: ev.SampleViewed | None = None
     last_snapshot: str = ""
     eta_seconds: float | None = None
+    lineage: Lineage | None = None  # a branched run: its parent and the step (the chart's ┼)
 
     # ---- the user's requests -------------------------------------------------------------
 

@@ -9,7 +9,7 @@ what a two-minute run does.
 
 Glyphs carry the meaning (so NO_COLOR still reads): batch losses "·", the smoothed loss a braille
 line, test results "●", hyperparameter changes "▼", pauses "‖", resumes "▶", divergence "✕",
-epoch starts "┊".
+epoch starts "┊", and a branched run's branch point "┼" (its title says from which run).
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ CHART_INTERVAL = 0.5
 ACCURACY_SMOOTHING = 0.98
 
 MARKS = {"paused": ("‖", "pause"), "resumed": ("▶", "resume"), "diverged": ("✕", "diverged")}
+BRANCH_MARK = "┼"
+"""Where a branched run left its parent (the history before it is the parent's)."""
 """Marker kind → (glyph, role); every other kind is a hyperparameter change, "▼"."""
 LOSS_LEGEND = (
     "[$foreground 45%]·[/] batch  [$text-primary]─[/] EMA  [$text-accent]●[/] test  "
@@ -81,10 +83,17 @@ class LossChart(ChartPanel):
     def watch_smoothing(self) -> None:
         self.repaint()
 
-    def _title(self, latest: float | None) -> str:
+    def _title(self, latest: float | None, width: int = 200) -> str:
         now = f" {latest:.3g}" if latest is not None and math.isfinite(latest) else ""
         scale = " · log" if self.log_scale else ""
-        return f"Loss{now} · EMA {self.smoothing:g}{scale}"
+        title = f"Loss{now} · EMA {self.smoothing:g}{scale}"
+        lineage = self.state.lineage
+        if lineage is None:
+            return title
+        # the whole sentence where it fits in the border, else "┼ run@1,200"
+        long = f"{title} · {BRANCH_MARK} {lineage.describe()}"
+        short = f"{title} {BRANCH_MARK} {lineage.parent}@{lineage.step:,}"
+        return long if len(long) + 4 <= width else short
 
     def build(self, width: int, height: int) -> RenderableType:
         state = self.state
@@ -92,10 +101,10 @@ class LossChart(ChartPanel):
         # two points per column: the braille line has two dot columns per cell
         xs, ys, ns = state.losses.points(2 * width)
         if not xs:
-            self.set_titles(title=self._title(None))
+            self.set_titles(title=self._title(None, width))
             return _waiting()
         smooth = ema(ys, ns, self.smoothing)
-        self.set_titles(title=self._title(smooth[-1]))
+        self.set_titles(title=self._title(smooth[-1], width))
         lo, hi = _x_range(xs, state.losses.last_step)
         # the faint cloud: about three bucket means a column, so the batches' spread shows
         cloud_x, cloud_y, _ = state.losses.points(3 * width)
@@ -108,8 +117,10 @@ class LossChart(ChartPanel):
             for m in state.markers
             if m.step >= lo
         ]
+        if state.lineage is not None and lo <= state.lineage.step:
+            marks.append(Mark(min(state.lineage.step, hi), BRANCH_MARK, "branch"))
         # where marks share a column the most important shows: drawn last
-        order = ("change", "resume", "pause", "diverged")
+        order = ("change", "resume", "pause", "branch", "diverged")
         marks.sort(key=lambda m: order.index(m.role))
         data = ChartData(
             x_range=(lo, hi),
@@ -122,7 +133,7 @@ class LossChart(ChartPanel):
             log_y=self.log_scale,
         )
         styles = self.styles_for("cloud", "line", "test", "epoch", "change", "pause", "resume",
-                                 "diverged")  # fmt: skip
+                                 "branch", "diverged")  # fmt: skip
         return SegmentLines(chart_lines(data, width, height, styles))
 
 
