@@ -69,7 +69,7 @@ def test_headless_run_writes_every_step_an_eval_and_an_end(tmp_path, capsys) -> 
         (["--batch-size", "1.5"], "not a whole number"),
         (["--momentum", "1"], "outside"),
         (["--epochs", "0"], "outside"),
-        (["--engine", "torch"], "invalid choice"),
+        (["--engine", "tensorflow"], "invalid choice"),
         (["--filters", "abc"], "not a whole number"),
     ],
 )

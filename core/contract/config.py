@@ -15,9 +15,10 @@ IMAGE_SIDE = 28
 
 NUM_CLASSES = 10
 
-ENGINES = ("numpy", "python", "reference")
+ENGINES = ("numpy", "python", "reference", "torch")
 """The engines behind one interface; the first is the default. "reference" is the report formula
-by formula in plain lists: the slow oracle the other two are tested against."""
+by formula in plain lists: the slow oracle the other two are tested against. "torch" (PyTorch,
+CUDA when present) needs the ``[torch]`` extra; it is tested against "numpy"."""
 
 LR_RANGE = (1e-6, 10.0)
 MOMENTUM_RANGE = (0.0, 0.999)
@@ -105,7 +106,7 @@ class RunConfig:
     epochs: int = 5
     seed: int = 0
     engine: str = "numpy"
-    precision: str = "float32"  # the NumPy engine's dtype; the Python engine is always float64
+    precision: str = "float32"  # the NumPy and torch engines' dtype; the Python ones: float64
     dataset: str = "mnist"  # --dataset (core/data/sets.py): mnist, fashion-mnist or kmnist
     class_names: tuple[str, ...] = ()  # label i's name; () = MNIST's digits (class_names.py)
 

@@ -13,6 +13,7 @@ from types import FrameType
 
 from cnn_tui.core.contract.config import RunConfig
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.engines import missing_engine
 from cnn_tui.core.runs.plan import RunPlan
 from cnn_tui.core.snapshot.folder_lock import FolderLock
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
@@ -201,6 +202,9 @@ def inspect(args: argparse.Namespace) -> int:
     from cnn_tui.core.data.errors import DataError
     from cnn_tui.tui.cli.data_choice import choose_data
 
+    problem = missing_engine(args.engine or "")
+    if problem:
+        return fail(problem, ExitCode.USAGE)
     if args.dataset:  # else the snapshot's own set, once it is read
         try:
             choose_data(args)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from cnn_tui.core.contract.config import ConfigError, RunConfig
 from cnn_tui.core.contract.run_state import RunState
+from cnn_tui.core.engines import missing_engine
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.run_config import resumed_config, run_config
 
@@ -31,6 +32,9 @@ def resolve_run(args: argparse.Namespace) -> ResolvedRun | int:
     from cnn_tui.core.data.errors import DataError
     from cnn_tui.tui.cli.data_choice import choose_data
 
+    problem = missing_engine(args.engine or "")  # before anything slow
+    if problem:
+        return fail(problem, ExitCode.USAGE)
     try:
         # a resumed run trains on its snapshot's set: found once the snapshot is read
         choice = None if args.resume and not args.dataset else choose_data(args)
@@ -61,4 +65,7 @@ def resolve_run(args: argparse.Namespace) -> ResolvedRun | int:
             state = replace(state, config=config)
     except ConfigError as error:
         return fail(str(error), ExitCode.USAGE)
+    problem = missing_engine(config.engine)  # a resumed run keeps its engine
+    if problem:
+        return fail(f"{problem} (or resume with --engine numpy)", ExitCode.USAGE)
     return ResolvedRun(config, state, choice.folder)

@@ -55,12 +55,13 @@ def add_train_flags(parser: argparse.ArgumentParser) -> None:
     opt.add_argument(
         "--engine",
         choices=ENGINES,
-        help="numpy (default, fast), python (pure) or reference (the slow oracle)",
+        help="numpy (default, fast), python (pure), reference (the slow oracle) or torch "
+        "(PyTorch, CUDA when present: pip install 'cnn-tui[torch]')",
     )
     opt.add_argument(
         "--precision",
         choices=("float32", "float64"),
-        help="the NumPy engine's float type (float32)",
+        help="the numpy and torch engines' float type (float32)",
     )
     opt.add_argument("--epochs", metavar="N", type=bounded_int("epochs", *EPOCHS_RANGE), help="(5)")
     opt.add_argument(

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from cnn_tui.core.contract.config import ConfigError
 from cnn_tui.core.contract.run_state import RunState
-from cnn_tui.core.engines import Engine, make_engine
+from cnn_tui.core.engines import Engine, make_engine, missing_engine
 
 
 class InspectError(Exception):
@@ -22,6 +22,9 @@ def build_engine(state: RunState, engine: str | None) -> Engine:
     """The snapshot's network in engine ``engine`` (None: the engine it was trained with)."""
     try:
         config = replace(state.config, engine=engine) if engine else state.config
+        problem = missing_engine(config.engine)
+        if problem:
+            raise InspectError(f"{problem} (or open it with --engine numpy)")
         return make_engine(config, state.params)
     except ConfigError as error:
         raise InspectError(str(error)) from None
