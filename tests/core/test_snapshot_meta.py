@@ -35,7 +35,7 @@ def set_in(path: tuple[str, ...], value: Any):
         (("config", "hyperparameters", "batch_size"), 0, r"batch size 0 is outside"),
         (("config", "hyperparameters", "momentum"), 1.0, r"momentum 1 is outside"),
         (("config", "architecture", "filters"), True, r"filters must be a whole number"),
-        (("config", "engine"), "torch", r"engine 'torch' is not one of"),
+        (("config", "engine"), "tensorflow", r"engine 'tensorflow' is not one of"),
         (("config", "seed"), -1, r"seed -1 is outside"),
         (("progress", "step"), "5", r"progress.step must be a whole number"),
         (("progress", "epoch"), 99, r"progress.epoch must be a whole number in 1–4"),

@@ -150,7 +150,7 @@ def test_c8_batch_too_big_for_memory_is_a_clear_refusal(tmp_path):
         ("--filters", "65", "outside 1–64"),
         ("--hidden", "100000000", "outside 1–4096"),
         ("--limit", "0", "outside"),
-        ("--engine", "torch", "invalid choice"),
+        ("--engine", "tensorflow", "invalid choice"),
     ],
 )
 def test_c10_other_flags_refused(tiny, capsys, flag, value, reason):
