@@ -19,9 +19,11 @@ from cnn_tui.core.contract.config import IMAGE_SIDE, NUM_CLASSES, Architecture, 
 from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import PIXELS, Dataset
 from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions
+from cnn_tui.core.engines.observation import Observation
 from cnn_tui.core.engines.params import FlatParams, param_shapes
 from cnn_tui.core.engines.torch.device import pick_device
 from cnn_tui.core.engines.torch.network import Params, conv_block, forward, head
+from cnn_tui.core.engines.torch.observe import StepObserver
 from cnn_tui.core.engines.torch.sgd import sgd_step
 
 LOSS_EPSILON = 1e-10
@@ -115,7 +117,11 @@ class TorchEngine:
     # --- training ---------------------------------------------------------------------------
 
     def train_batch(
-        self, data: Dataset, indices: Sequence[int], hyper: Hyperparameters
+        self,
+        data: Dataset,
+        indices: Sequence[int],
+        hyper: Hyperparameters,
+        observe: Observation | None = None,
     ) -> BatchResult:
         n = len(indices)
         if n == 0:
@@ -125,7 +131,9 @@ class TorchEngine:
         batch_labels = labels[index]
         for p in self._params.values():
             p.grad = None
-        logits = forward(self._params, self._to_input(images[index]))  # (N, 10)
+        observer = StepObserver(observe, self._params, self._velocity) if observe else None
+        taps = observer.taps if observer else None
+        logits = forward(self._params, self._to_input(images[index]), taps)  # (N, 10)
         with torch.no_grad():
             probabilities = torch.softmax(logits, dim=1)  # max-subtracted inside
             rows = torch.arange(n, device=self.device)
@@ -135,8 +143,13 @@ class TorchEngine:
             grad = probabilities / n  # ∂L/∂logits = (p − onehot) / N
             grad[rows, batch_labels] -= 1.0 / n
         logits.backward(grad)
+        if observer is None:
+            sgd_step(self._params, self._velocity, hyper)
+            return BatchResult(loss, correct)
+        observer.before_update()  # the gradients before sgd_step adds weight decay to them
         sgd_step(self._params, self._velocity, hyper)
-        return BatchResult(loss, correct)
+        observer.after_update(hyper.lr)
+        return BatchResult(loss, correct, observer.result())
 
     # --- evaluation -------------------------------------------------------------------------
 

@@ -32,16 +32,23 @@ def conv_block(params: Params, k: int, a: torch.Tensor) -> tuple[torch.Tensor, t
     return z, torch.relu(F.max_pool2d(z, kernel_size=2, stride=2))
 
 
-def forward(params: Params, x: torch.Tensor) -> torch.Tensor:
-    """x (N, 1, 28, 28) in [0, 1] → logits (N, 10)."""
+def forward(
+    params: Params, x: torch.Tensor, taps: list[torch.Tensor] | None = None
+) -> torch.Tensor:
+    """x (N, 1, 28, 28) in [0, 1] → logits (N, 10). ``taps`` (layer health, observe.py) gets
+    every ReLU output: each conv layer's pooled maps (N, C, P, P), then the hidden units (N, H)."""
     a = x
     for k in range(1, conv_layers(params) + 1):
         _, a = conv_block(params, k, a)
-    return head(params, a)
+        if taps is not None:
+            taps.append(a)
+    return head(params, a, taps)
 
 
-def head(params: Params, a: torch.Tensor) -> torch.Tensor:
+def head(params: Params, a: torch.Tensor, taps: list[torch.Tensor] | None = None) -> torch.Tensor:
     """The last pooled maps a (N, C, S, S) → logits (N, 10): flatten, dense + ReLU, dense."""
     flat = a.reshape(a.shape[0], -1)  # CHW order per image, as the canonical dense1 expects
     hidden = torch.relu(F.linear(flat, params["dense1.weight"], params["dense1.bias"]))
+    if taps is not None:
+        taps.append(hidden)
     return F.linear(hidden, params["dense2.weight"], params["dense2.bias"])
