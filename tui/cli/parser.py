@@ -66,7 +66,9 @@ def _add_inspect_parser(sub: Subparsers) -> None:
     inspect.add_argument("snapshot", metavar="SNAPSHOT", type=path_arg)
     add_data_flag(inspect)
     inspect.add_argument(
-        "--engine", choices=ENGINES, help="engine to evaluate with (default: numpy)"
+        "--engine",
+        choices=ENGINES,
+        help="engine to evaluate with (default: the one the snapshot was trained with)",
     )
     inspect.add_argument(
         "--test-limit",
