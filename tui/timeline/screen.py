@@ -88,7 +88,7 @@ class TimelineScreen(Screen[None]):
         table: DataTable[str] = DataTable(id="timeline-table", cursor_type="row")
         table.add_columns(*COLUMNS)
         yield table
-        yield Static(EMPTY, id="timeline-empty")
+        yield Static(self.control.can_launch or EMPTY, id="timeline-empty")
         yield Static("", id="timeline-detail")
         yield Footer()
 
