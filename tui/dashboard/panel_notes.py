@@ -16,7 +16,8 @@ PANELS: tuple[tuple[str, str], ...] = (
         "per-batch loss (faint ·) under its EMA (a braille line, strength and latest value in "
         "the title), test loss per evaluation (●), epoch boundaries (┊), hyperparameter "
         "changes (▼), pauses (‖), resumes (▶), divergence (✕) and, in a branched run, the "
-        "branch point (┼, the title names the parent); decimated to the width",
+        "branch point (┼, the title names the parent; the parent's part of the line faint); "
+        "decimated to the width",
     ),
     (
         "Accuracy",

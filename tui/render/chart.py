@@ -4,7 +4,7 @@ glyphs on the top row (▼ ‖ ▶ ✕) — with a labelled y axis on the left a
 
 Every element has its own glyph, so the chart reads without colour; colour comes from ``styles``,
 a map from role name to a Rich style (None: the widget's own colour). Roles: "axis", "label",
-"cloud", "epoch", "test", the line's role and each mark's role. Pure: no Textual.
+"cloud", "epoch", "test", "inherited", the line's role and each mark's role. Pure: no Textual.
 
     0.8┤⠑⠢⡀ ·   ┊        ▼          rows: plot_h = height − 2
     0.4┤   ⠈⠒⠤⣀⣀ ● ⠤⠤⠤⠤⠤⠤⠤⠤⠤
@@ -53,6 +53,9 @@ class ChartData:
     vlines: tuple[float, ...] = ()
     """Steps marked by a "┊" column, under everything else."""
     top_marks: tuple[Mark, ...] = ()
+    line_faint_before: float | None = None
+    """The line's cells left of this step are drawn in the "inherited" role (a branch's part
+    that is its parent's history); None: the whole line in ``line_role``."""
     y_fixed: tuple[float, float] | None = None
     """A fixed y range (accuracy: lo … 100); None: the data's range, widened a little."""
     log_y: bool = False
@@ -106,11 +109,12 @@ class _Plot:
         canvas = BrailleCanvas(self.columns, self.rows)
         dots = [(self.dot_x(x), dy) for x, y in data.line if (dy := self.dot_y(y)) is not None]
         canvas.polyline(dots)
+        cut = -1 if data.line_faint_before is None else self.dot_x(data.line_faint_before) // 2
         for row in range(self.rows):
             for column in range(self.columns):
                 glyph = canvas.glyph(column, row)
                 if glyph is not None:
-                    self.put(column, row, glyph, data.line_role)
+                    self.put(column, row, glyph, "inherited" if column < cut else data.line_role)
         for x, y in data.points:
             dy = self.dot_y(y)
             if dy is not None:

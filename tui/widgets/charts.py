@@ -9,7 +9,8 @@ what a two-minute run does.
 
 Glyphs carry the meaning (so NO_COLOR still reads): batch losses "·", the smoothed loss a braille
 line, test results "●", hyperparameter changes "▼", pauses "‖", resumes "▶", divergence "✕",
-epoch starts "┊", and a branched run's branch point "┼" (its title says from which run).
+epoch starts "┊", and a branched run's branch point "┼" (its title says from which run; the
+line before it, the parent's history, is faint).
 """
 
 from __future__ import annotations
@@ -131,9 +132,11 @@ class LossChart(ChartPanel):
             vlines=tuple(starts[:: max(1, len(starts) // max(1, width // 4))]),
             top_marks=tuple(marks),
             log_y=self.log_scale,
+            # a branch's history up to the branch point is its parent's: drawn faint
+            line_faint_before=float(state.lineage.step) if state.lineage else None,
         )
         styles = self.styles_for("cloud", "line", "test", "epoch", "change", "pause", "resume",
-                                 "branch", "diverged")  # fmt: skip
+                                 "branch", "inherited", "diverged")  # fmt: skip
         return SegmentLines(chart_lines(data, width, height, styles))
 
 

@@ -27,7 +27,7 @@ from cnn_tui.tui.widgets.panel import Panel
 
 ROLES = (
     "muted", "axis", "label", "cloud", "line", "train", "test", "epoch", "change", "pause",
-    "resume", "branch", "diverged", "bar", "good", "bad", "right", "wrong",
+    "resume", "branch", "inherited", "diverged", "bar", "good", "bad", "right", "wrong",
 )  # fmt: skip
 """The roles a panel may colour (each a component class ``panel--<role>``)."""
 
@@ -49,6 +49,7 @@ class LinePanel(Panel):
     LinePanel > .panel--pause { color: $text-warning; }
     LinePanel > .panel--resume { color: $text-success; }
     LinePanel > .panel--branch { color: $text-accent; text-style: bold; }
+    LinePanel > .panel--inherited { color: $text-primary 45%; }
     LinePanel > .panel--diverged { color: $text-error; text-style: bold; }
     LinePanel > .panel--bar { color: $primary; }
     LinePanel > .panel--good { color: $success; }
