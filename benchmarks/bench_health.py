@@ -1,6 +1,7 @@
 """What layer health costs the NumPy engine: training throughput with the "health" extension on
-against off, in one process, runs alternating (off, on, off, on, …) so that the machine's drift
-hits both alike; medians of the repeats and the median of the per-pair ratios.
+against off, in one process, runs alternating (off, on, on, off, off, on, …) so that the
+machine's drift hits both alike and neither always goes first; medians of the repeats and the
+median of the per-pair ratios.
 
 Each run is a ``Trainer`` (as headless uses it, one BLAS thread) from the same seeded weights over
 the same first ``--steps`` × batch images of the training set, plus an evaluation of 100 test
@@ -64,9 +65,13 @@ def main() -> None:
 
     run(False)  # warm-up: buffers, caches
     off, on = [], []
-    for _ in range(args.repeats):
-        off.append(run(False))
-        on.append(run(True))
+    for i in range(args.repeats):  # ABBA: off-on, then on-off, so neither always goes first
+        if i % 2:
+            on.append(run(True))
+            off.append(run(False))
+        else:
+            off.append(run(False))
+            on.append(run(True))
     ratios = [b / a for a, b in zip(off, on, strict=True)]
     print(f"{args.engine} engine, batch {args.batch_size}, {args.steps} steps per run, "
           f"{args.repeats} pairs")  # fmt: skip

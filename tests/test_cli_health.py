@@ -25,5 +25,5 @@ def test_headless_health_is_off_unless_asked(tmp_path: Path, flag: list[str], ex
     assert ("health" in kinds) is expected and ("histograms" in kinds) is expected
     if expected:
         health = [r for r in read_metrics(metrics) if r["event"] == "health"]
-        assert [r["step"] for r in health] == [50, 100]  # a window of 50 steps
+        assert [r["step"] for r in health] == [100]  # a window of 100 steps
         assert set(health[0]["layers"]) == {"conv1", "dense1", "dense2"}

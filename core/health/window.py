@@ -25,6 +25,10 @@ from cnn_tui.core.contract.health_events import HealthMeasured, LayerHealth
 from cnn_tui.core.engines.observation import StepObservation
 
 NAN = math.nan
+OBSERVE_EVERY = 20
+"""The health extension observes one step in this many (core/training/layer_health.py)."""
+WINDOW_STEPS = 100
+"""Steps per window: one ``HealthMeasured`` each (five observed steps)."""
 
 
 @dataclass(slots=True)

@@ -21,16 +21,16 @@ from typing import TYPE_CHECKING
 from cnn_tui.core.engines.interface import BatchResult
 from cnn_tui.core.engines.observation import Observation
 from cnn_tui.core.health.histograms import HistogramKeeper
-from cnn_tui.core.health.window import HealthWindow
+from cnn_tui.core.health.window import OBSERVE_EVERY, WINDOW_STEPS, HealthWindow
 from cnn_tui.core.training.extensions import TrainerExtension
 
 if TYPE_CHECKING:
     from cnn_tui.core.training.trainer import Trainer
 
-EVERY = 10
-"""Observe one step in this many."""
-WINDOW = 50
-"""Steps per ``HealthMeasured``."""
+EVERY = OBSERVE_EVERY
+"""Observe one step in this many (20: about 1 % of the NumPy engine's time, bench_health.py)."""
+WINDOW = WINDOW_STEPS
+"""Steps per ``HealthMeasured`` (100)."""
 HISTOGRAM_EVERY = 500
 """Steps between two ``HistogramsMeasured``."""
 

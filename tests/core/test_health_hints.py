@@ -16,11 +16,11 @@ def window(step: int, loss: float, ratio: float = 1e-3, dead: float = 0.0,
         LayerHealth("dense1", 0.03, 0.005, ratio, dead, (), 0.2, 0.3),
         LayerHealth("dense2", 0.1, 0.01, ratio, math.nan, (), math.nan, math.nan),
     )
-    return Window(HealthMeasured(step, step - 49, 5, images, layers), loss)
+    return Window(HealthMeasured(step, step - 99, 5, images, layers), loss)
 
 
 def run(losses: list[float], **kwargs: float) -> list[Window]:
-    return [window(50 * (i + 1), loss, **kwargs) for i, loss in enumerate(losses)]  # type: ignore[arg-type]
+    return [window(100 * (i + 1), loss, **kwargs) for i, loss in enumerate(losses)]  # type: ignore[arg-type]
 
 
 def test_a_healthy_run_has_no_hint() -> None:
@@ -48,15 +48,15 @@ def test_a_dead_share_that_stays_is_a_hint_without_a_fix_key() -> None:
 
 def test_test_loss_rising_while_training_loss_falls_is_overfitting() -> None:
     windows = run([0.5, 0.4, 0.3, 0.2, 0.15, 0.1])
-    (hint,) = hints(windows, [(100, 0.30), (200, 0.32), (300, 0.35)])
+    (hint,) = hints(windows, [(200, 0.30), (400, 0.32), (600, 0.35)])
     assert (hint.kind, hint.fix) == ("overfitting", "weight-decay")
     assert "0.3 to 0.35" in hint.why and "0.4 to 0.1" in hint.why
-    assert hints(windows, [(100, 0.30), (200, 0.29), (300, 0.35)]) == []  # not rising each time
+    assert hints(windows, [(200, 0.30), (400, 0.29), (600, 0.35)]) == []  # not rising each time
 
 
 def test_never_a_hint_from_too_little_data() -> None:
     assert hints(run([0.5, 0.8], ratio=0.05), []) == []  # two windows only
     assert hints(run([0.9, 0.9], ratio=1e-5, dead=0.5), []) == []
-    few = [window(50 * (i + 1), 0.5, dead=0.5, images=40) for i in range(3)]
+    few = [window(100 * (i + 1), 0.5, dead=0.5, images=40) for i in range(3)]
     assert hints(few, []) == []  # too few images observed for a dead share to mean much
     assert hints(run([0.5, 0.4, 0.3]), [(100, 0.3), (150, 0.35)]) == []  # two evaluations

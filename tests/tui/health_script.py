@@ -1,5 +1,5 @@
 """Provides ``health_app``: the scripted run of scripted_run.py with layer-health reports every
-50 steps and histograms every 500 (tui/demo/health.py), for the health screen's tests."""
+100 steps and histograms every 500 (tui/demo/health.py), for the health screen's tests."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ STEPS = 2600
 
 
 def with_health(events: list[ev.Event], filters: tuple[int, ...] = (8,)) -> list[ev.Event]:
-    """``events`` with a health report after each batch event that crosses a multiple of 50
+    """``events`` with a health report after each batch event that crosses a multiple of 100
     steps (and histograms after each that crosses a multiple of 500)."""
     out: list[ev.Event] = []
     for event in events:
         out.append(event)
         if isinstance(event, ev.BatchesEnded):
             last, before = event.last_step, event.first_step - 1
-            if last // 50 > before // 50:
+            if last // 100 > before // 100:
                 out.append(health_report(last, filters, last / STEPS))
             if last // 500 > before // 500 or before == 0:
                 out.append(histograms(last, filters, last / STEPS))

@@ -48,10 +48,10 @@ async def test_the_screen_follows_the_run_while_open() -> None:
         await pilot.press("h")
         await pilot.pause(0.2)
         table = app.screen.query_one(LayerTable)
-        assert "steps 2,551–2,600" in str(table.border_subtitle)
-        link.feed(health_report(2650, (8,), 1.0))
+        assert "steps 2,501–2,600" in str(table.border_subtitle)
+        link.feed(health_report(2700, (8,), 1.0))
         await pilot.pause(1.0)  # the pump (30 Hz) and the screen's 2 Hz repaint
-        assert "steps 2,601–2,650" in str(table.border_subtitle)
+        assert "steps 2,601–2,700" in str(table.border_subtitle)
 
 
 async def test_brackets_cycle_the_histogram_layer() -> None:

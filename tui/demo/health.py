@@ -34,7 +34,7 @@ def health_report(step: int, filters: tuple[int, ...], progress: float) -> ev.He
         else:
             per_channel, dead, mean, std = (), math.nan, math.nan, math.nan
         layers.append(ev.LayerHealth(name, weight, gradient, ratio, dead, per_channel, mean, std))
-    return ev.HealthMeasured(step, step - 49, 5, 160, tuple(layers))
+    return ev.HealthMeasured(step, step - 99, 5, 160, tuple(layers))
 
 
 def _bell(centre: float, width: float, total: int, limit: float) -> tuple[int, ...]:

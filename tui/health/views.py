@@ -19,6 +19,7 @@ from rich.style import Style
 
 from cnn_tui.core.contract.health_events import LayerHealth, LayerHistogram
 from cnn_tui.core.health.hints import WINDOWS
+from cnn_tui.core.health.window import WINDOW_STEPS
 from cnn_tui.tui.dashboard.state import TrainingState
 from cnn_tui.tui.health.history import HealthHistory
 from cnn_tui.tui.render.halfblock import Line, SegmentLines
@@ -44,7 +45,7 @@ class HealthPanel(LinePanel):
 
     def waiting(self) -> SegmentLines:
         return SegmentLines([[self.text(
-            "no health report yet: one comes every 50 steps while training "
+            f"no health report yet: one comes every {WINDOW_STEPS} steps while training "
             "(none with --no-health)", "muted")]])  # fmt: skip
 
 
@@ -164,7 +165,7 @@ class HintPanel(HealthPanel):
             enough = len(self.history.windows) >= WINDOWS
             note = ("nothing looks wrong" if enough
                     else f"too little data yet: hints need {WINDOWS} health reports "
-                    f"({WINDOWS * 50} steps)")  # fmt: skip
+                    f"({WINDOWS * WINDOW_STEPS} steps)")  # fmt: skip
             return SegmentLines([[self.text(note, "muted")]])
         lines: list[Line] = []
         for hint in found:
