@@ -30,6 +30,7 @@ class SnapshotEntry:
     epochs: int = 0  # the run's planned epochs
     epochs_done: int = 0  # epochs complete when it was saved (a branch must plan more)
     architecture: str = ""  # Architecture.describe()
+    run: str = ""  # the run that saved it (a branch lists its parent's up to the branch point)
 
 
 @dataclass(frozen=True, slots=True)

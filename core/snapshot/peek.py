@@ -40,7 +40,8 @@ def peek_snapshot(path: Path) -> SnapshotEntry:
             if member.file_size > MAX_META_BYTES:
                 raise SchemaError("meta.json is too large")
             text = archive.read(member).decode("utf-8")
-        config, parsed = decode_meta(parse_meta(text))
+        meta = parse_meta(text)
+        config, parsed = decode_meta(meta)
     except SnapshotError:
         raise
     except KeyError:
@@ -60,7 +61,7 @@ def peek_snapshot(path: Path) -> SnapshotEntry:
         str(path), path.name, epoch, step, accuracy, loss,
         lr=hyper.lr, batch_size=hyper.batch_size, momentum=hyper.momentum,
         weight_decay=hyper.weight_decay, epochs=config.epochs, epochs_done=parsed["epoch"] - 1,
-        architecture=config.arch.describe(),
+        architecture=config.arch.describe(), run=meta["run_name"],
     )  # fmt: skip
 
 

@@ -31,7 +31,7 @@ from cnn_tui.core.contract.timeline import BranchRun, FreshRun, Lineage, Snapsho
 from cnn_tui.core.runs.branch import BranchError, branch_spec
 from cnn_tui.core.runs.folder import list_runs
 from cnn_tui.core.runs.plan import plan_run
-from cnn_tui.core.runs.record import RunRecordError
+from cnn_tui.core.runs.record import RunRecordError, read_run
 from cnn_tui.core.snapshot.errors import SnapshotError
 from cnn_tui.core.snapshot.names import clean_run_name, parse_snapshot_name
 from cnn_tui.core.training.link import TrainerLink, TrainerSpec
@@ -116,28 +116,43 @@ class Relaunch:
     # ---- reading ------------------------------------------------------------------------------
 
     def snapshots(self) -> list[SnapshotEntry]:
+        """This run's snapshots and, for a branch, its parent's up to the branch point (and so
+        on up the line), oldest step first; an unreadable one with its ``problem``."""
         from cnn_tui.core.snapshot.peek import peek_snapshot
 
         entries = []
-        for name in self._files():
-            path = self.folder / name if self.folder else Path(name)
+        for path, run in self._paths():
             try:
                 entries.append(peek_snapshot(path))
             except SnapshotError as error:
-                parsed = parse_snapshot_name(name)
+                parsed = parse_snapshot_name(path.name)
                 epoch, step = (parsed.epoch, parsed.step) if parsed else (0, 0)
-                entries.append(SnapshotEntry(str(path), name, epoch, step, problem=str(error)))
+                entries.append(
+                    SnapshotEntry(str(path), path.name, epoch, step, problem=str(error), run=run)
+                )
         return sorted(entries, key=lambda e: (e.step, e.name))
 
-    def _files(self) -> list[str]:
-        """The file names of this run's snapshots in its folder."""
+    def _paths(self) -> list[tuple[Path, str]]:
+        """(path, run) of the run's snapshots, then of its ancestors' up to each branch point
+        (read from their run.json; a broken one ends the line there)."""
         if self.folder is None:
             return []
-        try:
-            names = [e.name for e in os.scandir(self.folder) if e.is_file()]
-        except OSError:
-            return []
-        return [n for n in names if (p := parse_snapshot_name(n)) and p.run == self.run_name]
+        own = _snapshot_files(self.folder, self.run_name)
+        paths = [(self.folder / n, self.run_name) for n in own]
+        run, root, seen = self.spec.run, self.root, set[str]()
+        parent, limit = (run.parent_run, run.parent_step) if run else (None, None)
+        while parent and limit is not None and root is not None and parent not in seen:
+            seen.add(parent)
+            try:
+                record = read_run(root / parent)
+            except RunRecordError:
+                break
+            for name in _snapshot_files(root / parent, record.name):
+                parsed = parse_snapshot_name(name)
+                if parsed is not None and parsed.step <= limit:
+                    paths.append((root / parent / name, record.name))
+            parent, limit = record.parent_run, record.parent_step
+        return paths
 
     @property
     def root(self) -> Path | None:
@@ -216,7 +231,8 @@ class Relaunch:
             raise RelaunchError(str(error)) from None
         state = replace(state, config=config)
         spec = self._branch_spec(Path(request.snapshot), state, name)
-        lineage = Lineage(self.run_name, state.step)
+        parsed = parse_snapshot_name(Path(request.snapshot).name)
+        lineage = Lineage(parsed.run if parsed else self.run_name, state.step)
         summary = f"{name}: {lineage.describe()}"
         return Launch(self.make_link(spec), Relaunch(spec, self.make_link), lineage, summary)
 
@@ -252,3 +268,12 @@ class Relaunch:
             spec = replace(spec, run=plan, snapshot_dir=plan.folder, run_name=plan.name)
         summary = f"{name}: a new run, {arch.describe()}"
         return Launch(self.make_link(spec), Relaunch(spec, self.make_link), None, summary)
+
+
+def _snapshot_files(folder: Path, run_name: str) -> list[str]:
+    """The file names of ``run_name``'s snapshots in ``folder``."""
+    try:
+        names = [e.name for e in os.scandir(folder) if e.is_file()]
+    except OSError:
+        return []
+    return [n for n in names if (p := parse_snapshot_name(n)) and p.run == run_name]

@@ -67,6 +67,12 @@ async def test_a_real_branch_records_its_parent_and_leaves_it_untouched(tmp_path
         await wait_for(pilot, lambda: app.state.run_state == "finished", rounds=400)
         await settle(pilot, 0.3)
         assert app.state.step == 30 and app.state.lr == 0.03
+        await pilot.press("t")  # the branch's timeline: the parent's up to step 10, then its own
+        await settle(pilot)
+        timeline = app.screen
+        assert isinstance(timeline, TimelineScreen)
+        assert [(e.run, e.step) for e in timeline.entries] == [
+            ("tiny", 10), ("tiny-b1", 20), ("tiny-b1", 30)]  # fmt: skip
     [branch] = [p for p in folders(tmp_path) if p != parent]
     record = read_run(branch)
     assert (record.name, record.parent_run, record.parent_step) == ("tiny-b1", parent.name, 10)

@@ -51,7 +51,7 @@ def _loss(value: float | None) -> str:
 def describe(entry: SnapshotEntry) -> str:
     """One line on a snapshot: where it is in the run, its test result and settings."""
     if entry.problem:
-        return f"✗ {entry.name} cannot be read: {entry.problem}"
+        return f"✗ cannot be read: {entry.problem}"
     tested = (
         f"test {_percent(entry.accuracy)} (loss {_loss(entry.loss)})"
         if entry.accuracy is not None
@@ -85,9 +85,7 @@ class TimelineScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static("", id="timeline-head")
         yield SnapshotStrip(self.state, id="timeline-strip")
-        table: DataTable[str] = DataTable(id="timeline-table", cursor_type="row")
-        table.add_columns(*COLUMNS)
-        yield table
+        yield DataTable(id="timeline-table", cursor_type="row")
         yield Static(self.control.can_launch or EMPTY, id="timeline-empty")
         yield Static("", id="timeline-detail")
         yield Footer()
@@ -104,13 +102,17 @@ class TimelineScreen(Screen[None]):
         keep = self.selected.path if self.selected else None
         self.entries = self.control.snapshots()
         table = self.query_one(DataTable)
-        table.clear()
+        # a branch lists its parent's snapshots up to the branch point too: then say whose
+        runs = len({e.run for e in self.entries}) > 1
+        table.clear(columns=True)
+        table.add_columns(*COLUMNS, *(("run",) if runs else ()))
         for e in self.entries:
+            whose = (e.run,) if runs else ()
             if e.problem:
-                table.add_row(str(e.epoch), f"{e.step:,}", "unreadable", "—", "", "")
+                table.add_row(str(e.epoch), f"{e.step:,}", "unreadable", "—", "", "", *whose)
             else:
                 table.add_row(str(e.epoch), f"{e.step:,}", _percent(e.accuracy), _loss(e.loss),
-                              f"{e.lr:g}", str(e.batch_size))  # fmt: skip
+                              f"{e.lr:g}", str(e.batch_size), *whose)  # fmt: skip
         paths = [e.path for e in self.entries]
         if self.entries:
             table.move_cursor(row=paths.index(keep) if keep in paths else len(paths) - 1)
