@@ -9,7 +9,8 @@ evaluations give no hint of that kind. The rules:
   last one ≥ ``RISE`` × the first one's) and some layer's update ratio RMS(Δw)/RMS(w) was above
   ``HIGH`` = 10⁻² in every one of them. Fix: halve the lr.
 * **learning rate looks too low**: every layer's update ratio was below ``LOW`` = 10⁻⁴ in every
-  one of the last windows (and the loss is not falling fast). Fix: double the lr.
+  one of the last windows (and the loss is not falling fast), yet above 0 (a layer that does not
+  move at all gets no gradient: its units are dead, which the dead hint says). Fix: double the lr.
 * **N % of a layer is dead**: its dead share (ReLU units never positive) was ≥ ``DEAD`` in every
   one of the last windows, each of at least ``MIN_IMAGES`` images. No fix key: such units get no
   gradient; a lower lr or a fresh start with another seed avoids them.
@@ -84,7 +85,9 @@ def _lr_hints(recent: list[Window]) -> list[Hint]:
                f"steps and {layer}'s update/weight is 10^{math.log10(ratios[-1][layer]):.1f} "
                "(healthy ≈ 10^-3): steps overshoot")  # fmt: skip
         return [Hint("lr-high", "learning rate looks too high", why, "halve-lr")]
-    if all(max(r.values()) < LOW for r in ratios) and last > 0.9 * first:
+    # (a layer that does not move at all gets no gradient — dead units, not a small lr)
+    moving = all(min(r.values()) > 0 for r in ratios)
+    if moving and all(max(r.values()) < LOW for r in ratios) and last > 0.9 * first:
         largest = max(ratios[-1].values())
         why = (f"the largest update/weight is 10^{math.log10(largest):.1f} (healthy ≈ 10^-3): "
                f"each step moves the weights by under {largest:.0e} of their size")  # fmt: skip

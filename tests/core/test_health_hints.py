@@ -54,6 +54,11 @@ def test_test_loss_rising_while_training_loss_falls_is_overfitting() -> None:
     assert hints(windows, [(200, 0.30), (400, 0.29), (600, 0.35)]) == []  # not rising each time
 
 
+def test_a_network_that_no_longer_moves_is_dead_not_slow() -> None:
+    found = hints(run([2.3, 2.3, 2.3], ratio=0.0, dead=1.0), [])
+    assert [(h.kind, h.title) for h in found] == [("dead", "100% of dense1 is dead")]
+
+
 def test_never_a_hint_from_too_little_data() -> None:
     assert hints(run([0.5, 0.8], ratio=0.05), []) == []  # two windows only
     assert hints(run([0.9, 0.9], ratio=1e-5, dead=0.5), []) == []

@@ -5,6 +5,7 @@ own command, goes back, and says so when there is nothing to show yet."""
 from __future__ import annotations
 
 from cnn_tui.core.contract import commands as cmd
+from cnn_tui.core.contract import events as ev
 from cnn_tui.tui.dashboard.app import DashboardApp
 from cnn_tui.tui.demo.fake_link import FakeLink
 from cnn_tui.tui.demo.health import health_report
@@ -93,3 +94,37 @@ async def test_before_any_report_it_says_what_to_wait_for() -> None:
         await pilot.pause(0.2)
         assert "no health report yet" in lines(app.screen.query_one(LayerTable))
         assert "too little data yet" in lines(app.screen.query_one(HintPanel))
+
+
+async def test_a_degenerate_run_draws_without_error() -> None:
+    """A dead network (no gradient: ratios 0), a blown-up one (inf, NaN) and empty histograms."""
+    nan, inf = float("nan"), float("inf")
+
+    def report(step: int, ratio: float, rms: float) -> ev.HealthMeasured:
+        layers = (
+            ev.LayerHealth("conv1", rms, 0.0, ratio, 1.0, (1.0, 1.0), 0.0, 0.0),
+            ev.LayerHealth("dense1", rms, nan, ratio, 1.0, (), 0.0, 0.0),
+            ev.LayerHealth("dense2", rms, 0.0, nan, nan, (), nan, nan),
+        )
+        return ev.HealthMeasured(step, step - 99, 5, 160, layers)
+
+    empty = ev.HistogramsMeasured(300, 1, (
+        ev.LayerHistogram("conv1", "weights", 0.0, (0,) * 41, (0,) * 41),
+        ev.LayerHistogram("conv1", "gradients", inf, (0,) * 20 + (5,) + (0,) * 20, (0,) * 41),
+    ))  # fmt: skip
+    trainer, events = scripted_run()
+    extra = [report(100, 0.0, 0.5), report(200, inf, inf), report(300, 0.0, nan), empty]
+    app = DashboardApp(FakeLink(events + extra, trainer=trainer))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.2)
+        await pilot.press("h", "right_square_bracket")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, HealthScreen)
+        assert "100% of dense1 is dead" in lines(screen.query_one(HintPanel))
+        assert "conv1" in lines(screen.query_one(LayerTable))
+        await pilot.resize_terminal(40, 12)
+        await pilot.pause(0.1)
+        await pilot.resize_terminal(120, 36)
+        await pilot.pause(0.1)
+        assert app.screen is screen  # still up, no crash
