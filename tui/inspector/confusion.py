@@ -16,10 +16,13 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from cnn_tui.core.contract.config import NUM_CLASSES
-from cnn_tui.tui.inspector.render import CELL, confusion_cell_lines, scale_legend
+from cnn_tui.tui.inspector.render import (
+    CELL,
+    confusion_cell_lines,
+    row_label_width,
+    scale_legend,
+)
 from cnn_tui.tui.render.halfblock import SegmentLines
-
-ROW_LABEL_WIDTH = 5
 
 
 class ConfusionGrid(Widget, can_focus=True):
@@ -48,10 +51,17 @@ class ConfusionGrid(Widget, can_focus=True):
         predicted: int
 
     def __init__(
-        self, confusion: Sequence[Sequence[int]], *, start: tuple[int, int] | None = None
+        self,
+        confusion: Sequence[Sequence[int]],
+        *,
+        start: tuple[int, int] | None = None,
+        names: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.confusion = confusion
+        self.names = tuple(names)
+        """The run's class names for the row and column labels (() for MNIST's digits)."""
+        self.label_width = row_label_width(self.names)
         if start is None:  # start on the largest error
             start = max(
                 ((t, p) for t in range(NUM_CLASSES) for p in range(NUM_CLASSES) if t != p),
@@ -69,9 +79,9 @@ class ConfusionGrid(Widget, can_focus=True):
         self.post_message(self.CellChosen(*self.cell))
 
     def on_click(self, event: events.Click) -> None:
-        row, column = event.y - 1, (event.x - ROW_LABEL_WIDTH) // CELL
-        if not (0 <= row < NUM_CLASSES and 0 <= column < NUM_CLASSES and event.x >= 5):
-            return
+        row, column = event.y - 1, (event.x - self.label_width) // CELL
+        if not (0 <= row < NUM_CLASSES and 0 <= column < NUM_CLASSES):
+            return  # the labels (x < label_width gives column −1), the total, the legend
         if (row, column) == self.cell:
             self.action_choose()
         else:
@@ -80,13 +90,16 @@ class ConfusionGrid(Widget, can_focus=True):
     def render(self) -> RenderableType:
         colour_on = not getattr(self.app, "no_color", False)
         muted = Style(dim=True)
-        lines = confusion_cell_lines(self.confusion, self.cell, colour_on=colour_on, muted=muted)
+        lines = confusion_cell_lines(
+            self.confusion, self.cell, colour_on=colour_on, muted=muted, names=self.names
+        )
         lines.append([])
-        lines.append(scale_legend(self.size.width, colour_on=colour_on, muted=muted))
+        noun = "images" if self.names else "digits"
+        lines.append(scale_legend(self.size.width, colour_on=colour_on, muted=muted, noun=noun))
         return SegmentLines(lines)
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return NUM_CLASSES + 3
 
     def get_content_width(self, container: object, viewport: object) -> int:
-        return ROW_LABEL_WIDTH + NUM_CLASSES * CELL + 8
+        return self.label_width + NUM_CLASSES * CELL + 8

@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.widgets import Footer, Static
 
+from cnn_tui.core.contract.class_names import class_name
 from cnn_tui.tui.inspector.confusion import ConfusionGrid
 from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
 
@@ -32,16 +33,19 @@ class ConfusionScreen(InspectorScreen[tuple[int, int] | None]):
         *,
         title: str,
         start: tuple[int, int] | None = None,
+        names: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.confusion = confusion
+        self.names = tuple(names)
+        """The run's class names (() for MNIST's digits)."""
         self.title_text = title
         self.start = start
 
     def compose(self) -> ComposeResult:
         yield Static(self.title_text, id="confusion-title", markup=False)
         with Vertical(id="confusion-body"), Center():
-            yield ConfusionGrid(self.confusion, start=self.start)
+            yield ConfusionGrid(self.confusion, start=self.start, names=self.names)
         yield Static("", id="confusion-cell", markup=False)
         yield Footer()
 
@@ -57,10 +61,15 @@ class ConfusionScreen(InspectorScreen[tuple[int, int] | None]):
     def _describe(self, cell: tuple[int, int]) -> None:
         t, p = cell
         count = self.confusion[t][p]
-        total = sum(self.confusion[t]) or 1
+        share = 100 * count / (sum(self.confusion[t]) or 1)
+        if self.names:  # "true Shirt, predicted Coat: 34 of 1,000 (3.4%)" (fits 80 columns)
+            true, said = class_name(self.names, t), class_name(self.names, p)
+            total = sum(self.confusion[t])
+            text = f"true {true}, predicted {said}: {count:,} of {total:,} ({share:.1f}%)"
+        else:
+            text = f"true {t}, predicted {p}: {count} digits ({share:.1f}% of the {t}s)"
         self.query_one("#confusion-cell", Static).update(
-            f"true {t}, predicted {p}: {count} digits ({100 * count / total:.1f}% of the {t}s)"
-            + ("" if t == p else " · Enter: show them")
+            text + ("" if t == p else " · Enter: show them")
         )
 
     def action_back(self) -> None:

@@ -1,6 +1,7 @@
 """Provides ``MistakeGrid``: the misclassified digits as a grid of half-block thumbnails, each
-captioned "true→predicted confidence", with a cursor moved by keys (arrows, page up/down,
-home/end) or the mouse (click selects, clicking the selected digit or Enter opens it).
+captioned "true→predicted confidence" (a named run's on two lines: "Sneaker →", "Sandal 98%"),
+with a cursor moved by keys (arrows, page up/down, home/end) or the mouse (click selects,
+clicking the selected digit or Enter opens it).
 """
 
 from __future__ import annotations
@@ -15,14 +16,16 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from cnn_tui.core.contract.class_names import class_name
 from cnn_tui.core.contract.events import Mistake
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.tui.inspector.mistakes import confidence
-from cnn_tui.tui.inspector.render import THUMB_SIDE, caption, tile_lines
+from cnn_tui.tui.inspector.render import THUMB_SIDE, caption, named_caption, tile_lines
 from cnn_tui.tui.render.halfblock import Line, SegmentLines, beside
 
 TILE_WIDTH = THUMB_SIDE + 2  # an edge column each side
 TILE_HEIGHT = THUMB_SIDE // 2 + 1  # the thumbnail's rows and the caption
+NAMED_TILE_HEIGHT = TILE_HEIGHT + 1  # a named run's caption takes two lines (render.named_caption)
 
 
 class MistakeGrid(Widget, can_focus=True):
@@ -70,6 +73,8 @@ class MistakeGrid(Widget, can_focus=True):
         self.mistakes: list[Mistake] = []
         self.marked: frozenset[int] = frozenset()
         self.empty_text = "no mistakes"
+        self.names: tuple[str, ...] = ()
+        """The run's class names (() for MNIST's digits), for the captions."""
         self._top = 0  # first visible tile row
 
     # --- geometry --------------------------------------------------------------------------
@@ -79,8 +84,12 @@ class MistakeGrid(Widget, can_focus=True):
         return max(1, self.size.width // TILE_WIDTH)
 
     @property
+    def tile_height(self) -> int:
+        return NAMED_TILE_HEIGHT if self.names else TILE_HEIGHT
+
+    @property
     def visible_rows(self) -> int:
-        return max(1, self.size.height // TILE_HEIGHT)
+        return max(1, self.size.height // self.tile_height)
 
     def _scroll_to_cursor(self) -> None:
         row = self.cursor // self.columns
@@ -144,7 +153,7 @@ class MistakeGrid(Widget, can_focus=True):
     # --- mouse -----------------------------------------------------------------------------
 
     def _position_at(self, x: int, y: int) -> int | None:
-        column, row = x // TILE_WIDTH, y // TILE_HEIGHT + self._top
+        column, row = x // TILE_WIDTH, y // self.tile_height + self._top
         if column >= self.columns:
             return None
         position = row * self.columns + column
@@ -187,7 +196,7 @@ class MistakeGrid(Widget, can_focus=True):
                 tiles.append(
                     tile_lines(
                         self.test.image(m.index),
-                        caption(m.label, m.predicted, confidence(m)),
+                        self._caption(m),
                         TILE_WIDTH,
                         selected=position == self.cursor and self.has_focus,
                         marked=m.index in self.marked,
@@ -198,6 +207,13 @@ class MistakeGrid(Widget, can_focus=True):
                 break
             lines.extend(beside(tiles, [TILE_WIDTH] * len(tiles), gap=0))
         return SegmentLines(lines)
+
+    def _caption(self, m: Mistake) -> str | tuple[str, str]:
+        """ "7→2  98%", or a named run's two lines ("Sneaker →", "Sandal 98%")."""
+        if not self.names:
+            return caption(m.label, m.predicted, confidence(m))
+        true, said = class_name(self.names, m.label), class_name(self.names, m.predicted)
+        return named_caption(true, said, confidence(m), TILE_WIDTH)
 
     def on_focus(self) -> None:
         self.refresh()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
+from cnn_tui.core.contract.class_names import class_name
 from cnn_tui.core.contract.config import NUM_CLASSES
 from cnn_tui.core.contract.events import Mistake
 
@@ -33,11 +34,13 @@ class Filter:
             self.predicted is None or mistake.predicted == self.predicted
         )
 
-    def describe(self) -> str:
+    def describe(self, names: Sequence[str] = ()) -> str:
+        """ "all", or "true 7 → predicted any" — with the run's class names when it has them
+        ("true Sneaker → predicted Sandal"; () is MNIST's digits)."""
         if self.label is None and self.predicted is None:
             return "all"
-        true = "any" if self.label is None else str(self.label)
-        pred = "any" if self.predicted is None else str(self.predicted)
+        true = "any" if self.label is None else class_name(names, self.label)
+        pred = "any" if self.predicted is None else class_name(names, self.predicted)
         return f"true {true} → predicted {pred}"
 
     @property

@@ -32,8 +32,7 @@ from cnn_tui.tui.inspector.mistakes import Changes, Filter, MistakeView, changes
 from cnn_tui.tui.inspector.names import app_class_names
 from cnn_tui.tui.inspector.prompt import PathPrompt
 from cnn_tui.tui.inspector.source import DigitSource, LinkSource
-
-SORT_NAMES = {"confidence": "most confident first", "class": "by class", "index": "test order"}
+from cnn_tui.tui.inspector.wording import counts_text, digits_or_images, filter_prompt
 
 
 class MistakesScreen(InspectorScreen[None]):
@@ -156,34 +155,26 @@ class MistakesScreen(InspectorScreen[None]):
             else "no mistakes: every test digit is right"
         )
         marked = self.changes.newly_wrong if self.changes else frozenset()
+        grid.names = app_class_names(self.app)
         grid.show(shown, marked=marked, keep_index=keep_index, empty_text=empty)
         self._paint_header()
 
     def _paint_header(self) -> None:
         e = self.evaluation
-        shown = self.view.shown
+        names = app_class_names(self.app)
         engine = f" · {self.engine_name} engine" if self.engine_name else ""
         title = (
-            f"{len(e.mistakes):,} mistakes of {e.size:,} test digits "
+            f"{len(e.mistakes):,} mistakes of {e.size:,} test {digits_or_images(names)} "
             f"(accuracy {100 * e.accuracy:.2f}%) · step {e.step:,}{engine}"
         )
         self.query_one("#mistakes-title", Static).update(title)
-        f = self.view.filter
-        by_label = self.view.counts_by_label()
-        by_pred = self.view.counts_by_predicted()
-        counts = (
-            f"showing {len(shown):,} · {f.describe()} · {SORT_NAMES[self.view.sort]}\n"
-            f"true:  " + " ".join(f"{d}:{n}" for d, n in enumerate(by_label)) + "\n"
-            "pred:  " + " ".join(f"{d}:{n}" for d, n in enumerate(by_pred))
-        )
+        counts = counts_text(self.view, names, awaiting=self.awaiting)
         self.query_one("#mistakes-counts", Static).update(counts)
         self._paint_status()
 
     def _paint_status(self) -> None:
         if self.awaiting:
-            which = "true" if self.awaiting == "label" else "predicted"
-            key = "t" if self.awaiting == "label" else "p"
-            text = f"filter by {which} class: press 0–9 ({key} again: any · Escape: cancel)"
+            text = filter_prompt(self.awaiting, app_class_names(self.app))
         else:
             grid = self.query_one(MistakeGrid)
             m = grid.current
@@ -234,7 +225,7 @@ class MistakesScreen(InspectorScreen[None]):
             self._set_filter(**{which: None})
             return
         self.awaiting = which
-        self._paint_status()
+        self._paint_header()  # a named run lists which key is which class meanwhile
 
     def action_digit(self, digit: int) -> None:
         if self.awaiting is None:
@@ -266,13 +257,18 @@ class MistakesScreen(InspectorScreen[None]):
         f = self.view.filter
         start = (f.label, f.predicted) if f.label is not None and f.predicted is not None else None
         e = self.evaluation
-        title = f"confusion matrix · step {e.step:,} · {e.size:,} test digits · rows: true class"
+        names = app_class_names(self.app)
+        title = (
+            f"confusion matrix · step {e.step:,} · {e.size:,} test {digits_or_images(names)}"
+            " · rows: true class"
+        )
 
         def chosen(cell: tuple[int, int] | None) -> None:
             if cell is not None:
                 self.filter_to(*cell)
 
-        self.app.push_screen(ConfusionScreen(e.confusion, title=title, start=start), chosen)
+        screen = ConfusionScreen(e.confusion, title=title, start=start, names=names)
+        self.app.push_screen(screen, chosen)
 
     def action_export(self, fmt: str) -> None:
         shown = self.view.shown
@@ -283,7 +279,7 @@ class MistakesScreen(InspectorScreen[None]):
             if path is None:
                 return
             try:
-                written = write_mistakes(path, shown)
+                written = write_mistakes(path, shown, app_class_names(self.app))
             except ExportError as error:
                 self.notify(str(error), severity="error", title="Export failed")
                 return
@@ -294,6 +290,6 @@ class MistakesScreen(InspectorScreen[None]):
     def action_escape(self) -> None:
         if self.awaiting:
             self.awaiting = None
-            self._paint_status()
+            self._paint_header()
         elif self.closable:
             self.dismiss(None)

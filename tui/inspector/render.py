@@ -13,6 +13,7 @@ from rich.color import Color
 from rich.segment import Segment
 from rich.style import Style
 
+from cnn_tui.core.contract.class_names import class_name, fit_name, names_width
 from cnn_tui.core.contract.config import IMAGE_SIDE, NUM_CLASSES
 from cnn_tui.tui.render.bars import hbar
 from cnn_tui.tui.render.halfblock import (
@@ -113,14 +114,15 @@ def _thumb(image: bytes, colour_on: bool) -> tuple[tuple[Segment, ...], ...]:
 
 def tile_lines(
     image: bytes,
-    caption: str,
+    caption: str | Sequence[str],
     width: int,
     *,
     selected: bool,
     marked: bool,
     colour_on: bool,
 ) -> list[Line]:
-    """One mistake in the grid: the 14×14 thumbnail between two edge columns, then a caption.
+    """One mistake in the grid: the 14×14 thumbnail between two edge columns, then a caption
+    (one line, or several: ``named_caption``).
 
     The selected tile gets bright edges and a reversed caption; a ``marked`` tile (newly wrong
     since the previous evaluation) gets a "•" before its caption.
@@ -132,8 +134,10 @@ def tile_lines(
     for row in _thumb(image, colour_on):
         lines.append(pad([Segment(edge, edge_style), *row, Segment(right, edge_style)], width))
     cap_style = Style(reverse=True, bold=True) if selected else None
-    text = ("•" if marked else " ") + caption
-    lines.append(pad([Segment(text[:width], cap_style)], width))
+    captions = [caption] if isinstance(caption, str) else list(caption)
+    for i, line in enumerate(captions):
+        text = ("•" if marked and i == 0 else " ") + line
+        lines.append(pad([Segment(text[:width], cap_style)], width))
     return lines
 
 
@@ -142,9 +146,27 @@ def caption(label: int, predicted: int, probability: float) -> str:
     return f"{label}→{predicted} {100 * probability:4.0f}%"
 
 
+def named_caption(true: str, said: str, probability: float, width: int) -> tuple[str, str]:
+    """A named run's caption, two lines of ``width`` − 1 cells (the first cell is the tile's
+    mark): "Sneaker →" then "Sandal 98%", each name shortened with … when it must be."""
+    room = width - 1
+    first = fit_name(true, room - 2).rstrip() + " →"
+    percent = f" {100 * probability:.0f}%"
+    second = fit_name(said, room - len(percent)).rstrip() + percent
+    return first, second
+
+
 # --- confusion matrix ----------------------------------------------------------------------
 
 CELL = 6
+ROW_LABEL_WIDTH = 5  # "  7  "
+ROW_NAME_LIMIT = 8  # a named run's row labels: "Sneaker", "T-shirt…" (the status says it whole)
+
+
+def row_label_width(names: Sequence[str]) -> int:
+    """The matrix's row-label column: 5 for digits, else the longest name (≤ 8) and a space
+    each side."""
+    return names_width(names, ROW_NAME_LIMIT) + 2 if names else ROW_LABEL_WIDTH
 
 
 def confusion_cell_lines(
@@ -153,8 +175,10 @@ def confusion_cell_lines(
     *,
     colour_on: bool,
     muted: Style,
+    names: Sequence[str] = (),
 ) -> list[Line]:
-    """The full 10×10 matrix, counts in every cell; rows are true classes, columns predictions.
+    """The full 10×10 matrix, counts in every cell; rows are true classes, columns predictions
+    — digits, or the run's class ``names`` shortened to fit (rows 8 cells, columns 5).
 
     Off-diagonal cells are coloured by their share of the true class's images on a heat scale
     whose top is the largest off-diagonal share (so the errors stand out); the diagonal (right
@@ -165,12 +189,14 @@ def confusion_cell_lines(
         total = sum(row) or 1
         shares.append([(v / total if p != t else 0.0) for p, v in enumerate(row)])
     top = max((s for row in shares for s in row), default=0.0) or 1.0
-    header: Line = [Segment("t╲p  ", muted)]
-    header += [Segment(f"{p:^{CELL}}", muted) for p in range(NUM_CLASSES)]
+    label_width = row_label_width(names)
+    header: Line = [Segment("t╲p".ljust(label_width), muted)]
+    header += [Segment(f"{column_label(names, p):^{CELL}}", muted) for p in range(NUM_CLASSES)]
     header.append(Segment("   total", muted))
     lines: list[Line] = [header]
     for t, row in enumerate(confusion):
-        line: Line = [Segment(f"  {t}  ", muted)]
+        label = f" {fit_name(names[t], label_width - 2)} " if names else f"  {t}  "
+        line: Line = [Segment(label, muted)]
         for p, count in enumerate(row):
             text = f"{count:>{CELL - 1}} "
             here = cursor == (t, p)
@@ -193,8 +219,14 @@ def confusion_cell_lines(
     return lines
 
 
-def scale_legend(width: int, *, colour_on: bool, muted: Style) -> Line:
-    """ "share of the true class  low ▇▇▇▇▇ high" along the heat scale."""
+def column_label(names: Sequence[str], label: int) -> str:
+    """A column's head: the digit, or the class name in CELL − 1 cells ("Snea…", "Bag")."""
+    return fit_name(class_name(names, label), CELL - 1).rstrip() if names else str(label)
+
+
+def scale_legend(width: int, *, colour_on: bool, muted: Style, noun: str = "digits") -> Line:
+    """ "share of the row's digits  low ▇▇▇▇▇ high" along the heat scale (``noun``: "images"
+    for a set that is not MNIST's digits)."""
     if not colour_on:
         return [Segment("cells: images of the true class (row) given each answer (column)", muted)]
     steps = max(4, min(20, width - 40))
@@ -202,7 +234,7 @@ def scale_legend(width: int, *, colour_on: bool, muted: Style) -> Line:
         Segment("▇", Style(color=colour("heat", 0.15 + 0.85 * i / (steps - 1))))
         for i in range(steps)
     ]
-    return [Segment("share of the row's digits  low ", muted), *bar, Segment(" high", muted)]
+    return [Segment(f"share of the row's {noun}  low ", muted), *bar, Segment(" high", muted)]
 
 
 # --- probabilities -------------------------------------------------------------------------

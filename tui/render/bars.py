@@ -49,16 +49,23 @@ def confusion_lines(
     colour_on: bool,
     cell: int = 3,
     header: bool = True,
+    names: Sequence[str] = (),
 ) -> list[Line]:
     """The 10×10 confusion matrix as a heat map: rows are true digits, columns predictions.
 
     Each row is normalised by its count (the share of that digit predicted as each column). The
     diagonal (correct) is left blank: it would drown every error. Shade and colour both show the
-    share, so the map reads without colour too.
+    share, so the map reads without colour too. A run with class ``names`` labels its rows and
+    columns with each name's first two letters (as the sample's narrow strip does; the bars
+    beside the map name them in full).
     """
+
+    def label(c: int) -> str:
+        return names[c][:2] if names else str(c)
+
     lines: list[Line] = []
-    if header:  # the predicted digits over the columns
-        lines.append([Segment("   " + "".join(f"{c:^{cell}}" for c in range(10)), muted)])
+    if header:  # the predicted classes over the columns
+        lines.append([Segment("   " + "".join(f"{label(c):^{cell}}" for c in range(10)), muted)])
     # the largest off-diagonal share sets the scale, so the errors are what the eye finds
     shares: list[list[float]] = []
     for t, counts in enumerate(confusion):
@@ -66,7 +73,7 @@ def confusion_lines(
         shares.append([(v / total if p != t else 0.0) for p, v in enumerate(counts)])
     top = max((s for row in shares for s in row), default=0.0) or 1.0
     for t, row in enumerate(shares):
-        line: Line = [Segment(f" {t} ", muted)]
+        line: Line = [Segment(f" {label(t):<2}" if names else f" {t} ", muted)]
         for p, share in enumerate(row):
             if p == t:
                 line.append(Segment("·".center(cell), muted))

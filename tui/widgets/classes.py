@@ -47,7 +47,11 @@ class ClassAccuracy(LinePanel):
         )
         both = width >= self._label_width() + MIN_BAR + VALUE_WIDTH + 2 + CONFUSION_WIDTH
         confusion = confusion_lines(
-            latest.confusion, self.role("muted"), colour_on=self.colour_on, header=height > 10
+            latest.confusion,
+            self.role("muted"),
+            colour_on=self.colour_on,
+            header=height > 10,
+            names=self.state.class_names,
         )
         if both:
             bar_width = width - CONFUSION_WIDTH - 2
