@@ -60,6 +60,17 @@ def text_of(widget: Widget) -> str:
     return "\n".join("".join(s.text for s in line) for line in rendered.lines)
 
 
+async def test_an_mnist_run_counts_by_digit_as_before() -> None:
+    state, test = small_run()
+    app = InspectorApp(state, test)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await opened(app, pilot)
+        counts = screen.query_one("#mistakes-counts", Static)
+        lines = str(counts.render()).splitlines()
+        assert lines[1].startswith("true:  0:") and lines[2].startswith("pred:  0:")
+        assert not counts.has_class("named")
+
+
 async def test_thumbnail_captions_name_both_classes() -> None:
     app = fashion_app()
     async with app.run_test(size=(120, 36)) as pilot:
@@ -89,6 +100,7 @@ async def test_the_filter_speaks_in_names() -> None:
         counts = screen.query_one("#mistakes-counts", Static)
         before = str(counts.render())
         assert f"{NAMES[label]} " in before and "0:" not in before  # names and counts, no digits
+        assert counts.has_class("named") and counts.styles.text_wrap == "nowrap"  # cut, not wrapped
         await pilot.press("t")
         await pilot.pause()
         keys = str(counts.render())

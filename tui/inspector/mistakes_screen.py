@@ -168,8 +168,9 @@ class MistakesScreen(InspectorScreen[None]):
             f"(accuracy {100 * e.accuracy:.2f}%) · step {e.step:,}{engine}"
         )
         self.query_one("#mistakes-title", Static).update(title)
-        counts = counts_text(self.view, names, awaiting=self.awaiting)
-        self.query_one("#mistakes-counts", Static).update(counts)
+        counts = self.query_one("#mistakes-counts", Static)
+        counts.set_class(bool(names), "named")  # cut at the edge, not wrapped (inspector.tcss)
+        counts.update(counts_text(self.view, names, awaiting=self.awaiting))
         self._paint_status()
 
     def _paint_status(self) -> None:

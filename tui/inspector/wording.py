@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rich.text import Text
-
 from cnn_tui.core.contract.class_names import class_name, fit_name
 from cnn_tui.tui.inspector.mistakes import MistakeView
 
@@ -49,10 +47,10 @@ def digits_or_images(names: Sequence[str]) -> str:
     return "images" if names else "digits"
 
 
-def counts_text(view: MistakeView, names: Sequence[str], *, awaiting: str | None) -> str | Text:
+def counts_text(view: MistakeView, names: Sequence[str], *, awaiting: str | None) -> str:
     """The three lines under the title: what is shown, then the counts by true and predicted
-    class — or, for a named run waiting for a filter key, which key is which class. A named
-    run's lines are cut at the screen's edge (Text, no wrapping); MNIST's are plain, as before."""
+    class — or, for a named run waiting for a filter key, which key is which class. (A named
+    run's lines are cut at the screen's edge with …: the ``named`` class in inspector.tcss.)"""
     shown = len(view.shown)
     head = f"showing {shown:,} · {view.filter.describe(names)} · {SORT_NAMES[view.sort]}"
     if names and awaiting:
@@ -60,8 +58,7 @@ def counts_text(view: MistakeView, names: Sequence[str], *, awaiting: str | None
     else:
         first = counts_line("true:", view.counts_by_label(), names)
         second = counts_line("pred:", view.counts_by_predicted(), names)
-    text = f"{head}\n{first}\n{second}"
-    return Text(text, no_wrap=True, overflow="ellipsis") if names else text
+    return f"{head}\n{first}\n{second}"
 
 
 def filter_prompt(awaiting: str, names: Sequence[str]) -> str:
