@@ -63,6 +63,7 @@ class Stop:
     Answered by ``Finished`` with reason "stopped"."""
 
     save: bool = False
+    keep: tuple[str, ...] = ()  # snapshot paths its pruning must leave (a branch starts there)
 
 
 @dataclass(frozen=True, slots=True)

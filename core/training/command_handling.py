@@ -48,6 +48,7 @@ from cnn_tui.core.training.data_order import data_order
 from cnn_tui.core.training.extensions import TrainerExtension
 from cnn_tui.core.training.good_copy import GoodCopy
 from cnn_tui.core.training.sample_views import SampleClock, view_sample
+from cnn_tui.core.training.snapshot_saving import SnapshotSaving
 
 MAX_STEP_BATCHES = 100_000
 """The most batches one ``Step`` command may ask for."""
@@ -86,6 +87,7 @@ class CommandHandling:
     _good: GoodCopy  # the weights a divergence falls back on
     _order: list[int]  # the data order of epoch ``_order_epoch``
     _order_epoch: int
+    _snapshots: SnapshotSaving | None
 
     def request_stop(self, save: bool = False) -> None:
         """Stop at the next batch boundary; safe from a signal handler or another thread."""
@@ -153,7 +155,9 @@ class CommandHandling:
                     self.emit(SnapshotFailed(self.step, "snapshots are off (no snapshot folder)"))
                 else:
                     self._save_snapshot()
-            case Stop(save=save):
+            case Stop(save=save, keep=keep):
+                if self._snapshots is not None:  # the dashboard branches from these
+                    self._snapshots.kept.update(Path(path) for path in keep)
                 self.request_stop(save)
             case _:
                 self._offer_to_extensions(command)

@@ -51,6 +51,7 @@ class Launch:
     control: RunControl
     lineage: Lineage | None  # None: a fresh run
     summary: str  # one line for the user, e.g. "run-b2: branched from run at step 1,200"
+    source: str | None = None  # the snapshot a branch starts from: the old run must keep it
 
 
 class RunControl(Protocol):
@@ -234,7 +235,8 @@ class Relaunch:
         parsed = parse_snapshot_name(Path(request.snapshot).name)
         lineage = Lineage(parsed.run if parsed else self.run_name, state.step)
         summary = f"{name}: {lineage.describe()}"
-        return Launch(self.make_link(spec), Relaunch(spec, self.make_link), lineage, summary)
+        link, control = self.make_link(spec), Relaunch(spec, self.make_link)
+        return Launch(link, control, lineage, summary, source=request.snapshot)
 
     def _branch_spec(self, snapshot: Path, state: RunState, name: str) -> TrainerSpec:
         """The branch's spec: a new run folder naming its parent (core/runs/branch.py), or,

@@ -3,7 +3,8 @@
 Each save is a new file (``core/snapshot/save.py``), answered by ``SnapshotSaved`` or
 ``SnapshotFailed``. After a save succeeds, the files this trainer wrote before it are pruned to
 ``keep`` by the policy of ``core/snapshot/retention.py`` (the newest N and the best by test
-accuracy). Only files this trainer wrote are ever deleted: never the snapshot it resumed from,
+accuracy). Only files this trainer wrote are ever deleted: never the snapshot it resumed from
+nor one a ``Stop(keep=…)`` named (the dashboard's branch starts from it),
 never an earlier session's or another run's (runs share the default name "run", so a name alone
 cannot tell them apart), never a file that is not a snapshot. A file that cannot be deleted is a
 ``Notice`` — said once, the file left in place — and never stops the run.
@@ -37,6 +38,7 @@ class SnapshotSaving:
         self.run_name = run_name
         self.keep = keep
         self.written: list[SavedSnapshot] = []  # this trainer's files still on disk, oldest first
+        self.kept: set[Path] = set()  # never pruned: Stop(keep=…), a branch's starting point
 
     def save(
         self, state: RunState, emit: Callable[[Event], None], *, resumed_from: str | None
@@ -52,7 +54,7 @@ class SnapshotSaving:
             return
         emit(SnapshotSaved(state.step, str(path)))
         self.written.append(SavedSnapshot(path, weights_accuracy(state.step, state.history)))
-        protected = {path} | ({Path(resumed_from)} if resumed_from else set())
+        protected = {path, *self.kept} | ({Path(resumed_from)} if resumed_from else set())
         for problem in self._prune(protected):
             emit(Notice(state.step, "Old snapshot kept", problem))
 

@@ -91,3 +91,16 @@ def test_a_branch_it_cannot_make_is_refused_before_anything_starts(tmp_path: Pat
         relaunch(None).fresh(FreshRun("wide", 4, 0, 8))
     with pytest.raises(RelaunchError, match="filters"):
         control.fresh(FreshRun("wide", 65, 0, 8))
+
+
+def test_a_snapshot_a_stop_asks_to_keep_survives_pruning(tmp_path: Path) -> None:
+    from cnn_tui.core.training.snapshot_saving import SnapshotSaving
+
+    saving, said = SnapshotSaving(tmp_path, "run", keep=1), []
+    saving.save(make_state(steps=3), said.append, resumed_from=None)
+    (first,) = tmp_path.glob("*.npz")
+    saving.kept.add(first)  # what Stop(keep=(first,)) does
+    saving.save(make_state(steps=4), said.append, resumed_from=None)
+    saving.save(make_state(steps=5), said.append, resumed_from=None)
+    names = sorted(p.name for p in tmp_path.glob("*.npz"))
+    assert first.name in names and len(names) == 2  # kept, and the newest (keep=1)

@@ -58,7 +58,9 @@ async def test_branch_stops_the_run_and_starts_the_branch_marked_on_its_chart() 
         await wait_for(pilot, lambda: app.link is not old_link)
         await settle(pilot, 0.3)
         assert isinstance(old_link, FakeLink)
-        assert old_link.sent_of(cmd.Stop) == [cmd.Stop(save=True)]  # saved, as quitting does
+        # saved, as quitting does, keeping the snapshot the branch starts from
+        kept = ("snapshots/" + fake_entries([600, 1200])[1].name,)
+        assert old_link.sent_of(cmd.Stop) == [cmd.Stop(save=True, keep=kept)]
         assert old_link.stop_calls and not old_link.alive
         assert fake_control(app).run_name == "run-b1"  # the timeline follows the new run
         assert app.screen is app.dashboard and app.state.lineage is not None

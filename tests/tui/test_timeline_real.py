@@ -26,14 +26,16 @@ def digest(folder: Path) -> dict[str, str]:
     return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
 
 
-def real_app(tmp_path: Path, *, epochs: int = 2, paused: bool = False) -> DashboardApp:
+def real_app(
+    tmp_path: Path, *, epochs: int = 2, paused: bool = False, keep: int = 3
+) -> DashboardApp:
     """A dashboard over a real trainer in a thread, recording its run folder in tmp/snaps."""
     data, snaps = tiny_mnist(tmp_path / "mnist"), tmp_path / "snaps"
     plan = plan_run(snaps, "tiny")
     config = RunConfig(Architecture(filters=2, hidden=8), Hyperparameters(batch_size=10),
                        epochs=epochs)  # fmt: skip
     spec = TrainerSpec(config=config, data_dir=str(data), snapshot_dir=plan.folder,
-                       run_name=plan.name, run=plan, start_paused=paused,
+                       run_name=plan.name, run=plan, start_paused=paused, keep=keep,
                        sample_interval=None)  # fmt: skip
     app = DashboardApp(ThreadLink(spec), quit_timeout=10.0)
     app.run_control = Relaunch(spec, ThreadLink)
@@ -82,13 +84,15 @@ async def test_a_real_branch_records_its_parent_and_leaves_it_untouched(tmp_path
 
 
 async def test_branching_a_running_run_stops_and_saves_it_first(tmp_path: Path) -> None:
-    app = real_app(tmp_path, epochs=1000, paused=True)
+    # --keep 1: the save at the stop would prune the snapshot the branch starts from, unless kept
+    app = real_app(tmp_path, epochs=1000, paused=True, keep=1)
     async with app.run_test(size=SIZE) as pilot:
         await wait_for(pilot, lambda: app.state.run_state == "paused", rounds=200)
         await pilot.press("n")  # one step, then a snapshot to branch from
         await wait_for(pilot, lambda: app.state.step == 1, rounds=200)
         await pilot.press("s")
         await wait_for(pilot, lambda: bool(app.state.last_snapshot), rounds=200)
+        source = Path(app.state.last_snapshot)
         await pilot.press("t", "enter")
         await settle(pilot)
         await pilot.press("enter")
@@ -97,6 +101,7 @@ async def test_branching_a_running_run_stops_and_saves_it_first(tmp_path: Path) 
     parent = next(p for p in folders(tmp_path) if p.name.endswith("_tiny"))
     record = read_run(parent)
     assert record.state == "interrupted" and record.steps == 1
+    assert source.exists() and len(list(parent.glob("*.npz"))) == 2  # + the stop's own save
     branch = read_run(next(p for p in folders(tmp_path) if p != parent))
     assert (branch.parent_run, branch.parent_step) == (parent.name, 1)
 

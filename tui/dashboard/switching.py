@@ -2,7 +2,8 @@
 the app — the timeline's branch and fresh runs (``t``, tui/timeline/).
 
 The current trainer is stopped the way quitting stops it: ``Stop(save=True)`` (it saves a snapshot
-and ends its run as interrupted), a bounded wait for its ``Finished`` while the dashboard keeps
+and ends its run as interrupted; ``keep`` names the snapshot a branch starts from, which its
+pruning then leaves), a bounded wait for its ``Finished`` while the dashboard keeps
 pumping its last events, then ``link.stop``. Only then does the new link start, under a new
 ``DashboardScreen`` with a state of its own (and the branch's lineage, for the chart's ┼ mark);
 the screens the old one had (``m`` inspector, ``d`` drawing) are built the same way for the new
@@ -42,7 +43,9 @@ class RunSwitch:
             self._finish()
             return
         self._deadline = time.monotonic() + self.app.quit_timeout
-        old.send(cmd.Stop(save=True))
+        # the snapshot a branch starts from stays: the old run's pruning must not take it
+        keep = (self.launch.source,) if self.launch.source else ()
+        old.send(cmd.Stop(save=True, keep=keep))
         self._timer = self.app.set_interval(1 / PUMP_HZ, self._poll)
 
     def _poll(self) -> None:

@@ -11,7 +11,7 @@ Every request is recorded (``requests``), and every link made (``links``).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cnn_tui.core.contract import events as ev
 from cnn_tui.core.contract.config import Architecture
@@ -91,8 +91,9 @@ class FakeRunControl:
         lineage = Lineage(self.run_name, entry.step)
         child = self._child(request.run_name, self.architecture)
         script = [trainer.started(), restored, *self._more(trainer)]
-        return self._launch(trainer, script, child, lineage, f"{request.run_name}: "
-                            f"{lineage.describe()}")  # fmt: skip
+        launch = self._launch(trainer, script, child, lineage,
+                              f"{request.run_name}: {lineage.describe()}")  # fmt: skip
+        return replace(launch, source=request.snapshot)
 
     def fresh(self, request: FreshRun) -> Launch:
         self.requests.append(request)
