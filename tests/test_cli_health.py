@@ -27,3 +27,14 @@ def test_headless_health_is_off_unless_asked(tmp_path: Path, flag: list[str], ex
         health = [r for r in read_metrics(metrics) if r["event"] == "health"]
         assert [r["step"] for r in health] == [100]  # a window of 100 steps
         assert set(health[0]["layers"]) == {"conv1", "dense1", "dense2"}
+
+
+def test_the_dashboard_has_health_on_unless_told_otherwise(tmp_path: Path, monkeypatch) -> None:
+    from cnn_tui.tui.cli import launch
+
+    given: dict = {}
+    monkeypatch.setattr(launch, "run_dashboard", lambda *a, **kw: given.update(kw) or 0)
+    data = tiny_mnist(tmp_path / "mnist")
+    for flag, expected in (([], True), (["--health"], True), (["--no-health"], False)):
+        assert main(["train", "--data", str(data), "--no-snapshots", *flag]) == 0
+        assert given["health"] is expected
