@@ -12,7 +12,7 @@ from cnn_tui.tui.demo.health import health_report
 from cnn_tui.tui.health.screen import HealthScreen
 from cnn_tui.tui.health.views import HintPanel, HistogramPanel, LayerTable
 from tests.tui.dashboard_pilot import make
-from tests.tui.health_script import health_app
+from tests.tui.health_script import health_app, with_health
 from tests.tui.scripted_run import scripted_run
 
 SIZE = (120, 36)
@@ -128,3 +128,17 @@ async def test_a_degenerate_run_draws_without_error() -> None:
         await pilot.resize_terminal(120, 36)
         await pilot.pause(0.1)
         assert app.screen is screen  # still up, no crash
+
+
+def test_a_new_trainer_starts_the_history_afresh() -> None:
+    from cnn_tui.tui.health.history import HealthHistory
+
+    trainer, events = scripted_run()
+    history = HealthHistory()
+    for event in with_health(events):
+        history.apply(event)
+    assert history.windows and history.histograms is not None and history.evaluations
+    version = history.version
+    assert history.apply(trainer.started())
+    assert (history.windows, history.histograms, history.evaluations) == ([], None, [])
+    assert history.version > version  # still moving on: the screen repaints

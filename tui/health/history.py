@@ -3,9 +3,10 @@ pure Python, fed by the dashboard screen's pump whether or not the health screen
 the sparklines cover the whole run.
 
 It keeps every ``HealthMeasured`` window with the mean training loss of its steps (from the
-``BatchesEnded`` in between), the latest ``HistogramsMeasured``, and the test losses. Memory
-stays bounded: past ``MAX_WINDOWS`` windows every second one is dropped (the sparklines keep the
-run's shape at half the resolution).
+``BatchesEnded`` in between), the latest ``HistogramsMeasured``, and the test losses; a trainer's
+start (``TrainingStarted``: a fresh run, a resume, a branch) starts them afresh — the reports are
+those of the trainer now running. Memory stays bounded: past ``MAX_WINDOWS`` windows every second
+one is dropped (the sparklines keep the run's shape at half the resolution).
 """
 
 from __future__ import annotations
@@ -24,17 +25,22 @@ class HealthHistory:
     """Health windows, histograms and test losses of the run so far."""
 
     def __init__(self) -> None:
+        self.version = 0
+        """Goes up with every change (the screen repaints when it moved)."""
+        self._start()
+
+    def _start(self) -> None:
         self.windows: list[Window] = []
         self.histograms: ev.HistogramsMeasured | None = None
         self.evaluations: list[tuple[int, float]] = []  # (step, test loss)
-        self.version = 0
-        """Goes up with every change (the screen repaints when it moved)."""
         self._loss_sum = 0.0
         self._loss_count = 0
 
     def apply(self, event: ev.Event) -> bool:
         """Fold one event in; True if the screen's picture changed."""
         match event:
+            case ev.TrainingStarted():  # a new trainer (a fresh run, a resume): its own reports
+                self._start()
             case ev.BatchesEnded(losses=losses):
                 finite = [v for v in losses if math.isfinite(v)]
                 self._loss_sum += sum(finite)
