@@ -45,6 +45,13 @@ async def test_fashion_names_in_the_browser_and_the_detail() -> None:
         assert isinstance(app.screen, DetailScreen)
         head = str(app.screen.query_one("#detail-head", Static).render())
         assert f"true {true} → predicted {said}" in head
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        probs = text_of(app.screen.query_one("#detail-probs", Static))
+        for name in NAMES:  # each probability bar is labelled with its class's name
+            assert fit_name(name, 11) + " " in probs
+        saliency = text_of(app.screen.query_one("#detail-saliency", Static))
+        assert f"∂score[{said}]/∂px" in saliency
 
 
 def fashion_app(tmp_path: Path | None = None) -> InspectorApp:
@@ -55,7 +62,8 @@ def fashion_app(tmp_path: Path | None = None) -> InspectorApp:
 
 
 def text_of(widget: Widget) -> str:
-    rendered = widget.render()
+    """A widget's prepared lines as text (a Static's content, or a widget's own render)."""
+    rendered = widget.content if isinstance(widget, Static) else widget.render()
     assert isinstance(rendered, SegmentLines)
     return "\n".join("".join(s.text for s in line) for line in rendered.lines)
 

@@ -1,6 +1,6 @@
 """SVG snapshots of the inspector at 80×24 and 140×45: the browser, the digit detail and the
 confusion matrix, over the fixed small network of ``inspector_fixture``; and at 80×24 and 120×36
-the same run as a Fashion-MNIST one (the browser, its filter keys, the confusion matrix)."""
+the same run as a Fashion-MNIST one (the browser, its filter keys, the matrix, the detail)."""
 
 from __future__ import annotations
 
@@ -70,3 +70,8 @@ def test_filter_keys_with_fashion_names(snap_compare, size: tuple[int, int]) -> 
 @pytest.mark.parametrize("size", FASHION_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_confusion_with_fashion_names(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     assert snap_compare(fashion_app(), run_before=wait_then_press("c"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", FASHION_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_detail_with_fashion_names(snap_compare, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
+    assert snap_compare(fashion_app(), run_before=wait_then_press("enter"), terminal_size=size)

@@ -19,11 +19,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from cnn_tui.core.contract.class_names import class_name
+from cnn_tui.core.contract.class_names import class_name, names_width
 from cnn_tui.core.contract.events import Mistake
 from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
 from cnn_tui.tui.inspector.names import app_class_names
 from cnn_tui.tui.inspector.render import (
+    PROB_NAME_LIMIT,
     digit_lines,
     probability_lines,
     saliency_lines,
@@ -174,14 +175,20 @@ class DetailScreen(InspectorScreen[int]):
         verdict = "✓ right now" if detail.predicted == detail.label else "✗"
         names = app_class_names(self.app)
         true, said = class_name(names, detail.label), class_name(names, detail.predicted)
-        digit.append([Segment(f"true {true} · network says {said} {verdict}")])
+        if names:  # names are longer than digits: two lines under the 28-cell digit
+            digit += [[Segment(f"true {true}")], [Segment(f"network says {said} {verdict}")]]
+        else:
+            digit.append([Segment(f"true {true} · network says {said} {verdict}")])
         self.query_one("#detail-digit", Static).update(SegmentLines(digit))
 
         which = "true" if self.target_true else "predicted"
         sal = saliency_lines(detail.image, detail.saliency, colour_on=colour_on)
         scale = saliency_scale(detail.saliency)
         sal.append(
-            [Segment(f"∂score[{detail.saliency_target}]/∂px ", None), Segment(f"({which})", muted)]
+            [
+                Segment(f"∂score[{class_name(names, detail.saliency_target)}]/∂px ", None),
+                Segment(f"({which})", muted),
+            ]
         )
         sal.append(
             [Segment("red: more ink → higher" if colour_on else "+ raises, - lowers", muted)]
@@ -191,10 +198,16 @@ class DetailScreen(InspectorScreen[int]):
         self.query_one("#detail-saliency", Static).update(SegmentLines(sal))
 
         probs_widget = self.query_one("#detail-probs", Static)
-        width = min(40, max(20, probs_widget.size.width or 30))  # bars stay readable
+        extra = names_width(names, PROB_NAME_LIMIT) - 1 if names else 0  # a name, not a digit
+        width = min(40 + extra, max(20, probs_widget.size.width or 30))  # bars stay readable
         lines: list[Line] = [[Segment("probabilities", muted)]]
         lines += probability_lines(
-            detail.probabilities, detail.label, detail.predicted, width, colour_on=colour_on
+            detail.probabilities,
+            detail.label,
+            detail.predicted,
+            width,
+            colour_on=colour_on,
+            names=names,
         )
         if detail.step >= 0:
             lines.append([Segment(f"weights of step {detail.step:,}", muted)])

@@ -240,12 +240,27 @@ def scale_legend(width: int, *, colour_on: bool, muted: Style, noun: str = "digi
 # --- probabilities -------------------------------------------------------------------------
 
 
+PROB_NAME_LIMIT = 11  # a class name beside its probability bar ("T-shirt/top" fits)
+
+
 def probability_lines(
-    probabilities: Sequence[float], label: int, predicted: int, width: int, *, colour_on: bool
+    probabilities: Sequence[float],
+    label: int,
+    predicted: int,
+    width: int,
+    *,
+    colour_on: bool,
+    names: Sequence[str] = (),
 ) -> list[Line]:
-    """One line per class: digit, bar, percentage; the true class marked "← true", the
+    """One line per class: digit (or the run's class name, shortened with … to fit), bar,
+    percentage; the true class marked "← true" (a named run's narrow column: "←"), the
     prediction in bold (red if wrong, green if right)."""
-    bar_width = max(3, width - 16)
+    name_width = names_width(names, PROB_NAME_LIMIT) if names else 1
+    bar_width = max(3, width - 15 - name_width)
+    true_mark = " ← true"
+    if names and width - name_width - 1 - 6 - len(true_mark) < 3:  # a narrow column: the arrow
+        true_mark = " ←"
+        bar_width = max(1, width - name_width - 1 - 6 - len(true_mark))
     lines: list[Line] = []
     right = label == predicted
     for d, p in enumerate(probabilities):
@@ -253,10 +268,10 @@ def probability_lines(
         if d == predicted:
             style = Style(bold=True, color=("green" if right else "red") if colour_on else None)
         bar_style = Style(color="cyan") if colour_on and d != predicted else style
-        mark = " ← true" if d == label else ""
+        mark = true_mark if d == label else ""
         lines.append(
             [
-                Segment(f"{d} ", style),
+                Segment(f"{fit_name(names[d], name_width)} " if names else f"{d} ", style),
                 Segment(hbar(p, bar_width), bar_style),
                 Segment(f"{100 * p:5.1f}%{mark}", style),
             ]
