@@ -89,6 +89,7 @@ def event_records(event: Event) -> list[dict[str, Any]]:
                     "epochs": event.epochs,
                     "lr": event.lr,
                     "momentum": event.momentum,
+                    "weight_decay": event.weight_decay,
                     "batch_size": event.batch_size,
                     "seed": event.seed,
                     "train_size": event.train_size,
