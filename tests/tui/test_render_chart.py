@@ -8,7 +8,7 @@ import math
 from rich.style import Style
 
 from cnn_tui.tui.render.braille import BrailleCanvas
-from cnn_tui.tui.render.chart import ChartData, Mark, chart_lines, thin
+from cnn_tui.tui.render.chart import ChartData, Mark, Series, chart_lines, thin
 from cnn_tui.tui.render.halfblock import line_length
 from cnn_tui.tui.render.ticks import (
     decimals_for,
@@ -144,3 +144,27 @@ def test_y_labels_are_evenly_spaced_at_every_height() -> None:
         gaps = [b[0] - a[0] for a, b in zip(labelled, labelled[1:], strict=False)]
         steps = {round(a[1] - b[1], 9) for a, b in zip(labelled, labelled[1:], strict=False)}
         assert all(g >= 2 for g in gaps) and len(steps) <= 1, (height, labelled)
+
+
+def test_other_runs_are_tagged_lines_with_their_own_glyphs_and_styles() -> None:
+    """Each ``Series`` (compare, the overlay): its letter on its line, its test results as its
+    glyph, both in its role's style — so two runs differ without colour too."""
+    falling = tuple((float(x), 2.0 - x / 50) for x in range(0, 101, 2))
+    rising = tuple((float(x), 0.2 + x / 100) for x in range(0, 101, 2))
+    data = ChartData(
+        x_range=(0.0, 100.0),
+        line=(),
+        series=(
+            Series(falling, "run0", "A", "●", ((50.0, 1.0),)),
+            Series(rising, "run1", "B", "■", ((100.0, 1.2),)),
+        ),
+    )
+    a, b = Style(color="red"), Style(color="blue")
+    lines = chart_lines(data, 60, 14, {"run0": a, "run1": b})
+    drawn = "".join(text(lines))
+    assert drawn.count("A") >= 2 and drawn.count("B") >= 2  # a tag every few columns
+    assert drawn.count("●") == 1 and drawn.count("■") == 1
+    styled = {seg.style for line in lines for seg in line if seg.text.strip("⠀ ") and
+              any(ch in seg.text for ch in "AB●■")}  # fmt: skip
+    assert a in styled and b in styled
+    assert all(line_length(line) == 60 for line in lines)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
-from cnn_tui.tui.cli import commands, runs_command
+from cnn_tui.tui.cli import commands, compare_command, runs_command
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.parser import build_parser, parse_args
 from cnn_tui.tui.cli.run_config import UsageError
@@ -38,6 +38,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from cnn_tui.tui.cli.lr_find_command import lr_find
 
             return lr_find(args)
+        if args.command == "compare":
+            return compare_command.compare(args)
         return commands.train(args)
     except UsageError as error:
         parser.error(str(error))  # exits 2 (ExitCode.USAGE)

@@ -19,10 +19,11 @@ from cnn_tui.tui.cli.arg_types import (
     bounded_int,
     path_arg,
 )
+from cnn_tui.tui.cli.compare_command import add_compare_parser
 from cnn_tui.tui.cli.runs_command import add_runs_parser
 from cnn_tui.tui.cli.train_flags import add_train_flags
 
-SUBCOMMANDS = ("train", "inspect", "download", "runs", "lr-find")
+SUBCOMMANDS = ("train", "inspect", "download", "runs", "compare", "lr-find")
 """Every subcommand; a new one gets its own ``add_…_parser(sub)`` (e.g. in its own module) and
 a line in ``build_parser``."""
 
@@ -43,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_download_parser(sub)
     add_runs_parser(sub)
     _add_lr_find_parser(sub)
+    add_compare_parser(sub)
     return parser
 
 

@@ -1,6 +1,8 @@
 """Provides ``chart_lines``: a line chart drawn in text cells — a braille line (e.g. the loss EMA),
 faint "·" points (per-batch values), "●" points (test results), "┊" columns (epoch starts) and
-glyphs on the top row (▼ ‖ ▶ ✕) — with a labelled y axis on the left and step labels below.
+glyphs on the top row (▼ ‖ ▶ ✕) — with a labelled y axis on the left and step labels below; and
+under them, any number of other runs' lines (``Series``: a line tagged with a letter, its test
+results as its own glyph), for ``cnn-tui compare`` and the dashboard's overlay.
 
 Every element has its own glyph, so the chart reads without colour; colour comes from ``styles``,
 a map from role name to a Rich style (None: the widget's own colour). Roles: "axis", "label",
@@ -39,6 +41,18 @@ class Mark:
 
 
 @dataclass(frozen=True, slots=True)
+class Series:
+    """One more run on the chart: its own braille line in its role's colour, ``tag`` written on
+    the line every few columns (so it reads without colour), and its test results as ``glyph``."""
+
+    line: tuple[Point, ...]
+    role: str
+    tag: str  # one cell, e.g. "A"
+    glyph: str  # one cell, e.g. "■"
+    points: tuple[Point, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class ChartData:
     """What one chart shows, in data coordinates (x: training steps)."""
 
@@ -59,12 +73,17 @@ class ChartData:
     y_fixed: tuple[float, float] | None = None
     """A fixed y range (accuracy: lo … 100); None: the data's range, widened a little."""
     log_y: bool = False
+    series: tuple[Series, ...] = ()
+    """Other runs, drawn under the line and its points (compare, the dashboard's overlay)."""
 
 
 def _y_axis(data: ChartData, rows: int) -> Axis | None:
     if data.y_fixed is not None:
         return linear_axis(*data.y_fixed, rows, margin=0.0)
-    ys = [y for _, y in (*data.line, *data.cloud, *data.points) if y == y and abs(y) < 1e300]
+    drawn = [*data.line, *data.cloud, *data.points]
+    for series in data.series:
+        drawn += [*series.line, *series.points]
+    ys = [y for _, y in drawn if y == y and abs(y) < 1e300]
     if data.log_y:
         ys = [y for y in ys if y > 0]
     if not ys:
@@ -106,21 +125,44 @@ class _Plot:
             dy = self.dot_y(y)
             if dy is not None:
                 self.put(self.dot_x(x) // 2, dy // 4, "·", "cloud")
+        for i, series in enumerate(data.series):
+            self.braille(series.line, series.role)
+            self.tags(series, i, len(data.series))
+        for series in data.series:
+            self.glyphs_at(series.points, series.glyph, series.role)
+        self.braille(data.line, data.line_role, data.line_faint_before)
+        self.glyphs_at(data.points, "●", "test")
+        for mark in data.top_marks:
+            self.put(self.dot_x(mark.x) // 2, 0, mark.glyph, mark.role)
+
+    def braille(self, line: Sequence[Point], role: str, faint_before: float | None = None) -> None:
+        """``line`` in braille dots in ``role``; the part left of ``faint_before`` (a branch's
+        inherited history) in the faint "inherited" role."""
         canvas = BrailleCanvas(self.columns, self.rows)
-        dots = [(self.dot_x(x), dy) for x, y in data.line if (dy := self.dot_y(y)) is not None]
-        canvas.polyline(dots)
-        cut = -1 if data.line_faint_before is None else self.dot_x(data.line_faint_before) // 2
+        canvas.polyline([(self.dot_x(x), dy) for x, y in line if (dy := self.dot_y(y)) is not None])
+        cut = -1 if faint_before is None else self.dot_x(faint_before) // 2
         for row in range(self.rows):
             for column in range(self.columns):
                 glyph = canvas.glyph(column, row)
                 if glyph is not None:
-                    self.put(column, row, glyph, "inherited" if column < cut else data.line_role)
-        for x, y in data.points:
+                    self.put(column, row, glyph, "inherited" if column < cut else role)
+
+    def glyphs_at(self, points: Sequence[Point], glyph: str, role: str) -> None:
+        for x, y in points:
             dy = self.dot_y(y)
             if dy is not None:
-                self.put(self.dot_x(x) // 2, dy // 4, "●", "test")
-        for mark in data.top_marks:
-            self.put(self.dot_x(mark.x) // 2, 0, mark.glyph, mark.role)
+                self.put(self.dot_x(x) // 2, dy // 4, glyph, role)
+
+    def tags(self, series: Series, index: int, count: int) -> None:
+        """``series.tag`` on its line every ``gap`` columns, the runs' tags staggered so that
+        they do not all land in one column."""
+        gap = max(8, self.columns // 5)
+        wanted = {c for c in range(gap // 2 + index * gap // max(1, count), self.columns, gap)}
+        for x, y in series.line:  # the line's first point in each wanted column
+            column, dy = self.dot_x(x) // 2, self.dot_y(y)
+            if column in wanted and dy is not None:
+                self.put(column, dy // 4, series.tag, series.role)
+                wanted.discard(column)
 
     def row_segments(self, row: int, styles: Styles) -> list[Segment]:
         """One plot row, neighbouring cells of one role joined into one segment."""

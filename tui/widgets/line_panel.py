@@ -28,6 +28,7 @@ from cnn_tui.tui.widgets.panel import Panel
 ROLES = (
     "muted", "axis", "label", "cloud", "line", "train", "test", "epoch", "change", "pause",
     "resume", "branch", "inherited", "diverged", "bar", "good", "bad", "right", "wrong",
+    "run0", "run1", "run2", "run3", "run4", "run5", "overlay0", "overlay1", "overlay2", "overlay3",
 )  # fmt: skip
 """The roles a panel may colour (each a component class ``panel--<role>``)."""
 
@@ -56,6 +57,16 @@ class LinePanel(Panel):
     LinePanel > .panel--bad { color: $error; }
     LinePanel > .panel--right { color: $text-success; text-style: bold; }
     LinePanel > .panel--wrong { color: $text-error; text-style: bold; }
+    LinePanel > .panel--run0 { color: $text-primary; }
+    LinePanel > .panel--run1 { color: $text-accent; }
+    LinePanel > .panel--run2 { color: $text-success; }
+    LinePanel > .panel--run3 { color: $text-warning; }
+    LinePanel > .panel--run4 { color: $text-error; }
+    LinePanel > .panel--run5 { color: $text-secondary; }
+    LinePanel > .panel--overlay0 { color: $text-secondary 60%; }
+    LinePanel > .panel--overlay1 { color: $text-warning 60%; }
+    LinePanel > .panel--overlay2 { color: $text-success 60%; }
+    LinePanel > .panel--overlay3 { color: $text-error 60%; }
     """
 
     def __init__(self, state: TrainingState, *, id: str | None = None) -> None:

@@ -1,0 +1,1 @@
+"""``cnn-tui compare``: runs side by side — loss, accuracy, per-class accuracy, configuration."""
