@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 from cnn_tui.tui.cli.main import main
-from cnn_tui.tui.cli.runs_command import short_architecture
+from cnn_tui.tui.formatting import short_architecture
 from tests.test_cli import tiny_mnist
 from tests.test_cli_keep_and_test_slice import TINY, headless
 

@@ -1,11 +1,13 @@
-"""Provides the two ways the UI writes a duration: ``duration_clock`` ("1:02:03", "4:05") for the
-headless progress line and summary, ``duration_compact`` ("1h02m", "3m12s", "45s") for the
-dashboard's status bar. Imports nothing from Textual or Rich (headless and the dashboard share it).
+"""Provides the UI's small shared wordings: the two ways it writes a duration — ``duration_clock``
+("1:02:03", "4:05") for the headless progress line and summary, ``duration_compact`` ("1h02m",
+"3m12s", "45s") for the dashboard's status bar — and ``short_architecture`` ("c8 d128") for the
+tables of runs (``cnn-tui runs`` and ``cnn-tui compare``). Imports nothing from Textual or Rich.
 """
 
 from __future__ import annotations
 
 import math
+import re
 
 
 def duration_clock(seconds: float | None) -> str:
@@ -28,3 +30,13 @@ def duration_compact(seconds: float | None) -> str:
     if whole >= 60:
         return f"{whole // 60}m{whole % 60:02d}s"
     return f"{whole}s"
+
+
+def short_architecture(architecture: str) -> str:
+    """``conv8 → dense128 → 10`` → ``c8 d128``; ``conv32 → conv64 → dense128 → 10`` →
+    ``c32+64 d128`` (anything else as it is)."""
+    convs = re.findall(r"conv(\d+)", architecture)
+    dense = re.findall(r"dense(\d+)", architecture)
+    if not convs or len(dense) != 1:
+        return architecture
+    return f"c{'+'.join(convs)} d{dense[0]}"

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 from typing import IO, Any
@@ -19,6 +18,7 @@ from cnn_tui.core.runs.folder import ListedRun, RunListing, RunLookupError, list
 from cnn_tui.tui.cli.arg_types import path_arg
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.train_flags import DEFAULT_SNAPSHOT_DIR
+from cnn_tui.tui.formatting import short_architecture
 
 COLUMNS = ("name", "started (UTC)", "engine", "network", "epochs", "best test", "state", "parent")
 
@@ -111,15 +111,6 @@ def table_lines(listing: RunListing, folder: Path) -> list[str]:
         )
     return lines
 
-
-def short_architecture(architecture: str) -> str:
-    """``conv8 → dense128 → 10`` → ``c8 d128``; ``conv32 → conv64 → dense128 → 10`` →
-    ``c32+64 d128`` (anything else as it is)."""
-    convs = re.findall(r"conv(\d+)", architecture)
-    dense = re.findall(r"dense(\d+)", architecture)
-    if not convs or len(dense) != 1:
-        return architecture
-    return f"c{'+'.join(convs)} d{dense[0]}"
 
 
 def _row(run: ListedRun) -> tuple[str, ...]:

@@ -8,7 +8,6 @@ no Textual, no Rich.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ from pathlib import Path
 from cnn_tui.core.contract.class_names import class_name, fit_name
 from cnn_tui.core.runs.history import CONFIG_FIELDS, ConfigValue, RunHistory
 from cnn_tui.core.runs.record import RunRecord
+from cnn_tui.tui.formatting import short_architecture
 
 MAX_RUNS = 6
 TAGS = "ABCDEF"
@@ -124,15 +124,6 @@ def results(run: ComparedRun) -> dict[str, str]:
     }
 
 
-def short_network(architecture: str) -> str:
-    """``conv8 → dense128 → 10`` → ``c8 d128``; ``conv32 → conv64 → dense128 → 10`` →
-    ``c32+64 d128`` (anything else as it is)."""
-    convs = re.findall(r"conv(\d+)", architecture)
-    dense = re.findall(r"dense(\d+)", architecture)
-    if not convs or len(dense) != 1:
-        return architecture
-    return f"c{'+'.join(convs)} d{dense[0]}"
-
 
 def summary_table(
     runs: Sequence[ComparedRun], *, short: bool = False
@@ -153,7 +144,7 @@ def summary_table(
         row = [f"{run.tag} {run.glyph} {run.label}"] + [results_of[c] for c in columns]
         for field in differ:
             value = shown(run.config.get(field))
-            row.append(short_network(value) if short and field == "architecture" else value)
+            row.append(short_architecture(value) if short and field == "architecture" else value)
         rows.append(row + [changes_text(run.history)])
     return header, rows
 
