@@ -242,6 +242,15 @@ class NumpyEngine:
         count = stop - start
         return Predictions(total_loss / count if count else 0.0, predicted, probabilities)
 
+    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
+        list[float]
+    ]:
+        """h = ReLU(W1·flat + b1) per image (features.py: as an array, for core/nearest/)."""
+        from cnn_tui.core.engines.numpy.features import dense_feature_array
+
+        rows: list[list[float]] = dense_feature_array(self, data, start, stop).tolist()
+        return rows
+
     # --- one image, for display -------------------------------------------------------------
 
     def _one_image(self, image: bytes) -> np.ndarray:

@@ -195,6 +195,16 @@ class PythonEngine:
         count = stop - start
         return Predictions(loss_sum / count if count else 0.0, predicted, probabilities)
 
+    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
+        list[float]
+    ]:
+        """h = ReLU(z1) (hidden,) per image, from the training network (lanes: ≈ 1e-7)."""
+        stop = len(data) if stop is None else stop
+        if not 0 <= start <= stop <= len(data):
+            raise ValueError(f"range {start}:{stop} is outside {data.name} (0:{len(data)})")
+        net = self._net()
+        return [net.forward(data.image(i)).hidden for i in range(start, stop)]
+
     def inspect(self, image: bytes) -> Inspection:
         """For display, so from the training network (lanes: within ≈ 1e-7 of float64): the
         dashboard asks several times a second, and it is already built for the next batch."""

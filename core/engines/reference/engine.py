@@ -131,6 +131,16 @@ class ReferenceEngine:
         mean_loss = sum(losses) / len(losses) if losses else 0.0
         return Predictions(mean_loss, [argmax(p) for p in probabilities], probabilities)
 
+    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
+        list[float]
+    ]:
+        """h = ReLU(W1·flat + b1) (hidden,) per image of ``start:stop``: the trace's a1."""
+        stop = len(data) if stop is None else stop
+        if not 0 <= start <= stop <= len(data):
+            raise ValueError(f"range {start}:{stop} is outside {data.name} (0:{len(data)})")
+        weights = Weights.from_flat(self.arch, self._params)
+        return [list(network.forward(weights, data.image(i)).a1) for i in range(start, stop)]
+
     def inspect(self, image: bytes) -> Inspection:
         """Probabilities, and for each conv layer its maps after ReLU and after pooling."""
         trace = network.forward(Weights.from_flat(self.arch, self._params), image)

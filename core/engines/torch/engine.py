@@ -173,6 +173,23 @@ class TorchEngine:
         count = stop - start
         return Predictions(total_loss / count if count else 0.0, predicted, probabilities)
 
+    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
+        list[float]
+    ]:
+        """h = ReLU(W1·flat + b1) (hidden,) per image of ``start:stop`` (the last forward tap)."""
+        images, _ = self._tensors(data)
+        stop = len(data) if stop is None else stop
+        if not 0 <= start <= stop <= len(data):
+            raise ValueError(f"range {start}:{stop} is outside {data.name} (0:{len(data)})")
+        rows: list[list[float]] = []
+        with torch.inference_mode():
+            for lo in range(start, stop, PREDICT_CHUNK):
+                taps: list[torch.Tensor] = []
+                chunk = images[lo : min(lo + PREDICT_CHUNK, stop)]
+                forward(self._params, self._to_input(chunk), taps)  # taps[-1]: h
+                rows.extend(taps[-1].cpu().tolist())  # (n, hidden)
+        return rows
+
     # --- one image, for display -------------------------------------------------------------
 
     def _one_image(self, image: bytes) -> torch.Tensor:
