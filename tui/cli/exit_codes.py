@@ -38,6 +38,7 @@ class ExitCode(IntEnum):
     )
     NETWORK = 5, "download failed"
     ENVIRONMENT = 6, "the dashboard needs an interactive terminal (use `--headless`)"
+    ATTACH = 7, "`cnn-tui attach`: no run serving there, unreachable, or refused"
     INTERRUPTED = 130, "interrupted (Ctrl+C): stopped at a batch boundary, snapshot saved"
     TERMINATED = 143, "terminated (SIGTERM/SIGHUP): same"
 

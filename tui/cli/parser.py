@@ -19,11 +19,12 @@ from cnn_tui.tui.cli.arg_types import (
     bounded_int,
     path_arg,
 )
+from cnn_tui.tui.cli.attach import add_attach_parser
 from cnn_tui.tui.cli.compare_command import add_compare_parser
 from cnn_tui.tui.cli.runs_command import add_runs_parser
 from cnn_tui.tui.cli.train_flags import add_train_flags
 
-SUBCOMMANDS = ("train", "inspect", "download", "runs", "compare", "lr-find")
+SUBCOMMANDS = ("train", "inspect", "download", "runs", "compare", "lr-find", "attach")
 """Every subcommand; a new one gets its own ``add_…_parser(sub)`` (e.g. in its own module) and
 a line in ``build_parser``."""
 
@@ -45,6 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_runs_parser(sub)
     _add_lr_find_parser(sub)
     add_compare_parser(sub)
+    add_attach_parser(sub)
     return parser
 
 

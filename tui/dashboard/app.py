@@ -45,6 +45,9 @@ from cnn_tui.tui.dashboard.switching import RunSwitch
 from cnn_tui.tui.screens.screenshot import save_screenshot
 from cnn_tui.tui.screens.too_small import TooSmallScreen
 
+STOP_CONFIRM_SECONDS = 3.0
+"""A viewer's second ``X`` must come this soon after the first to stop the run."""
+
 MIN_SIZE = (80, 24)
 """Below this the dashboard is replaced by "make the terminal larger"."""
 
@@ -82,6 +85,7 @@ class DashboardApp(App[None]):
         self.run_control: RunControl | None = None
         """The current run's snapshots and the new runs it can start (``t``); None: none."""
         self._switch: RunSwitch | None = None
+        self._stop_asked: float | None = None  # when X was first pressed (viewers)
 
     @property
     def state(self) -> TrainingState:
@@ -110,6 +114,12 @@ class DashboardApp(App[None]):
         except Exception as error:  # a link that cannot start is shown, not raised
             self.dashboard.fail(f"the trainer did not start: {error}")
         self._check_size(self.size.width, self.size.height)
+        if self.viewer:  # the run's server gone (ended, or the connection lost): leave
+            self.set_interval(1 / PUMP_HZ, self._leave_if_gone)
+
+    def _leave_if_gone(self) -> None:
+        if not self.link.alive:  # every event it sent has been drained
+            self._quit_now()
 
     def on_unmount(self) -> None:
         self._stop_link()
@@ -162,7 +172,11 @@ class DashboardApp(App[None]):
 
     async def action_quit(self) -> None:
         """Stop the trainer at the next batch (it saves a snapshot), wait for it briefly,
-        then exit. A second press exits without waiting any longer."""
+        then exit. A second press exits without waiting any longer. A viewer (``cnn-tui
+        attach``) just leaves: the run goes on."""
+        if self.viewer:
+            self._quit_now()
+            return
         if self._quit_deadline is not None or self.dashboard.ended or not self.link.alive:
             self._quit_now()
             return
@@ -185,6 +199,38 @@ class DashboardApp(App[None]):
         # the trainer has finished (or had its time): at most stop_timeout more, then exit
         self._stop_link()
         self.exit()
+
+    @property
+    def viewer(self) -> bool:
+        """True on a link to a served run (``RemoteLink``): quitting leaves the run going."""
+        return getattr(self.link, "viewer", False) is True
+
+    def action_stop_run(self) -> None:
+        """``X`` in a viewer: stop the run itself, once pressed again within 3 s (it saves).
+        Without the token it is refused at once, with the reason."""
+        if not self.viewer:
+            self.notify("X stops an attached run; here q stops (and saves)", severity="warning")
+            return
+        if not getattr(self.link, "steer", False):
+            self.dashboard.send(cmd.Stop(save=True))  # the read-only link refuses it, saying why
+            return
+        now = time.monotonic()
+        if self._stop_asked is None or now - self._stop_asked > STOP_CONFIRM_SECONDS:
+            self._stop_asked = now
+            self.notify(
+                "press X again to stop the run for every viewer (it saves first)",
+                title="Stop the run?",
+                severity="warning",
+                timeout=STOP_CONFIRM_SECONDS,
+            )
+            return
+        self._stop_asked = None
+        self.dashboard.send(cmd.Stop(save=True))
+        self.notify("stopping the run (it saves first)…", title="Stop")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``X`` (stop the run) exists only in a viewer: locally ``q`` does it."""
+        return self.viewer if action == "stop_run" else True
 
     # ---- screenshots ----------------------------------------------------------------------
 
@@ -222,6 +268,7 @@ class DashboardApp(App[None]):
         titles = {title for title, _, _ in ours}  # ours replace Textual's ("Screenshot")
         yield from (c for c in super().get_system_commands(screen) if c.title not in titles)
         for title, help_text, action in ours:
-            _, name, parameters = parse_action(action)
-            if self.dashboard.check_action(name, parameters):
+            namespace, name, parameters = parse_action(action)
+            owner = self if namespace == "app" else self.dashboard
+            if owner.check_action(name, parameters):
                 yield SystemCommand(title, help_text, partial(self.dashboard.run_action, action))

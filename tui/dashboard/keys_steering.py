@@ -1,5 +1,5 @@
 """Provides the key table's rows that steer training: pause and step, the hyperparameters, evaluate,
-sample, save. keys.py assembles them with the rows of keys_views.py into the one table.
+sample, save, stop an attached run (X). keys.py assembles them with the rows of keys_views.py into the one table.
 """
 
 from __future__ import annotations
@@ -89,6 +89,12 @@ STEERING_ROWS: tuple[Row, ...] = (
         ("s",),
         "save a snapshot (the answer — path or reason — is shown)",
         (Bound("s", "save_snapshot", "Snap", "snapshot", palette="Save snapshot"),),
+    ),
+    Row(
+        ("X",),
+        "in `cnn-tui attach`, with the token: stop the run itself — press twice (it saves, "
+        "and ends for every viewer)",
+        (Bound("X", "app.stop_run", "Stop run", "stop-run", palette="Stop the attached run"),),
     ),
     Row(
         ("S",),

@@ -107,7 +107,8 @@ VIEW_ROWS: tuple[Row, ...] = (
     Row(("ctrl+p",), "command palette (every action above by name)"),  # Textual's own binding
     Row(
         ("q", "ctrl+c"),
-        "quit: stops the trainer at the next batch, saves a snapshot, exits",
+        "quit: stops the trainer at the next batch, saves a snapshot, exits "
+        "(in `cnn-tui attach`: only the viewer leaves, the run goes on)",
         (
             Bound("q", "app.quit", "Quit", "quit"),
             # ctrl+c: ahead of the screen's copy binding; exits 130 like an interrupted run

@@ -26,7 +26,7 @@ from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from cnn_tui.core.contract import events as ev
 from cnn_tui.core.training.learning_check import LearningCheck
@@ -34,6 +34,7 @@ from cnn_tui.core.training.link import TrainerLink
 from cnn_tui.tui.dashboard.keys import bindings
 from cnn_tui.tui.dashboard.state import REEVALUATING, TrainingState
 from cnn_tui.tui.dashboard.steering import END_STATES, SteeringScreen
+from cnn_tui.tui.dashboard.wording import viewer_banner
 from cnn_tui.tui.health.history import HealthHistory
 from cnn_tui.tui.widgets.charts import SMOOTHING_STEPS, AccuracyChart, LossChart
 from cnn_tui.tui.widgets.classes import ClassAccuracy
@@ -92,6 +93,11 @@ class DashboardScreen(SteeringScreen):
             "input": DigitView(s, id="input"),
             "features": FeatureMapsView(s, id="features"),
         }
+        if getattr(self.link, "viewer", False):  # cnn-tui attach: say what this viewer can do
+            steer = getattr(self.link, "steer", False)
+            run, where = getattr(self.link, "run_name", "run"), getattr(self.link, "where", "")
+            kind = "-steer" if steer else "-read-only"
+            yield Static(viewer_banner(run, where, steer), id="viewer-banner", classes=kind)
         yield self.panels["status"]
         with Grid(id="panels"):
             # grid order: the compact layout puts "input" second (right column, two rows high)
@@ -135,7 +141,8 @@ class DashboardScreen(SteeringScreen):
             self._announce(event)
             for listener in listeners:
                 listener.on_trainer_event(event)
-        silent = not events_in and not self.link.alive
+        # (a viewer's app leaves when its link dies: the line it prints says why)
+        silent = not events_in and not self.link.alive and not getattr(self.link, "viewer", 0)
         if silent and self.state.run_state not in (*END_STATES, "starting"):
             self.fail("the trainer stopped without saying why")
         if changed:

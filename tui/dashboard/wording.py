@@ -64,3 +64,10 @@ def change_text(kind: str, old: float | None, new: float | None) -> str:
     if old is None or (isinstance(old, float) and math.isnan(old)):
         return f"{label} {number(new)}"
     return f"{label} {number(old)}→{number(new)}"
+
+
+def viewer_banner(run: str, where: str, steer: bool) -> str:
+    """The line above an attached dashboard: whose run, and whether this viewer can steer."""
+    if steer:
+        return f"attached to {run} ({where}) · steering · q leaves it running · X X stops it"
+    return f"READ-ONLY: attached to {run} without its token · q leaves it running"
