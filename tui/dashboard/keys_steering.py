@@ -1,5 +1,6 @@
 """Provides the key table's rows that steer training: pause and step, the hyperparameters, evaluate,
-sample, save, stop an attached run (X). keys.py assembles them with the rows of keys_views.py into the one table.
+sample, save, stop an attached run (X). keys.py assembles them with the rows of keys_views.py into
+the one table.
 """
 
 from __future__ import annotations

@@ -93,11 +93,8 @@ class DashboardScreen(SteeringScreen):
             "input": DigitView(s, id="input"),
             "features": FeatureMapsView(s, id="features"),
         }
-        if getattr(self.link, "viewer", False):  # cnn-tui attach: say what this viewer can do
-            steer = getattr(self.link, "steer", False)
-            run, where = getattr(self.link, "run_name", "run"), getattr(self.link, "where", "")
-            kind = "-steer" if steer else "-read-only"
-            yield Static(viewer_banner(run, where, steer), id="viewer-banner", classes=kind)
+        if banner := viewer_banner(self.link):  # cnn-tui attach: what this viewer can do
+            yield Static(banner[0], id="viewer-banner", classes=banner[1])
         yield self.panels["status"]
         with Grid(id="panels"):
             # grid order: the compact layout puts "input" second (right column, two rows high)
@@ -141,7 +138,6 @@ class DashboardScreen(SteeringScreen):
             self._announce(event)
             for listener in listeners:
                 listener.on_trainer_event(event)
-        # (a viewer's app leaves when its link dies: the line it prints says why)
         silent = not events_in and not self.link.alive and not getattr(self.link, "viewer", 0)
         if silent and self.state.run_state not in (*END_STATES, "starting"):
             self.fail("the trainer stopped without saying why")

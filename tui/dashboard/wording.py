@@ -66,8 +66,13 @@ def change_text(kind: str, old: float | None, new: float | None) -> str:
     return f"{label} {number(old)}→{number(new)}"
 
 
-def viewer_banner(run: str, where: str, steer: bool) -> str:
-    """The line above an attached dashboard: whose run, and whether this viewer can steer."""
-    if steer:
-        return f"attached to {run} ({where}) · steering · q leaves it running · X X stops it"
-    return f"READ-ONLY: attached to {run} without its token · q leaves it running"
+def viewer_banner(link: object) -> tuple[str, str] | None:
+    """The line above an attached dashboard (``cnn-tui attach``) and its layout class: whose run,
+    and whether this viewer can steer; None on a local run's link."""
+    if getattr(link, "viewer", False) is not True:
+        return None
+    run, where = getattr(link, "run_name", "run"), getattr(link, "where", "")
+    if getattr(link, "steer", False):
+        text = f"attached to {run} ({where}) · steering · q leaves it running · X X stops it"
+        return text, "-steer"
+    return f"READ-ONLY: attached to {run} without its token · q leaves it running", "-read-only"
