@@ -45,7 +45,9 @@ def resolve(target: str, snapshot_dir: Path) -> tuple[Address, Path | None]:
         return path, path.parent
     spec = target[4:] if target.startswith("tcp:") else target
     host, _, port = spec.rpartition(":")
-    if host and port.isdigit() and int(port) <= 65535:
+    if host and port.isdigit():
+        if not 0 < int(port) <= 65535:
+            raise ConnectError(f"{target}: the port must be 1–65535")
         return (host.strip("[]"), int(port)), None
     if "/" in target or target.startswith("tcp:"):
         raise ConnectError(f"{target}: no such run folder, socket or HOST:PORT")

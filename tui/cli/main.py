@@ -17,6 +17,7 @@ import sys
 from collections.abc import Sequence
 
 from cnn_tui.tui.cli import commands, compare_command, runs_command
+from cnn_tui.tui.cli.attach import attach
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.parser import build_parser, parse_args
 from cnn_tui.tui.cli.run_config import UsageError
@@ -40,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return lr_find(args)
         if args.command == "compare":
             return compare_command.compare(args)
+        if args.command == "attach":
+            return attach(args)
         return commands.train(args)
     except UsageError as error:
         parser.error(str(error))  # exits 2 (ExitCode.USAGE)

@@ -73,6 +73,6 @@ def viewer_banner(link: object) -> tuple[str, str] | None:
         return None
     run, where = getattr(link, "run_name", "run"), getattr(link, "where", "")
     if getattr(link, "steer", False):
-        text = f"attached to {run} ({where}) · steering · q leaves it running · X X stops it"
+        text = f"attached to {run} · steering · q leaves it running · X X stops it · {where}"
         return text, "-steer"
     return f"READ-ONLY: attached to {run} without its token · q leaves it running", "-read-only"
