@@ -34,6 +34,15 @@ from cnn_tui.core.engines.observation import Observation, StepObservation
 from cnn_tui.core.engines.params import FlatParams
 
 
+def predict_stop(data: Dataset, start: int, stop: int | None) -> int:
+    """The end of ``predict``'s range ``start:stop`` (``None``: to the end of ``data``); a range
+    that leaves the set is refused with a ValueError that names it, in every engine alike."""
+    stop = len(data) if stop is None else stop
+    if not 0 <= start <= stop <= len(data):
+        raise ValueError(f"range {start}:{stop} is outside {data.name} (0:{len(data)})")
+    return stop
+
+
 @dataclass(frozen=True, slots=True)
 class BatchResult:
     """What one training step reports."""

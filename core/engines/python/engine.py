@@ -21,7 +21,7 @@ from operator import add, mul, sub
 from cnn_tui.core.contract.config import NUM_CLASSES, Architecture, Hyperparameters
 from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import PIXELS, Dataset
-from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions
+from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions, predict_stop
 from cnn_tui.core.engines.observation import Observation
 from cnn_tui.core.engines.params import FlatParams, param_shapes
 from cnn_tui.core.engines.python.dense_gradients import (
@@ -182,8 +182,8 @@ class PythonEngine:
     # ---------------------------------------------------------------------------- inference
     def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
         """As training computes them (lanes: probabilities within ≈ 1e-7 of float64)."""
+        stop = predict_stop(data, start, stop)
         net = self._net()
-        stop = len(data) if stop is None else stop
         predicted: list[int] = []
         probabilities: list[list[float]] = []
         loss_sum = 0.0

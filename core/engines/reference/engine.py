@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from cnn_tui.core.contract.config import NUM_CLASSES, Architecture, Hyperparameters
 from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import Dataset
-from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions
+from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions, predict_stop
 from cnn_tui.core.engines.observation import (
     Observation,
     StepObservation,
@@ -119,9 +119,7 @@ class ReferenceEngine:
         return StepObservation(relus, tensors)
 
     def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
-        stop = len(data) if stop is None else stop
-        if not 0 <= start <= stop <= len(data):
-            raise ValueError(f"range {start}:{stop} is outside {data.name} (0:{len(data)})")
+        stop = predict_stop(data, start, stop)
         weights = Weights.from_flat(self.arch, self._params)
         probabilities = [network.forward(weights, data.image(i)).p for i in range(start, stop)]
         losses = [

@@ -18,7 +18,7 @@ import torch
 from cnn_tui.core.contract.config import IMAGE_SIDE, NUM_CLASSES, Architecture, Hyperparameters
 from cnn_tui.core.contract.events import ConvView
 from cnn_tui.core.data.dataset import PIXELS, Dataset
-from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions
+from cnn_tui.core.engines.interface import BatchResult, Inspection, Predictions, predict_stop
 from cnn_tui.core.engines.observation import Observation
 from cnn_tui.core.engines.params import FlatParams, param_shapes
 from cnn_tui.core.engines.torch.device import pick_device
@@ -155,9 +155,7 @@ class TorchEngine:
 
     def predict(self, data: Dataset, start: int = 0, stop: int | None = None) -> Predictions:
         images, labels = self._tensors(data)
-        stop = len(data) if stop is None else stop
-        if not 0 <= start <= stop <= len(data):
-            raise ValueError(f"range {start}:{stop} is outside {data.name} (0:{len(data)})")
+        stop = predict_stop(data, start, stop)
         total_loss = 0.0
         predicted: list[int] = []
         probabilities: list[list[float]] = []
