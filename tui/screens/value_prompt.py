@@ -23,10 +23,11 @@ Parse = Callable[[str], float | int]
 
 
 class ParseValidator(Validator):
-    """A Textual validator around one of ``core.config``'s ``parse_*`` functions: the failure
-    description is its one-line reason."""
+    """A Textual validator around one of ``core.config``'s ``parse_*`` functions (or any parse
+    that raises ConfigError): the failure description is its one-line reason. The value prompt
+    and the timeline's forms both check as you type with it."""
 
-    def __init__(self, parse: Parse) -> None:
+    def __init__(self, parse: Callable[[str], object]) -> None:
         super().__init__()
         self.parse = parse
 

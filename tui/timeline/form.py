@@ -19,10 +19,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.validation import ValidationResult, Validator
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from cnn_tui.core.contract.config import ConfigError
+from cnn_tui.tui.screens.value_prompt import ParseValidator
 
 Value = float | int | str
 Values = dict[str, Value]
@@ -45,21 +45,6 @@ class Field:
 def _switch_label(field: Field, on: bool) -> str:
     """The checkbox says its state in words too ("second conv layer: off")."""
     return f"{field.switch}: {'on' if on else 'off (space or click: on)'}"
-
-
-class _Checked(Validator):
-    """A Textual validator around a field's parse: the failure is its one-line reason."""
-
-    def __init__(self, parse: Callable[[str], Value]) -> None:
-        super().__init__()
-        self.parse = parse
-
-    def validate(self, value: str) -> ValidationResult:
-        try:
-            self.parse(value)
-        except ConfigError as error:
-            return self.failure(str(error))
-        return self.success()
 
 
 class CheckedForm(ModalScreen[Values | None]):
@@ -88,7 +73,7 @@ class CheckedForm(ModalScreen[Values | None]):
                     yield Label(f.label, classes="form-label")
                     yield Input(
                         value=f.initial,
-                        validators=[_Checked(f.parse)],
+                        validators=[ParseValidator(f.parse)],
                         validate_on=["changed", "submitted"],
                         id=f"field-{f.key}",
                         compact=True,
