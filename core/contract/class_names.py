@@ -22,14 +22,15 @@ def class_name(names: Sequence[str], label: int) -> str:
 
 
 def fit_name(name: str, width: int) -> str:
-    """``name`` in at most ``width`` cells, padded on the right; a longer one ends in ``…``.
+    """``name`` in at most ``width`` cells, padded on the right; a longer one ends in ``…``
+    (right after the last letter kept: "T-shirt/top" in 3 is "T-…", "Ankle boot" in 7 "Ankle…").
 
     Names are taken as one cell per character (what ``classes.txt`` and the built-in sets hold).
     """
     if width <= 0:
         return ""
     if len(name) > width:
-        name = name[: width - 1] + ELLIPSIS
+        name = name[: width - 1].rstrip() + ELLIPSIS
     return name.ljust(width)
 
 

@@ -37,7 +37,7 @@ class ConfusionGrid(Widget, can_focus=True):
         Binding("down", "move(0, 1)", "Down", show=False),
         Binding("left", "move(-1, 0)", "Left", show=False),
         Binding("right", "move(1, 0)", "Right", show=False),
-        Binding("enter", "choose", "Show these digits", id="choose-cell"),
+        Binding("enter", "choose", "Show these images", id="choose-cell"),
     ]
 
     cell: reactive[tuple[int, int]] = reactive((0, 1))

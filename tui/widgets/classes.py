@@ -72,10 +72,11 @@ class ClassAccuracy(LinePanel):
         text.append("e", style="bold reverse")
         text.append(" to evaluate now.\n\n")
         both = width >= LABEL_WIDTH + MIN_BAR + VALUE_WIDTH + 2 + CONFUSION_WIDTH
+        each, kind = ("class", "class") if self.state.class_names else ("digit 0–9", "digit")
         text.append(
-            "Then it shows, for each digit 0–9, the share of its test images classified right "
-            "(bars; the worst digit in red; ▲ ▼ the change since the previous evaluation) and "
-            "the confusion matrix: which digit was taken for which (true ↓, predicted →)"
+            f"Then it shows, for each {each}, the share of its test images classified right "
+            f"(bars; the worst {kind} in red; ▲ ▼ the change since the previous evaluation) and "
+            f"the confusion matrix: which {kind} was taken for which (true ↓, predicted →)"
             + ("." if both else "; c switches between the two."),
             style="dim",
         )
