@@ -3,9 +3,10 @@ same parse function the command line and the dashboard's prompts use (``core/con
 returned only when every one is valid.
 
 The first field that is wrong is named on the form's error line with its reason ("✗ batch size:
-…"); Enter (in any field) or the button submits, and a refused submit keeps the form open with
-the field focused. Escape or Cancel returns None and nothing changes. A field can be switched off
-(its input disabled and not checked): the architecture form's second conv layer.
+…"); Enter (in any field, and on the switch, which space or a click ticks) or the button submits,
+and a refused submit keeps the form open with the field focused. Escape or Cancel returns None
+and nothing changes. A field can be switched off (its input disabled and not checked): the
+architecture form's second conv layer.
 """
 
 from __future__ import annotations
@@ -47,11 +48,21 @@ def _switch_label(field: Field, on: bool) -> str:
     return f"{field.switch}: {'on' if on else 'off (space or click: on)'}"
 
 
+class _Switch(Checkbox, inherit_bindings=False):
+    """A checkbox that space (or a click) ticks, leaving Enter to submit the form like every
+    other field of it (a plain Checkbox takes Enter for itself)."""
+
+    BINDINGS = [Binding("space", "toggle_button", "Toggle", show=False)]
+
+
 class CheckedForm(ModalScreen[Values | None]):
     """Ask for several values; dismiss with them all parsed, or None when cancelled."""
 
     CSS_PATH = Path(__file__).with_name("timeline.tcss")
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form-cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form-cancel"),
+        Binding("enter", "submit", "Submit", show=False),  # reached from the switch alone
+    ]
 
     def __init__(self, title: str, note: str, fields: Sequence[Field], submit: str) -> None:
         super().__init__()
@@ -67,7 +78,7 @@ class CheckedForm(ModalScreen[Values | None]):
             yield Static(self.note, id="form-note")
             for f in self.fields:
                 if f.switch:
-                    yield Checkbox(_switch_label(f, f.switched_on), f.switched_on,
+                    yield _Switch(_switch_label(f, f.switched_on), f.switched_on,
                                    id=f"switch-{f.key}", compact=True)  # fmt: skip
                 with Horizontal(classes="form-row"):
                     yield Label(f.label, classes="form-label")
@@ -115,6 +126,9 @@ class CheckedForm(ModalScreen[Values | None]):
     @on(Button.Pressed, "#form-cancel")
     def _cancel_button(self) -> None:
         self._close(None)
+
+    def action_submit(self) -> None:
+        self._submit()
 
     def action_cancel(self) -> None:
         self._close(None)
