@@ -91,8 +91,9 @@ def run_dashboard(
         max_steps=max_steps,
         start_paused=start_paused,
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
-        # d: draw a digit (core/training/drawing_view.py); h: layer health (layer_health.py)
-        extensions=("drawing", "health") if health else ("drawing",),
+        # d: draw a digit (core/training/drawing_view.py); h: layer health (layer_health.py);
+        # L: the learning-rate range test (lr_find.py, answers FindLr only: free until asked)
+        extensions=("drawing", "health", "lr_find") if health else ("drawing", "lr_find"),
         run=run,
     )
     # The resource tracker cannot start from inside a running Textual app: it hands

@@ -44,6 +44,12 @@ STEERING_ROWS: tuple[Row, ...] = (
         (Bound("l", "set_lr", "lr…", "lr", palette="Set learning rate…"),),
     ),
     Row(
+        ("L",),
+        "find a learning rate: sweep a copy of the weights (the run waits), the loss-vs-lr "
+        "chart, `a` applies the suggested rate ([below](#learning-rate-finder))",
+        (Bound("L", "find_lr", "Find lr…", "find-lr", show=False, palette="Find learning rate…"),),
+    ),
+    Row(
         ("b",),
         "type a batch size",
         (Bound("b", "set_batch_size", "Batch…", "batch", show=False, palette="Set batch size…"),),

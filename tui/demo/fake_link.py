@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
+from cnn_tui.tui.demo.lr_sweep import ScriptedSweep
 from cnn_tui.tui.demo.synthetic import SyntheticTrainer
 
 _SLACK = 1e-9  # seconds: sums of event intervals are not exact in binary
@@ -43,6 +44,7 @@ class FakeLink:
         answer_stop: bool = True,
         snapshot_fails: str | None = None,
         per_drain: int | None = None,
+        sweep: ScriptedSweep | None = None,
     ) -> None:
         self.trainer = trainer or SyntheticTrainer()
         self.steps_per_s = steps_per_s
@@ -57,6 +59,8 @@ class FakeLink:
         self.snapshot_fails = snapshot_fails
         """A reason: ``SaveSnapshot`` is answered with ``SnapshotFailed`` giving it."""
         self.per_drain = per_drain
+        self.sweep = sweep or ScriptedSweep()
+        """Answers FindLr / StopLrFind with a made-up curve, a chunk per drain (lr_sweep.py)."""
         self.sent: list[cmd.Command] = []
         self.started = False
         self.stop_calls: list[float] = []
@@ -80,13 +84,16 @@ class FakeLink:
             return
         if isinstance(command, cmd.SaveSnapshot) and self.snapshot_fails:
             answers: list[ev.Event] = [ev.SnapshotFailed(self.trainer.step, self.snapshot_fails)]
+        elif isinstance(command, cmd.FindLr | cmd.StopLrFind):
+            answers = self.sweep.answer(command, self.trainer.step)
         else:
             answers = self.trainer.answer(command)
         (self._held if self.hold else self._queue).extend(answers)
 
     def drain(self, max_events: int = 1000) -> list[ev.Event]:
         if self.steps_per_s and self._alive:
-            self._train_until(self.clock())
+            self._train_until(self.clock())  # while a sweep runs the run waits: time stands still
+        self._queue.extend(self.sweep.next_events())
         limit = max_events if self.per_drain is None else min(max_events, self.per_drain)
         out: list[ev.Event] = []
         while self._queue and len(out) < limit:
@@ -126,7 +133,7 @@ class FakeLink:
         """Emit the events of the training time from ``_trained_to`` up to ``now``."""
         trainer = self.trainer
         while self._trained_to + self.event_interval <= now + _SLACK:
-            if trainer.paused or trainer.finished:
+            if trainer.paused or trainer.finished or self.sweep.running:
                 break
             self._trained_to += self.event_interval
             self._steps_owed += self.steps_per_s * self.event_interval
@@ -139,5 +146,5 @@ class FakeLink:
                 self._sampled_at = self._trained_to
                 self._queue.append(trainer.sample())
                 self._queue.extend(trainer.drawing.review(trainer.step, trainer.progress))
-        if trainer.paused or trainer.finished:
+        if trainer.paused or trainer.finished or self.sweep.running:
             self._trained_to = self._sampled_at = now  # a pause is not made up for afterwards
