@@ -203,6 +203,13 @@ class SteeringScreen(Screen[None]):
             lambda v: cmd.SetHyperparameters(weight_decay=float(v)),
         )
 
+    def action_find_lr(self) -> None:
+        """L: the learning-rate range test on a copy of the weights (tui/lrfind/)."""
+        if not self._refuse_if_ended():
+            from cnn_tui.tui.lrfind.screen import open_lr_find
+
+            open_lr_find(self)
+
     # ---- one-off requests ---------------------------------------------------------------------
 
     def action_evaluate(self) -> None:

@@ -57,12 +57,16 @@ class ScriptedSweep:
         return [ev.LrFindStarted(step, command.start, command.end, command.batches)]
 
     def _plan(self, command: cmd.FindLr) -> None:
-        lrs, losses, smoothed = [], [], []
+        lrs: list[float] = []
+        losses: list[float] = []
+        smoothed: list[float] = []
         smoother, reason = Smoother(), ""
         for i, lr in enumerate(schedule(command.start, command.end, command.batches)):
             loss = 1e6 if self.diverge and i >= 2 else made_up_loss(lr, i)
             level = smoother.add(loss)
-            lrs.append(lr), losses.append(loss), smoothed.append(level)
+            lrs.append(lr)
+            losses.append(loss)
+            smoothed.append(level)
             if smoother.exploded(level):
                 reason = "loss exploded"
                 break
@@ -80,8 +84,11 @@ class ScriptedSweep:
         else:
             found = suggest(lrs, smoothed).lr
             outcome, lr = ("suggested", found) if found else ("no descent", 0.0)
-            line = (f"suggested lr {found:.3g} (steepest descent of the smoothed loss)"
-                    if found else "no clear descent of the smoothed loss: no suggestion")  # fmt: skip
+            line = (
+                f"suggested lr {found:.3g} (steepest descent of the smoothed loss)"
+                if found
+                else "no clear descent of the smoothed loss: no suggestion"
+            )
         self._ended = ev.LrFindEnded(self._step, outcome, lr or 0.0, line, (), (), (), reason)
 
     def next_events(self) -> list[ev.Event]:
@@ -91,7 +98,9 @@ class ScriptedSweep:
         if self._chunks:
             chunk = self._chunks.popleft()
             assert isinstance(chunk, ev.LrFindProgressed)
-            for into, values in zip(self._points, (chunk.lrs, chunk.losses, chunk.smoothed)):
+            for into, values in zip(
+                self._points, (chunk.lrs, chunk.losses, chunk.smoothed), strict=False
+            ):
                 into.extend(values)
             return [chunk]
         if self.finish and self._ended is not None:
