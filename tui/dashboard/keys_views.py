@@ -1,6 +1,7 @@
 """Provides the key table's rows that open views and shape the charts: the inspector, drawing,
-layer health, the timeline, the loss chart's scale and smoothing, the lower panel, zoom, help,
-quit. keys.py assembles them with the rows of keys_steering.py into the one table.
+layer health, the timeline, the overlay of other runs, the loss chart's scale and smoothing, the
+lower panel, zoom, help, quit. keys.py assembles them with the rows of keys_steering.py into the
+one table.
 """
 
 from __future__ import annotations
@@ -40,6 +41,13 @@ VIEW_ROWS: tuple[Row, ...] = (
         "timeline of the run's snapshots: branch a new run from one with other hyperparameters, "
         "or start a run with another architecture ([its keys](#the-timeline-branching))",
         (Bound("t", "timeline", "Timeline", "timeline", show=False, palette="Timeline…"),),
+    ),
+    Row(
+        ("o",),
+        "overlay other runs on the loss and accuracy charts: pick up to 5 of the snapshot "
+        "folder's runs (none checked clears them), drawn faint behind the live run with their "
+        "letters and glyphs ([as compare draws them](#cnn-tui-compare-run-run))",
+        (Bound("o", "overlay", "Overlay", "overlay", show=False, palette="Overlay other runs…"),),
     ),
     Row(
         ("g",),

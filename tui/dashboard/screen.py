@@ -32,8 +32,9 @@ from cnn_tui.core.contract import events as ev
 from cnn_tui.core.training.learning_check import LearningCheck
 from cnn_tui.core.training.link import TrainerLink
 from cnn_tui.tui.dashboard.keys import bindings
+from cnn_tui.tui.dashboard.overlay_action import OverlayScreen
 from cnn_tui.tui.dashboard.state import REEVALUATING, TrainingState
-from cnn_tui.tui.dashboard.steering import END_STATES, SteeringScreen
+from cnn_tui.tui.dashboard.steering import END_STATES
 from cnn_tui.tui.dashboard.wording import viewer_banner
 from cnn_tui.tui.health.history import HealthHistory
 from cnn_tui.tui.widgets.charts import SMOOTHING_STEPS, AccuracyChart, LossChart
@@ -58,7 +59,7 @@ class TrainerEventListener(Protocol):
     def on_trainer_event(self, event: ev.Event) -> None: ...
 
 
-class DashboardScreen(SteeringScreen):
+class DashboardScreen(OverlayScreen):
     """Status, loss, accuracy, per-class, input and feature-map panels."""
 
     BINDINGS = bindings(priority=False)

@@ -21,12 +21,14 @@ from rich.console import RenderableType
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual.markup import escape
 from textual.reactive import reactive
 
 from cnn_tui.tui.dashboard.series import ema
-from cnn_tui.tui.render.chart import ChartData, Mark, Point, chart_lines, thin
+from cnn_tui.tui.render.chart import ChartData, Mark, Point, Series, chart_lines, thin
 from cnn_tui.tui.render.halfblock import SegmentLines, SizedLine
 from cnn_tui.tui.widgets.line_panel import LinePanel
+from cnn_tui.tui.widgets.run_lines import RunLine, run_series
 
 SMOOTHING_STEPS = (0.0, 0.6, 0.8, 0.9, 0.95, 0.98, 0.99, 0.995, 0.999)
 """EMA strengths offered by the smoothing keys."""
@@ -57,9 +59,43 @@ def _waiting() -> Text:
 
 
 class ChartPanel(LinePanel):
-    """A chart panel: repaints for new data at ≤ 2 Hz, its roles' styles read from the theme."""
+    """A chart panel: repaints for new data at ≤ 2 Hz, its roles' styles read from the theme;
+    ``overlays`` (key ``o``): other runs drawn faint behind the live one, by step."""
 
     MIN_INTERVAL = CHART_INTERVAL
+    overlays: reactive[tuple[RunLine, ...]] = reactive((), always_update=True)
+
+    def watch_overlays(self) -> None:
+        self.repaint()
+
+    def overlay_series(
+        self, metric: str, width: int, smoothing: float | None = None
+    ) -> tuple[Series, ...]:
+        return tuple(
+            run_series(r.history, metric, width, role=r.role, tag=r.tag, glyph=r.glyph,
+                       smoothing=smoothing)
+            for r in self.overlays
+        )  # fmt: skip
+
+    def overlay_span(self, lo: float, hi: float) -> tuple[float, float]:
+        """The x range covering the live run's steps and every overlaid run's."""
+        for run in self.overlays:
+            lo, hi = min(lo, float(run.history.steps[0])), max(hi, float(run.history.last_step))
+        return lo, hi
+
+    def overlay_legend(self, width: int) -> str:
+        """ "─ live" and each overlaid run's letter, glyph and name in its colour, the names cut
+        so the legend fits ``width`` (letters only when even that does not fit)."""
+        runs = self.overlays
+        room = (width - 12) // len(runs) - 5
+        parts = ["[b]─[/] live"]
+        for run in runs:
+            colour = self.role(run.role).color
+            style = colour.name if colour is not None and self.colour_on else "not dim"
+            name = run.label if len(run.label) <= room else run.label[: max(1, room - 1)] + "…"
+            shown = f" {escape(name)}" if room >= 3 else ""
+            parts.append(f"[{style}]{run.tag} {run.glyph}[/]{shown}")
+        return "  ".join(parts)
 
     def styles_for(self, *roles: str) -> dict[str, Style | None]:
         """Rich styles of the chart roles for the current theme (see ``render/chart.py``)."""
@@ -98,7 +134,8 @@ class LossChart(ChartPanel):
 
     def build(self, width: int, height: int) -> RenderableType:
         state = self.state
-        self.set_titles(subtitle=LOSS_LEGEND if width >= 60 else LOSS_LEGEND_SHORT)
+        legend = LOSS_LEGEND if width >= 60 else LOSS_LEGEND_SHORT
+        self.set_titles(subtitle=self.overlay_legend(width) if self.overlays else legend)
         # two points per column: the braille line has two dot columns per cell
         xs, ys, ns = state.losses.points(2 * width)
         if not xs:
@@ -106,7 +143,7 @@ class LossChart(ChartPanel):
             return _waiting()
         smooth = ema(ys, ns, self.smoothing)
         self.set_titles(title=self._title(smooth[-1], width))
-        lo, hi = _x_range(xs, state.losses.last_step)
+        lo, hi = self.overlay_span(*_x_range(xs, state.losses.last_step))
         # the faint cloud: about three bucket means a column, so the batches' spread shows
         cloud_x, cloud_y, _ = state.losses.points(3 * width)
         evals = [(min(e.step, hi), e.loss) for e in state.evaluations
@@ -134,9 +171,11 @@ class LossChart(ChartPanel):
             log_y=self.log_scale,
             # a branch's history up to the branch point is its parent's: drawn faint
             line_faint_before=float(state.lineage.step) if state.lineage else None,
+            series=self.overlay_series("loss", width, self.smoothing),
         )
         styles = self.styles_for("cloud", "line", "test", "epoch", "change", "pause", "resume",
-                                 "branch", "inherited", "diverged")  # fmt: skip
+                                 "branch", "inherited", "diverged",
+                                 *(r.role for r in self.overlays))  # fmt: skip
         return SegmentLines(chart_lines(data, width, height, styles))
 
 
@@ -146,16 +185,17 @@ class AccuracyChart(ChartPanel):
     TITLE = "Accuracy %"
 
     def build(self, width: int, height: int) -> RenderableType:
-        self.set_titles(subtitle=ACCURACY_LEGEND)
+        self.set_titles(subtitle=self.overlay_legend(width) if self.overlays else ACCURACY_LEGEND)
         state = self.state
         xs, ys, ns = state.accuracies.points(2 * width)
         if not xs:
             return _waiting()
         smooth = [100 * v for v in ema(ys, ns, ACCURACY_SMOOTHING)]
-        lo, hi = _x_range(xs, state.accuracies.last_step)
+        lo, hi = self.overlay_span(*_x_range(xs, state.accuracies.last_step))
+        series = self.overlay_series("accuracy", width)
         evals: list[Point] = [(min(e.step, hi), 100 * e.accuracy) for e in state.evaluations
                               if e.step >= lo]  # fmt: skip
-        low = min(smooth + [y for _, y in evals])
+        low = min(smooth + [y for _, y in evals] + [y for r in series for _, y in r.line])
         floor = max(0.0, min(95.0, math.floor(low / 5) * 5))
         data = ChartData(
             x_range=(lo, hi),
@@ -163,8 +203,10 @@ class AccuracyChart(ChartPanel):
             line_role="train",
             points=thin(evals, width),
             y_fixed=(floor, 100.0),
+            series=series,
         )
-        lines = chart_lines(data, width, height - 1, self.styles_for("train", "test"))
+        roles = ("train", "test", *(r.role for r in self.overlays))
+        lines = chart_lines(data, width, height - 1, self.styles_for(*roles))
         return SegmentLines([self._header(width, smooth[-1]), *lines])
 
     def _header(self, width: int, train: float) -> SizedLine:

@@ -29,6 +29,7 @@ ROLES = (
     "muted", "axis", "label", "cloud", "line", "train", "test", "epoch", "change", "pause",
     "resume", "branch", "inherited", "diverged", "bar", "good", "bad", "right", "wrong",
     "run0", "run1", "run2", "run3", "run4", "run5", "overlay0", "overlay1", "overlay2", "overlay3",
+    "overlay4",
 )  # fmt: skip
 """The roles a panel may colour (each a component class ``panel--<role>``)."""
 
@@ -67,6 +68,7 @@ class LinePanel(Panel):
     LinePanel > .panel--overlay1 { color: $text-warning 60%; }
     LinePanel > .panel--overlay2 { color: $text-success 60%; }
     LinePanel > .panel--overlay3 { color: $text-error 60%; }
+    LinePanel > .panel--overlay4 { color: $text-accent 60%; }
     """
 
     def __init__(self, state: TrainingState, *, id: str | None = None) -> None:

@@ -7,6 +7,7 @@ overlay of other runs.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from cnn_tui.core.runs.history import RunHistory, decimate
 from cnn_tui.tui.dashboard.series import ema
@@ -14,6 +15,17 @@ from cnn_tui.tui.render.chart import Point, Series, thin
 
 LOSS_SMOOTHING = 0.95
 ACCURACY_SMOOTHING = 0.98  # the dashboard's accuracy chart's
+
+
+@dataclass(frozen=True, slots=True)
+class RunLine:
+    """A recorded run as one chart draws it behind the live run (the dashboard's overlay)."""
+
+    tag: str  # "A", written on its line
+    glyph: str  # "■", its test results and its mark in the legend
+    role: str  # its colour role, e.g. "overlay0"
+    label: str  # its name in the legend
+    history: RunHistory
 
 
 def run_series(
