@@ -21,22 +21,25 @@ RUNS = (  # (folder, name, trainer settings, lr change at step 150)
 )
 
 
-def _events(settings: dict, change: float | None) -> list[ev.Event]:
-    trainer = SyntheticTrainer(seed=1, epochs=3, train_size=3200, test_size=1000, **settings)
+def _events(settings: dict, change: float | None, steps: int = 300) -> list[ev.Event]:
+    """Three epochs of ``steps`` in all (batches of 32), the lr changed half way if ``change``."""
+    trainer = SyntheticTrainer(seed=1, epochs=3, train_size=32 * steps // 3, test_size=1000,
+                               **settings)  # fmt: skip
     events: list[ev.Event] = [trainer.started()]
-    events += trainer.train(150)
+    events += trainer.train(steps // 2)
     if change is not None:
         events += trainer.answer(cmd.SetHyperparameters(lr=change))
-    events += trainer.train(150)
+    events += trainer.train(steps - steps // 2)
     return events
 
 
 def make_run(snapshot_dir: Path, folder: str, name: str, settings: dict,
-             change: float | None = None, *, torn: bool = False) -> Path:  # fmt: skip
+             change: float | None = None, *, torn: bool = False,
+             steps: int = 300) -> Path:  # fmt: skip
     """One run folder in ``snapshot_dir``; ``torn``: its metrics end in half a line."""
     path = snapshot_dir / folder
     path.mkdir(parents=True)
-    events = _events(settings, change)
+    events = _events(settings, change, steps)
     lines = "".join(json_line(r) for e in events for r in event_records(e))
     if torn:
         lines += '{"event": "batch", "epoch": 3, "st'
@@ -47,7 +50,7 @@ def make_run(snapshot_dir: Path, folder: str, name: str, settings: dict,
                                start.epochs, start.seed)  # fmt: skip
     write_run(path, RunRecord(name, folder, f"2026-12-07T13:0{len(name)}:00Z", start.engine,
                               start.architecture, "mnist", hyper, state="finished",
-                              epochs_done=3, steps=300))  # fmt: skip
+                              epochs_done=3, steps=steps))  # fmt: skip
     return path
 
 

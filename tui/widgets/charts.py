@@ -87,8 +87,10 @@ class ChartPanel(LinePanel):
         """ "─ live" and each overlaid run's letter, glyph and name in its colour, the names cut
         so the legend fits ``width`` (letters only when even that does not fit)."""
         runs = self.overlays
-        room = (width - 12) // len(runs) - 5
-        parts = ["[b]─[/] live"]
+        # the border keeps 4 cells; "─ live" 6 (where there is room); each run "  A ■ " 6
+        live = width >= 48
+        room = (width - 4 - 6 * live) // len(runs) - 6
+        parts = ["[b]─[/] live"] if live else []
         for run in runs:
             colour = self.role(run.role).color
             style = colour.name if colour is not None and self.colour_on else "not dim"
