@@ -14,7 +14,7 @@ from tests.tui.compare_runs import make_run
 from tests.tui.scripted_run import scripted_app
 
 OVERLAY_RUNS = (  # (folder, name, settings): as long as the scripted run, so they overlap it
-    ("20261207-120000_slow", "slow", {"lr": 0.003, "momentum": 0.0}),
+    ("20261207-120000_slow", "slow", {"lr": 0.01, "momentum": 0.5}),
     ("20261207-120100_fast", "fast", {"lr": 0.05, "momentum": 0.9}),
 )
 

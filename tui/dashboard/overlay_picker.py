@@ -39,8 +39,7 @@ class OverlayPicker(ModalScreen[tuple[ListedRun, ...] | None]):
         with Vertical(id="overlay"):
             yield Label("Overlay other runs on the loss and accuracy charts", id="overlay-title")
             yield Static(
-                f"space: check (up to {MAX_OVERLAYS}) · enter: apply (none checked: clear) · "
-                "escape: cancel",
+                f"space: check (up to {MAX_OVERLAYS}) · enter: apply (none: clear) · esc: cancel",
                 id="overlay-hint",
             )
             options = [
