@@ -111,10 +111,10 @@ def run_dashboard(
     )
     app.run_control = Relaunch(spec, make_link)  # t: the timeline, branches, other architectures
     app.state.lineage = _lineage(run)
-    if snapshot_dir is not None:  # o: other runs of this folder drawn behind the live one
+    if run is not None:  # o: the other runs of its snapshot folder drawn behind the live one
         from cnn_tui.tui.dashboard.overlay_runs import OverlaySource
 
-        app.dashboard.overlay_source = OverlaySource(snapshot_dir, run.path if run else None)
+        app.dashboard.overlay_source = OverlaySource(Path(run.snapshot_dir), run.path)
     terminated: list[int] = []
 
     def on_sigterm(signum: int, _frame: object) -> None:
