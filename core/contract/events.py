@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 # the layer-health and learning-rate-sweep events live in their own modules; the union below
 # names them too
+from cnn_tui.core.contract.embedding_events import EmbeddingComputed as EmbeddingComputed
 from cnn_tui.core.contract.health_events import HealthMeasured as HealthMeasured
 from cnn_tui.core.contract.health_events import HistogramsMeasured as HistogramsMeasured
 from cnn_tui.core.contract.health_events import LayerHealth as LayerHealth
@@ -281,4 +282,5 @@ Event = (
     | LrFindStarted
     | LrFindProgressed
     | LrFindEnded
+    | EmbeddingComputed
 )

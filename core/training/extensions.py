@@ -56,6 +56,7 @@ class TrainerExtension:
 
 EXTENSIONS: dict[str, str] = {
     "drawing": "cnn_tui.core.training.drawing_view:DrawingView",  # draw a digit (key d)
+    "embedding": "cnn_tui.core.training.embedding_map:EmbeddingMap",  # the embedding map (key p)
     "health": "cnn_tui.core.training.layer_health:LayerHealthWatch",  # layer health (key h)
     "lr_find": "cnn_tui.core.training.lr_find:LrFinder",  # the learning-rate range test
 }

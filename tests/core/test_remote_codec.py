@@ -55,6 +55,8 @@ EVENTS: list[ev.Event] = [
     ev.LrFindProgressed(10, 3, (1e-5, 2e-5), (2.3, math.inf), (2.3, 2.29)),
     ev.LrFindEnded(10, "suggested", 0.0316, "suggested lr 0.0316", (1e-5,), (2.3,), (2.3,),
                    "loss exploded"),
+    ev.EmbeddingComputed(10, 1, (0.5, -1.25), (0.0, 2.0), (3, 7), (3, 1), (0.9, 0.6),
+                         (0.4, 0.2), 0.01),
 ]  # fmt: skip
 COMMANDS: list[cmd.Command] = [
     cmd.Pause(), cmd.Resume(), cmd.Step(3), cmd.SetHyperparameters(lr=0.5, batch_size=16),
