@@ -86,6 +86,7 @@ async def test_o_again_shows_the_choice_and_unchecking_all_clears(tmp_path: Path
         await pilot.pause(0.1)
         options = app.screen.query_one(SelectionList)
         assert options.selected == [1]  # "slow" checked, as drawn
+        assert "checked: slow" in str(app.screen.query_one("#overlay-chosen").render())
         await pilot.press("escape")  # cancel: as it was
         await settle(pilot)
         assert labels(app) == ["slow"]

@@ -47,9 +47,18 @@ class OverlayPicker(ModalScreen[tuple[ListedRun, ...] | None]):
                 for i, run in enumerate(self.runs)
             ]
             yield SelectionList[int](*options, id="overlay-runs")
+            yield Static(id="overlay-chosen")
 
     def on_mount(self) -> None:
         self.query_one(SelectionList).focus()
+        self._say_chosen()
+
+    def _say_chosen(self) -> None:
+        """The checked runs in words (the marks differ by colour only, lost under NO_COLOR)."""
+        picked = sorted(self.query_one(SelectionList).selected)
+        names = ", ".join(self.runs[i].record.name for i in picked)
+        said = f"checked: {names}" if names else "none checked: enter clears the overlay"
+        self.query_one("#overlay-chosen", Static).update(said)
 
     @on(SelectionList.SelectedChanged)
     def _at_most(self, event: SelectionList.SelectedChanged[int]) -> None:
@@ -60,6 +69,7 @@ class OverlayPicker(ModalScreen[tuple[ListedRun, ...] | None]):
             if highlighted is not None:
                 selection.deselect(selection.get_option_at_index(highlighted).value)
             self.notify(f"at most {MAX_OVERLAYS} runs overlaid at once", title="Overlay")
+        self._say_chosen()
 
     def action_apply(self) -> None:
         picked = sorted(self.query_one(SelectionList).selected)
