@@ -27,11 +27,29 @@ def headless_rate(data: str, limit: int, engine: str) -> float:
     with tempfile.TemporaryDirectory() as folder:
         metrics = Path(folder) / "m.jsonl"
         subprocess.run(
-            [sys.executable, "-m", "cnn_tui.tui.cli", "train", "--headless", "--data", data,
-             "--engine", engine, "--epochs", "1", "--limit", str(limit), "--test-limit", "100",
-             "--no-snapshots", "--metrics", str(metrics)],
-            check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "cnn_tui.tui.cli",
+                "train",
+                "--headless",
+                "--data",
+                data,
+                "--engine",
+                engine,
+                "--epochs",
+                "1",
+                "--limit",
+                str(limit),
+                "--test-limit",
+                "100",
+                "--no-snapshots",
+                "--metrics",
+                str(metrics),
+            ],
+            check=True,
+            capture_output=True,
+        )
         rates = [
             r["images_per_s"]
             for r in map(json.loads, metrics.read_text().splitlines())
@@ -55,8 +73,9 @@ def dashboard_rate(data: str, limit: int, engine: str) -> tuple[float, float]:
 
     def recording_drain(max_events: int = 1000) -> list:
         events = drain(max_events)
-        windows.extend((len(e.losses), e.images_per_s) for e in events
-                       if isinstance(e, BatchesEnded))  # fmt: skip
+        windows.extend(
+            (len(e.losses), e.images_per_s) for e in events if isinstance(e, BatchesEnded)
+        )
         return events
 
     link.drain = recording_drain  # type: ignore[method-assign]
@@ -91,9 +110,11 @@ def main() -> None:
         rate, frame = dashboard_rate(args.data, args.limit, args.engine)
         dashboard.append(rate)
         lag.append(frame)
-        print(f"round {round_}: headless {headless[-1]:,.0f} img/s, "
-              f"dashboard {dashboard[-1]:,.0f} img/s ({dashboard[-1] / headless[-1]:.0%})",
-              file=sys.stderr)  # fmt: skip
+        print(
+            f"round {round_}: headless {headless[-1]:,.0f} img/s, "
+            f"dashboard {dashboard[-1]:,.0f} img/s ({dashboard[-1] / headless[-1]:.0%})",
+            file=sys.stderr,
+        )
     h, d = statistics.median(headless), statistics.median(dashboard)
     ratios = [b / a for a, b in zip(headless, dashboard, strict=True)]
     print(f"| engine | headless img/s | dashboard img/s | ratio (median of {args.rounds}) |")

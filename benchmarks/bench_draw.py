@@ -81,8 +81,12 @@ def main() -> None:
     from cnn_tui.tui.draw import DrawScreen, LinkDrawing
 
     multiprocessing.resource_tracker.ensure_running()
-    spec = TrainerSpec(config=RunConfig(epochs=50, engine=args.engine), data_dir=args.data,
-                       test_limit=1000, extensions=("drawing",))  # fmt: skip
+    spec = TrainerSpec(
+        config=RunConfig(epochs=50, engine=args.engine),
+        data_dir=args.data,
+        test_limit=1000,
+        extensions=("drawing",),
+    )
     link = ProcessLink(spec)
     app = DashboardApp(link, quit_timeout=3)
     app.dashboard.draw_factory = lambda start=None: DrawScreen(LinkDrawing(link.send))
@@ -111,8 +115,10 @@ def main() -> None:
     print(f"stroke → prediction, {args.engine} engine, {args.strokes} strokes each (ms)")
     print(f"{'while':<10} {'median':>8} {'p95':>8} {'max':>8}")
     for name, values in results.items():
-        print(f"{name:<10} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f} "
-              f"{max(values):8.1f}")  # fmt: skip
+        print(
+            f"{name:<10} {statistics.median(values):8.1f} {percentile(values, 0.95):8.1f} "
+            f"{max(values):8.1f}"
+        )
     strokes, sent = drag
     print(f"fast drag: {strokes} strokes in 2 s → {sent} commands sent (latest drawing wins)")
 

@@ -35,8 +35,9 @@ def main() -> None:
     train, test = load_mnist(args.data, limit=3200)
     config = RunConfig(hyper=Hyperparameters(), epochs=1, engine=args.engine)
     evaluations: list[object] = []
-    trainer = Trainer(config, train, test, emit=evaluations.append, batch_interval=0.1,
-                      sample_interval=None)  # fmt: skip
+    trainer = Trainer(
+        config, train, test, emit=evaluations.append, batch_interval=0.1, sample_interval=None
+    )
     trainer.run()  # one epoch of 100 steps: weights that are not the initial ones
     evaluated = [e for e in evaluations if type(e).__name__ == "Evaluated"][-1]
     mapper = EmbeddingMap(size=args.size)

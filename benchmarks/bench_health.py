@@ -73,17 +73,27 @@ def main() -> None:
             off.append(run(False))
             on.append(run(True))
     ratios = [b / a for a, b in zip(off, on, strict=True)]
-    print(f"{args.engine} engine, batch {args.batch_size}, {args.steps} steps per run, "
-          f"{args.repeats} pairs")  # fmt: skip
-    print(f"health off: {statistics.median(off):,.0f} images per CPU s (median; "
-          f"{min(off):,.0f}–{max(off):,.0f})")  # fmt: skip
-    print(f"health on:  {statistics.median(on):,.0f} images per CPU s (median; "
-          f"{min(on):,.0f}–{max(on):,.0f})")  # fmt: skip
-    print(f"on / off: {statistics.median(ratios):.3f} (median of the pairs' ratios; "
-          f"{min(ratios):.3f}–{max(ratios):.3f}), ratio of medians "
-          f"{statistics.median(on) / statistics.median(off):.3f}")  # fmt: skip
-    print(f"health events per run with health on: {counts[True][0] // args.repeats}; "
-          f"off: {counts[False][0]}")  # fmt: skip
+    print(
+        f"{args.engine} engine, batch {args.batch_size}, {args.steps} steps per run, "
+        f"{args.repeats} pairs"
+    )
+    print(
+        f"health off: {statistics.median(off):,.0f} images per CPU s (median; "
+        f"{min(off):,.0f}–{max(off):,.0f})"
+    )
+    print(
+        f"health on:  {statistics.median(on):,.0f} images per CPU s (median; "
+        f"{min(on):,.0f}–{max(on):,.0f})"
+    )
+    print(
+        f"on / off: {statistics.median(ratios):.3f} (median of the pairs' ratios; "
+        f"{min(ratios):.3f}–{max(ratios):.3f}), ratio of medians "
+        f"{statistics.median(on) / statistics.median(off):.3f}"
+    )
+    print(
+        f"health events per run with health on: {counts[True][0] // args.repeats}; "
+        f"off: {counts[False][0]}"
+    )
 
 
 if __name__ == "__main__":

@@ -73,11 +73,20 @@ asyncio.run(main())
 
 def train_snapshot(data: str, folder: Path) -> Path:
     subprocess.run(
-        ["cnn-tui", "train", "--headless", "--data", data, "--epochs", "1",
-         "--snapshot-dir", str(folder)],
+        [
+            "cnn-tui",
+            "train",
+            "--headless",
+            "--data",
+            data,
+            "--epochs",
+            "1",
+            "--snapshot-dir",
+            str(folder),
+        ],
         check=True,
         stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    )
     return max(folder.glob("*.npz"), key=lambda p: p.stat().st_mtime)
 
 
@@ -103,10 +112,12 @@ def main() -> None:
     results = []
     for _ in range(args.reps):
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, repr(time.time()), str(snapshot), args.data,
-             args.engine],
-            check=True, capture_output=True, text=True, env=env,
-        )  # fmt: skip
+            [sys.executable, "-c", CHILD, repr(time.time()), str(snapshot), args.data, args.engine],
+            check=True,
+            capture_output=True,
+            text=True,
+            env=env,
+        )
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
 
     def col(key: str) -> list[float]:
@@ -127,8 +138,10 @@ def main() -> None:
         ("  the same Pilot round trip with nothing to do", col("idle_ms"), "ms"),
     ):
         fmt = "{:.2f}" if unit == "s" else "{:.1f}"
-        cells = [fmt.format(v) + " " + unit for v in (statistics.median(values), min(values),
-                                                      max(values))]  # fmt: skip
+        cells = [
+            fmt.format(v) + " " + unit
+            for v in (statistics.median(values), min(values), max(values))
+        ]
         print(f"| {name} | " + " | ".join(cells) + " |")
 
 

@@ -122,11 +122,21 @@ def against(args: argparse.Namespace, data: Dataset, arch: Architecture) -> int:
             for round_ in range(args.rounds):
                 for name, root in roots.items():
                     command = [
-                        sys.executable, __file__, "--data", args.data,
-                        "--batches", str(args.batches), "--worker-root", root,
-                        "--worker-phase", phase, "--worker-params", params_file,
-                        "--worker-first", str(round_ * args.batches),
-                    ]  # fmt: skip
+                        sys.executable,
+                        __file__,
+                        "--data",
+                        args.data,
+                        "--batches",
+                        str(args.batches),
+                        "--worker-root",
+                        root,
+                        "--worker-phase",
+                        phase,
+                        "--worker-params",
+                        params_file,
+                        "--worker-first",
+                        str(round_ * args.batches),
+                    ]
                     out = subprocess.run(command, capture_output=True, text=True, check=True)
                     rates[name].append(float(out.stdout.split()[-1]))
             this, other = (statistics.median(rates[name]) for name in roots)

@@ -37,10 +37,16 @@ def full_run_state(step: int) -> RunState:
     velocity = {k: [0.0] * len(v) for k, v in params.items()}
     per_epoch = STEPS // 5
     evaluations = [
-        EvalRecord(e, e * per_epoch, 0.3 / e, 0.9 + e / 100, (0.9,) * 10,
-                   tuple(tuple(100 * (r == c) for c in range(10)) for r in range(10)))
+        EvalRecord(
+            e,
+            e * per_epoch,
+            0.3 / e,
+            0.9 + e / 100,
+            (0.9,) * 10,
+            tuple(tuple(100 * (r == c) for c in range(10)) for r in range(10)),
+        )
         for e in range(1, step // per_epoch + 1)
-    ]  # fmt: skip
+    ]
     history = History(
         losses=[2.3 / (1 + i / 500) for i in range(step)],
         accuracies=[min(0.99, i / step) for i in range(step)],
@@ -49,8 +55,9 @@ def full_run_state(step: int) -> RunState:
         evaluations=evaluations,
     )
     epoch = 1 + step // per_epoch
-    return RunState(config, epoch, (step % per_epoch) * 32, step, params, velocity, history,
-                    60_000, 10_000)  # fmt: skip
+    return RunState(
+        config, epoch, (step % per_epoch) * 32, step, params, velocity, history, 60_000, 10_000
+    )
 
 
 def main() -> None:

@@ -121,8 +121,21 @@ def measure_terminal(data: str, size: tuple[int, int], seconds: float, warmup: f
         f"-m cnn_tui.tui.cli train --data {data} --epochs 40 --no-snapshots"
     )
     started = time.perf_counter()
-    _tmux("-f", "/dev/null", "new-session", "-d", "-s", session, "-x", str(size[0]),
-          "-y", str(size[1]), "-c", str(ROOT), command)  # fmt: skip
+    _tmux(
+        "-f",
+        "/dev/null",
+        "new-session",
+        "-d",
+        "-s",
+        session,
+        "-x",
+        str(size[0]),
+        "-y",
+        str(size[1]),
+        "-c",
+        str(ROOT),
+        command,
+    )
     try:
         while "Loss" not in _tmux("capture-pane", "-p", "-t", session):
             if time.perf_counter() - started > 30:
@@ -158,16 +171,22 @@ def main() -> None:
         print("| size | UI CPU % of a core, median (all runs) | first frame s, median |")
         print("|---|---|---|")
         for size in sizes:
-            runs = [measure_terminal(args.data, size, args.seconds, args.warmup)  # type: ignore[arg-type]
-                    for _ in range(args.repeats)]  # fmt: skip
+            runs = [
+                measure_terminal(args.data, size, args.seconds, args.warmup)  # type: ignore[arg-type]
+                for _ in range(args.repeats)
+            ]
             cpus = [100 * r["cpu"] for r in runs]
             every = ", ".join(f"{c:.1f}" for c in cpus)
             frame = statistics.median(r["first_frame"] for r in runs)
-            print(f"| {size[0]}×{size[1]} | {statistics.median(cpus):.1f} ({every}) | "
-                  f"{frame:.2f} |", flush=True)  # fmt: skip
+            print(
+                f"| {size[0]}×{size[1]} | {statistics.median(cpus):.1f} ({every}) | {frame:.2f} |",
+                flush=True,
+            )
         return
-    print("| size | UI CPU % of a core | trainer img/s | events/s "
-          "| per panel: build ms/s (repaints/s) |")  # fmt: skip
+    print(
+        "| size | UI CPU % of a core | trainer img/s | events/s "
+        "| per panel: build ms/s (repaints/s) |"
+    )
     print("|---|---|---|---|---|")
     for size in sizes:
         for _ in range(args.repeats):
@@ -175,8 +194,11 @@ def main() -> None:
             panels = ", ".join(
                 f"{n} {1000 * s:.0f} ({k:.1f})" for n, (s, k) in sorted(r["build"].items())
             )
-            print(f"| {size[0]}×{size[1]} | {100 * r['cpu']:.1f} | {r['rate']:,.0f} | "
-                  f"{r['events_per_s']:.1f} | {panels} |", flush=True)  # fmt: skip
+            print(
+                f"| {size[0]}×{size[1]} | {100 * r['cpu']:.1f} | {r['rate']:,.0f} | "
+                f"{r['events_per_s']:.1f} | {panels} |",
+                flush=True,
+            )
 
 
 if __name__ == "__main__":

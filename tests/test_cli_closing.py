@@ -25,8 +25,14 @@ def test_a_stopped_dashboard_run_resumes_with_the_same_epochs() -> None:
 def test_a_finished_run_is_offered_one_more_epoch() -> None:
     [_, line] = closing_lines("s.npz", finished=True, epochs=3, headless=True)
     assert shlex.split(line.split(": ", 1)[1]) == [
-        "cnn-tui", "train", "--headless", "--resume", "s.npz", "--epochs", "4",
-    ]  # fmt: skip
+        "cnn-tui",
+        "train",
+        "--headless",
+        "--resume",
+        "s.npz",
+        "--epochs",
+        "4",
+    ]
 
 
 def test_the_printed_command_resumes_the_run(tmp_path, capsys) -> None:

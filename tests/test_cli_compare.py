@@ -19,15 +19,31 @@ SMALL = ["--epochs", "2", "--batch-size", "16", "--filters", "2", "--hidden", "8
 
 def test_three_real_runs_compared_as_text(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     data, snaps = tiny_mnist(tmp_path / "mnist"), tmp_path / "snaps"
-    for name, extra in (("slow", ["--lr", "0.01"]), ("quick", ["--lr", "0.05"]),
-                        ("heavy", ["--lr", "0.01", "--momentum", "0.9"])):  # fmt: skip
-        code = main(["train", "--headless", "--data", str(data), *SMALL, *extra,
-                     "--run-name", name, "--snapshot-dir", str(snaps)])  # fmt: skip
+    for name, extra in (
+        ("slow", ["--lr", "0.01"]),
+        ("quick", ["--lr", "0.05"]),
+        ("heavy", ["--lr", "0.01", "--momentum", "0.9"]),
+    ):
+        code = main(
+            [
+                "train",
+                "--headless",
+                "--data",
+                str(data),
+                *SMALL,
+                *extra,
+                "--run-name",
+                name,
+                "--snapshot-dir",
+                str(snaps),
+            ]
+        )
         assert code == 0
     capsys.readouterr()
     quick = find_run(snaps, "quick")  # a folder path works as well as a name
-    assert main(["compare", "slow", str(quick), "heavy", "--snapshot-dir", str(snaps),
-                 "--text"]) == 0  # fmt: skip
+    assert (
+        main(["compare", "slow", str(quick), "heavy", "--snapshot-dir", str(snaps), "--text"]) == 0
+    )
     out = capsys.readouterr().out.splitlines()
     header = out[0].split()
     assert header[:4] == ["run", "steps", "test", "acc"]
@@ -42,8 +58,7 @@ def test_three_real_runs_compared_as_text(tmp_path: Path, capsys) -> None:  # no
 
 def test_the_text_form_names_changes_and_torn_lines(tmp_path: Path, capsys) -> None:  # noqa: ANN001
     make_runs(tmp_path, torn=True)
-    assert main(["compare", "base", "fast", "wide", "--snapshot-dir", str(tmp_path),
-                 "--text"]) == 0  # fmt: skip
+    assert main(["compare", "base", "fast", "wide", "--snapshot-dir", str(tmp_path), "--text"]) == 0
     out = capsys.readouterr().out
     assert "lr 0.1 @150" in out and "conv16 → dense128 → 10" in out
     assert "C wide: 1 torn line in its metrics (a crash?) ignored" in out

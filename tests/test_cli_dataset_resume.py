@@ -64,8 +64,13 @@ def test_an_mnist_snapshot_is_written_as_before(tmp_path: Path) -> None:
     assert train(tiny_mnist(tmp_path / "m"), tmp_path / "s") == 0
     (snapshot,) = (tmp_path / "s").glob("*/*.npz")
     assert set(meta_config(snapshot)) == {
-        "engine", "precision", "epochs", "seed", "architecture", "hyperparameters"
-    }  # fmt: skip
+        "engine",
+        "precision",
+        "epochs",
+        "seed",
+        "architecture",
+        "hyperparameters",
+    }
 
 
 def test_data_known_to_be_another_set_is_refused(tmp_path: Path, monkeypatch, capsys) -> None:

@@ -11,8 +11,9 @@ from cnn_tui.tui.cli.main import main
 from tests.test_cli import read_metrics, tiny_mnist
 
 
-@pytest.mark.parametrize("flag,expected", [([], False), (["--health"], True),
-                                           (["--no-health"], False)])  # fmt: skip
+@pytest.mark.parametrize(
+    "flag,expected", [([], False), (["--health"], True), (["--no-health"], False)]
+)
 def test_headless_health_is_off_unless_asked(tmp_path: Path, flag: list[str], expected: bool):
     data = tiny_mnist(tmp_path / "mnist", train=500)
     metrics = tmp_path / "m.jsonl"

@@ -25,8 +25,9 @@ def kept_by_policy(records: list[dict], newest: int) -> set[Path]:
     """From a metrics file: the ``newest`` snapshots written and the best by test accuracy."""
     accuracy = {r["step"]: r["accuracy"] for r in records if r["event"] == "eval"}
     written = [r for r in records if r["event"] == "snapshot"]
-    scored = [(accuracy[r["step"]], i, r["path"]) for i, r in enumerate(written)
-              if r["step"] in accuracy]  # fmt: skip
+    scored = [
+        (accuracy[r["step"]], i, r["path"]) for i, r in enumerate(written) if r["step"] in accuracy
+    ]
     return {Path(r["path"]) for r in written[-newest:]} | {Path(max(scored)[2])}
 
 
@@ -77,8 +78,10 @@ def test_the_dashboard_gets_the_keep_it_was_given(tmp_path: Path, monkeypatch) -
     given: dict = {}
     monkeypatch.setattr(launch, "run_dashboard", lambda *a, **kw: given.update(kw) or 0)
     data = tiny_mnist(tmp_path / "mnist")
-    assert main(["train", "--data", str(data), "--snapshot-dir", str(tmp_path / "s"),
-                 "--keep", "5"]) == 0  # fmt: skip
+    assert (
+        main(["train", "--data", str(data), "--snapshot-dir", str(tmp_path / "s"), "--keep", "5"])
+        == 0
+    )
     assert given["keep"] == 5
     assert main(["train", "--data", str(data), "--no-snapshots", "--keep", "all"]) == 0
     assert given["keep"] is None
@@ -87,10 +90,17 @@ def test_the_dashboard_gets_the_keep_it_was_given(tmp_path: Path, monkeypatch) -
 def test_the_dashboards_trainer_prunes_too(tmp_path: Path) -> None:
     """The trainer behind the dashboard (``run_trainer``, in its own process) keeps ``keep``."""
     data, snaps = tiny_mnist(tmp_path / "mnist", train=40), tmp_path / "snaps"
-    config = RunConfig(arch=Architecture(filters=2, hidden=8),
-                       hyper=Hyperparameters(batch_size=10), epochs=4)  # fmt: skip
-    spec = TrainerSpec(config=config, data_dir=str(data), snapshot_dir=str(snaps), keep=1,
-                       batch_interval=0, sample_interval=None)  # fmt: skip
+    config = RunConfig(
+        arch=Architecture(filters=2, hidden=8), hyper=Hyperparameters(batch_size=10), epochs=4
+    )
+    spec = TrainerSpec(
+        config=config,
+        data_dir=str(data),
+        snapshot_dir=str(snaps),
+        keep=1,
+        batch_interval=0,
+        sample_interval=None,
+    )
     events: list = []
     run_trainer(spec, commands=queue.Queue(), emit=events.append)
     assert isinstance(events[-1], Finished) and events[-1].reason == "finished"

@@ -29,8 +29,13 @@ def test_the_suggestion_is_the_last_line_and_the_curve_is_in_the_metrics_file(
     out = capsys.readouterr().out.splitlines()
     assert out[0] == "lr-find: 60 batches, lr 0.0001 → 10 on a copy of the weights of step 0"
     records = read_metrics(metrics)
-    assert records[0] == {"event": "lr_find_start", "step": 0, "start": 1e-4, "end": 10.0,
-                          "batches": 60}  # fmt: skip
+    assert records[0] == {
+        "event": "lr_find_start",
+        "step": 0,
+        "start": 1e-4,
+        "end": 10.0,
+        "batches": 60,
+    }
     points = [r for r in records if r["event"] == "lr_find"]
     assert [p["batch"] for p in points] == list(range(len(points))) and len(points) > 10
     end = records[-1]

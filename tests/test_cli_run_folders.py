@@ -35,7 +35,11 @@ def test_a_headless_run_writes_its_folder(tmp_path: Path, capsys) -> None:
     assert names[-2:] == ["metrics.jsonl", "run.json"] and len(names) == 4  # + 2 snapshots
     record = read_run(run)
     assert (record.name, record.folder, record.state, record.engine) == (
-        "tiny", run.name, "finished", "numpy")  # fmt: skip
+        "tiny",
+        run.name,
+        "finished",
+        "numpy",
+    )
     assert (record.epochs_done, record.steps, record.dataset) == (2, 20, "mnist")
     assert record.architecture == "conv2 → dense8 → 10"
     assert record.hyperparameters.batch_size == 10 and record.hyperparameters.epochs == 2

@@ -13,10 +13,27 @@ from tests.test_cli import tiny_mnist
 from tests.test_cli_keep_and_test_slice import TINY, headless
 
 JSON_KEYS = {
-    "name", "folder", "path", "started", "updated", "engine", "architecture", "dataset",
-    "hyperparameters", "changes", "epochs_done", "epochs", "steps", "best_accuracy",
-    "best_step", "state", "recorded_state", "note", "parent_run", "parent_step",
-}  # fmt: skip
+    "name",
+    "folder",
+    "path",
+    "started",
+    "updated",
+    "engine",
+    "architecture",
+    "dataset",
+    "hyperparameters",
+    "changes",
+    "epochs_done",
+    "epochs",
+    "steps",
+    "best_accuracy",
+    "best_step",
+    "state",
+    "recorded_state",
+    "note",
+    "parent_run",
+    "parent_step",
+}
 
 
 def two_runs(tmp_path: Path) -> tuple[Path, Path, Path]:

@@ -68,8 +68,9 @@ def fit_field(pixels: Sequence[float], box: tuple[int, int, int, int]) -> list[f
     ax = overlap_weights(w, scale, (FIELD - w * scale) / 2)
     # rows first (S · Axᵀ: h × 20), then columns (Ay · that: 20 × 20)
     src = [[pixels[(r0 + p) * SIDE + c0 + q] for q in range(w)] for p in range(h)]
-    across = [[sum(a * v for a, v in zip(ax[j], line, strict=True)) for j in range(FIELD)]
-              for line in src]  # fmt: skip
+    across = [
+        [sum(a * v for a, v in zip(ax[j], line, strict=True)) for j in range(FIELD)] for line in src
+    ]
     field = []
     for i in range(FIELD):
         weights = ay[i]

@@ -113,9 +113,9 @@ class Engine(Protocol):
         """∂ logit[target] / ∂ pixel for one image: 784 floats (pixels in [0, 1] units)."""
         ...
 
-    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
-        list[float]
-    ]:
+    def dense_features(
+        self, data: Dataset, start: int = 0, stop: int | None = None
+    ) -> list[list[float]]:
         """The dense layer's features of images ``start:stop``: h = ReLU(W1·flat + b1), one row
         of ``arch.hidden`` floats per image (the space the nearest training digits are found in,
         core/nearest/)."""

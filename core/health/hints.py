@@ -81,16 +81,20 @@ def _lr_hints(recent: list[Window]) -> list[Hint]:
     high = [layer for layer in ratios[-1] if all(r.get(layer, 0.0) > HIGH for r in ratios)]
     if high and last >= RISE * first:
         layer = max(high, key=lambda name: ratios[-1][name])
-        why = (f"the training loss rose from {first:.3g} to {last:.3g} over the last {steps:,} "
-               f"steps and {layer}'s update/weight is 10^{math.log10(ratios[-1][layer]):.1f} "
-               "(healthy ≈ 10^-3): steps overshoot")  # fmt: skip
+        why = (
+            f"the training loss rose from {first:.3g} to {last:.3g} over the last {steps:,} "
+            f"steps and {layer}'s update/weight is 10^{math.log10(ratios[-1][layer]):.1f} "
+            "(healthy ≈ 10^-3): steps overshoot"
+        )
         return [Hint("lr-high", "learning rate looks too high", why, "halve-lr")]
     # (a layer that does not move at all gets no gradient — dead units, not a small lr)
     moving = all(min(r.values()) > 0 for r in ratios)
     if moving and all(max(r.values()) < LOW for r in ratios) and last > 0.9 * first:
         largest = max(ratios[-1].values())
-        why = (f"the largest update/weight is 10^{math.log10(largest):.1f} (healthy ≈ 10^-3): "
-               f"each step moves the weights by under {largest:.0e} of their size")  # fmt: skip
+        why = (
+            f"the largest update/weight is 10^{math.log10(largest):.1f} (healthy ≈ 10^-3): "
+            f"each step moves the weights by under {largest:.0e} of their size"
+        )
         return [Hint("lr-low", "learning rate looks too low", why, "double-lr")]
     return []
 
@@ -103,9 +107,11 @@ def _dead_hints(recent: list[Window]) -> list[Hint]:
         shares = [_dead(w, h.layer) for w in recent]
         if all(math.isfinite(s) and s >= DEAD for s in shares):
             images = recent[-1].health.images
-            why = (f"{h.dead_share:.0%} of its ReLU units gave 0 on every one of the last "
-                   f"{images:,} images observed, in each of {len(recent)} windows: they pass no "
-                   "gradient, so they stop learning")  # fmt: skip
+            why = (
+                f"{h.dead_share:.0%} of its ReLU units gave 0 on every one of the last "
+                f"{images:,} images observed, in each of {len(recent)} windows: they pass no "
+                "gradient, so they stop learning"
+            )
             found.append(Hint("dead", f"{h.dead_share:.0%} of {h.layer} is dead", why))
     return found
 
@@ -126,7 +132,9 @@ def _overfitting(windows: Sequence[Window], evaluations: Sequence[tuple[int, flo
     after = [w.train_loss for w in windows if w.health.step <= last_step]
     if not before or not after or not (after[-1] < before[-1]):
         return []
-    why = (f"the test loss rose from {tests[0]:.3g} to {tests[-1]:.3g} over the last {EVALS} "
-           f"evaluations while the training loss fell from {before[-1]:.3g} to {after[-1]:.3g}: "
-           "it is learning the training images, not the digits")  # fmt: skip
+    why = (
+        f"the test loss rose from {tests[0]:.3g} to {tests[-1]:.3g} over the last {EVALS} "
+        f"evaluations while the training loss fell from {before[-1]:.3g} to {after[-1]:.3g}: "
+        "it is learning the training images, not the digits"
+    )
     return [Hint("overfitting", "overfitting", why, "weight-decay")]

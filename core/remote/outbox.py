@@ -28,14 +28,26 @@ def event_line(event: Event) -> bytes:
 def merge_batches(a: BatchesEnded, b: BatchesEnded) -> BatchesEnded | None:
     """``a`` then ``b`` as one event, when they are consecutive steps under the same settings."""
     same = (a.epoch, a.lr, a.momentum, a.batch_size, a.train_size) == (
-        b.epoch, b.lr, b.momentum, b.batch_size, b.train_size,
-    )  # fmt: skip
+        b.epoch,
+        b.lr,
+        b.momentum,
+        b.batch_size,
+        b.train_size,
+    )
     if not same or b.first_step != a.last_step + 1:
         return None
     return BatchesEnded(
-        a.epoch, a.first_step, a.losses + b.losses, a.accuracies + b.accuracies, a.lr,
-        a.momentum, a.batch_size, b.images_per_s, b.position, a.train_size,
-    )  # fmt: skip
+        a.epoch,
+        a.first_step,
+        a.losses + b.losses,
+        a.accuracies + b.accuracies,
+        a.lr,
+        a.momentum,
+        a.batch_size,
+        b.images_per_s,
+        b.position,
+        a.train_size,
+    )
 
 
 class Outbox:

@@ -24,8 +24,19 @@ from pathlib import Path
 from typing import Any
 
 ConfigValue = str | int | float
-CONFIG_FIELDS = ("engine", "architecture", "dataset", "epochs", "lr", "momentum",
-                 "weight_decay", "batch_size", "seed", "train_size", "test_size")  # fmt: skip
+CONFIG_FIELDS = (
+    "engine",
+    "architecture",
+    "dataset",
+    "epochs",
+    "lr",
+    "momentum",
+    "weight_decay",
+    "batch_size",
+    "seed",
+    "train_size",
+    "test_size",
+)
 """The start record's fields a run's configuration is made of, in the order views show them."""
 HYPERPARAMETERS = ("lr", "momentum", "weight_decay", "batch_size")
 """The values a ``hyperparameters`` line carries (``changed`` names the ones that changed)."""

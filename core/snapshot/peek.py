@@ -58,11 +58,21 @@ def peek_snapshot(path: Path) -> SnapshotEntry:
     epoch = _named_epoch(parsed["epoch"], parsed["position"], step)
     hyper = config.hyper
     return SnapshotEntry(
-        str(path), path.name, epoch, step, accuracy, loss,
-        lr=hyper.lr, batch_size=hyper.batch_size, momentum=hyper.momentum,
-        weight_decay=hyper.weight_decay, epochs=config.epochs, epochs_done=parsed["epoch"] - 1,
-        architecture=config.arch.describe(), run=meta["run_name"],
-    )  # fmt: skip
+        str(path),
+        path.name,
+        epoch,
+        step,
+        accuracy,
+        loss,
+        lr=hyper.lr,
+        batch_size=hyper.batch_size,
+        momentum=hyper.momentum,
+        weight_decay=hyper.weight_decay,
+        epochs=config.epochs,
+        epochs_done=parsed["epoch"] - 1,
+        architecture=config.arch.describe(),
+        run=meta["run_name"],
+    )
 
 
 def _named_epoch(epoch: int, position: int, step: int) -> int:

@@ -105,9 +105,15 @@ class LrFinder(TrainerExtension):
             trainer.emit(_progress(step, sent, lrs, losses, smoothed))
         outcome, suggested, message = _verdict(command, lrs, smoothed, stop_reason, interrupted)
         ended = LrFindEnded(
-            step, outcome, suggested, message, tuple(lrs), tuple(losses), tuple(smoothed),
+            step,
+            outcome,
+            suggested,
+            message,
+            tuple(lrs),
+            tuple(losses),
+            tuple(smoothed),
             stop_reason,
-        )  # fmt: skip
+        )
         trainer.emit(ended)
         return ended
 
@@ -153,15 +159,23 @@ def _verdict(
         return interrupted, 0.0, f"learning-rate sweep {what} after {len(lrs)} batches"
     if stop_reason and len(lrs) < MIN_POINTS:
         at = f"{lrs[-1]:.3g}" if lrs else f"{command.start:.3g}"
-        return "diverged", 0.0, (
-            f"the loss exploded at once (after {len(lrs)} of {command.batches} sweep batches, "
-            f"lr {at}): try a lower start; the run is as it was"
-        )  # fmt: skip
+        return (
+            "diverged",
+            0.0,
+            (
+                f"the loss exploded at once (after {len(lrs)} of {command.batches} sweep batches, "
+                f"lr {at}): try a lower start; the run is as it was"
+            ),
+        )
     found = suggest(lrs, smoothed)
     if found.lr is None:
-        return "no descent", 0.0, (
-            f"no clear descent of the smoothed loss between lr {command.start:.3g} and "
-            f"{lrs[-1]:.3g}: no suggestion (keep the current lr, or sweep another range)"
-        )  # fmt: skip
+        return (
+            "no descent",
+            0.0,
+            (
+                f"no clear descent of the smoothed loss between lr {command.start:.3g} and "
+                f"{lrs[-1]:.3g}: no suggestion (keep the current lr, or sweep another range)"
+            ),
+        )
     line = f"suggested lr {found.lr:.3g} (steepest descent of the smoothed loss)"
     return "suggested", found.lr, line

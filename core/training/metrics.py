@@ -126,8 +126,14 @@ def event_records(event: Event) -> list[dict[str, Any]]:
         case SnapshotSaved():
             return [{"event": "snapshot", "step": event.step, "path": event.path}]
         case Notice():
-            return [{"event": "notice", "step": event.step, "title": event.title,
-                     "message": event.message}]  # fmt: skip
+            return [
+                {
+                    "event": "notice",
+                    "step": event.step,
+                    "title": event.title,
+                    "message": event.message,
+                }
+            ]
         case HealthMeasured():
             return [health_record(event)]
         case HistogramsMeasured():
@@ -137,27 +143,53 @@ def event_records(event: Event) -> list[dict[str, Any]]:
                     "step": event.step,
                     "initial_step": event.initial_step,
                     "histograms": [
-                        {"layer": h.layer, "kind": h.kind, "limit": _finite(h.limit),
-                         "counts": list(h.counts), "initial": list(h.initial)}
+                        {
+                            "layer": h.layer,
+                            "kind": h.kind,
+                            "limit": _finite(h.limit),
+                            "counts": list(h.counts),
+                            "initial": list(h.initial),
+                        }
                         for h in event.histograms
                     ],
                 }
-            ]  # fmt: skip
+            ]
         case LrFindStarted():
-            return [{"event": "lr_find_start", "step": event.step, "start": event.start,
-                     "end": event.end, "batches": event.batches}]  # fmt: skip
+            return [
+                {
+                    "event": "lr_find_start",
+                    "step": event.step,
+                    "start": event.start,
+                    "end": event.end,
+                    "batches": event.batches,
+                }
+            ]
         case LrFindProgressed():
             return [
-                {"event": "lr_find", "step": event.step, "batch": event.first + i, "lr": lr,
-                 "loss": _finite(loss), "smoothed": _finite(smoothed)}  # fmt: skip
+                {
+                    "event": "lr_find",
+                    "step": event.step,
+                    "batch": event.first + i,
+                    "lr": lr,
+                    "loss": _finite(loss),
+                    "smoothed": _finite(smoothed),
+                }
                 for i, (lr, loss, smoothed) in enumerate(
                     zip(event.lrs, event.losses, event.smoothed, strict=True)
                 )
             ]
         case LrFindEnded():
-            return [{"event": "lr_find_end", "step": event.step, "outcome": event.outcome,
-                     "suggested": event.suggested or None, "message": event.message,
-                     "points": len(event.lrs), "stop_reason": event.stop_reason}]  # fmt: skip
+            return [
+                {
+                    "event": "lr_find_end",
+                    "step": event.step,
+                    "outcome": event.outcome,
+                    "suggested": event.suggested or None,
+                    "message": event.message,
+                    "points": len(event.lrs),
+                    "stop_reason": event.stop_reason,
+                }
+            ]
         case Finished():
             return [
                 {
@@ -185,8 +217,14 @@ def health_record(event: HealthMeasured) -> dict[str, Any]:
         }
         for h in event.layers
     }
-    return {"event": "health", "step": event.step, "first_step": event.first_step,
-            "observed": event.observed, "images": event.images, "layers": layers}  # fmt: skip
+    return {
+        "event": "health",
+        "step": event.step,
+        "first_step": event.first_step,
+        "observed": event.observed,
+        "images": event.images,
+        "layers": layers,
+    }
 
 
 class MetricsWriter:

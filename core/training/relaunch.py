@@ -243,9 +243,13 @@ class Relaunch:
         for a run kept without run folders, the same folder under the new name."""
         if self.spec.run is None:
             return replace(
-                self.spec, config=state.config, state=state, resumed_from=str(snapshot),
-                run_name=name, start_paused=False,
-            )  # fmt: skip
+                self.spec,
+                config=state.config,
+                state=state,
+                resumed_from=str(snapshot),
+                run_name=name,
+                start_paused=False,
+            )
         try:
             spec = branch_spec(self.spec, snapshot, state, name)
         except (BranchError, RunRecordError) as error:
@@ -262,9 +266,13 @@ class Relaunch:
             raise RelaunchError(str(error)) from None
         config = replace(self.spec.config, arch=arch)
         spec = replace(
-            self.spec, config=config, state=None, resumed_from=None, run_name=name,
+            self.spec,
+            config=config,
+            state=None,
+            resumed_from=None,
+            run_name=name,
             start_paused=False,
-        )  # fmt: skip
+        )
         if self.root is not None and self.spec.run is not None:  # its own run folder
             plan = plan_run(self.root, name)
             spec = replace(spec, run=plan, snapshot_dir=plan.folder, run_name=plan.name)

@@ -47,8 +47,9 @@ def test_the_subset_is_capped_and_the_axes_carry_over() -> None:
     test = blobs(40, seed=2)
     trainer, _ = collect(dict(config=config(), train=blobs(32, seed=1), test=test))
     mapper = EmbeddingMap(size=25)
-    evaluated = Evaluated(1, trainer.step, "test", 0.0, 0.0, (0.0,) * 10, ((0,) * 10,) * 10,
-                          (), 40, 0.0)  # fmt: skip
+    evaluated = Evaluated(
+        1, trainer.step, "test", 0.0, 0.0, (0.0,) * 10, ((0,) * 10,) * 10, (), 40, 0.0
+    )
     first = mapper.compute(trainer, evaluated)
     second = mapper.compute(trainer, evaluated)
     assert len(first.xs) == 25

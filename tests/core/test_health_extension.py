@@ -60,8 +60,11 @@ def test_health_on_observes_every_kth_step_and_reports_each_window() -> None:
     assert binned == {1: FINE, 8: BINS, 16: BINS}  # fine bins for the first distribution
     health = [e for e in events if isinstance(e, HealthMeasured)]
     assert [(e.first_step, e.step, e.observed, e.images) for e in health] == [
-        (1, 5, 2, 20), (6, 10, 3, 30), (11, 15, 2, 20), (16, 20, 2, 20)
-    ]  # fmt: skip
+        (1, 5, 2, 20),
+        (6, 10, 3, 30),
+        (11, 15, 2, 20),
+        (16, 20, 2, 20),
+    ]
     layers = health[-1].layers
     assert [h.layer for h in layers] == ["conv1", "dense1", "dense2"]
     conv1 = layers[0]
@@ -72,15 +75,18 @@ def test_health_on_observes_every_kth_step_and_reports_each_window() -> None:
     assert [(e.step, e.initial_step) for e in histograms] == [(1, 1), (8, 1), (16, 1)]
     first = histograms[0].histograms
     assert {(h.layer, h.kind) for h in first} == {
-        (layer, kind) for layer in ("conv1", "dense1", "dense2")
+        (layer, kind)
+        for layer in ("conv1", "dense1", "dense2")
         for kind in ("weights", "gradients")
-    }  # fmt: skip
+    }
     for h in first:  # at the first observation the two distributions are the same
         assert len(h.counts) == BINS and h.counts == h.initial
     for h in histograms[-1].histograms:  # later: the same values, perhaps on wider bins
-        assert sum(h.initial) == sum(h.counts) == sum(next(
-            f.counts for f in first if (f.layer, f.kind) == (h.layer, h.kind)
-        ))  # fmt: skip
+        assert (
+            sum(h.initial)
+            == sum(h.counts)
+            == sum(next(f.counts for f in first if (f.layer, f.kind) == (h.layer, h.kind)))
+        )
 
 
 def test_the_extension_is_made_by_name() -> None:
@@ -106,9 +112,14 @@ def test_the_events_survive_the_codec_and_reach_the_metrics_file() -> None:
     dense2 = health[0]["layers"]["dense2"]
     assert dense2["dead_share"] is None and dense2["weight_rms"] > 0  # NaN written as null
     assert set(health[0]["layers"]["conv1"]) == {
-        "weight_rms", "gradient_rms", "update_ratio", "dead_share", "dead_channels",
-        "activation_mean", "activation_std",
-    }  # fmt: skip
+        "weight_rms",
+        "gradient_rms",
+        "update_ratio",
+        "dead_share",
+        "dead_channels",
+        "activation_mean",
+        "activation_std",
+    }
     (hist,) = [r for r in records if r["event"] == "histograms"]
     assert hist["step"] == 1 and len(hist["histograms"]) == 6
     assert {"layer", "kind", "limit", "counts", "initial"} == set(hist["histograms"][0])

@@ -9,8 +9,9 @@ from cnn_tui.core.contract.health_events import HealthMeasured, LayerHealth
 from cnn_tui.core.health.hints import Window, hints
 
 
-def window(step: int, loss: float, ratio: float = 1e-3, dead: float = 0.0,
-           images: int = 160) -> Window:  # fmt: skip
+def window(
+    step: int, loss: float, ratio: float = 1e-3, dead: float = 0.0, images: int = 160
+) -> Window:
     layers = (
         LayerHealth("conv1", 0.3, 0.01, ratio, 0.0, (0.0,), 0.1, 0.2),
         LayerHealth("dense1", 0.03, 0.005, ratio, dead, (), 0.2, 0.3),
@@ -29,8 +30,11 @@ def test_a_healthy_run_has_no_hint() -> None:
 
 def test_rising_loss_and_big_updates_say_the_lr_is_too_high() -> None:
     (hint,) = hints(run([0.5, 0.6, 0.8], ratio=0.05), [])
-    assert (hint.kind, hint.title, hint.fix) == ("lr-high", "learning rate looks too high",
-                                                 "halve-lr")  # fmt: skip
+    assert (hint.kind, hint.title, hint.fix) == (
+        "lr-high",
+        "learning rate looks too high",
+        "halve-lr",
+    )
     assert "0.5 to 0.8" in hint.why and "10^-1.3" in hint.why
     assert hints(run([0.8, 0.6, 0.5], ratio=0.05), []) == []  # big steps, but the loss falls
 

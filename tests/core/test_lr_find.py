@@ -28,9 +28,7 @@ SWEEP = FindLr(start=1e-4, end=10.0, batches=40)
 
 def kwargs(weight_decay: float = 0.0) -> dict[str, Any]:
     """Two epochs of 8 steps, with momentum (so the optimizer state is not all zeros)."""
-    run = replace(
-        config(batch_size=16, lr=0.05, momentum=0.9, weight_decay=weight_decay), epochs=2
-    )
+    run = replace(config(batch_size=16, lr=0.05, momentum=0.9, weight_decay=weight_decay), epochs=2)
     return dict(config=run, train=blobs(128, seed=1), test=blobs(20, seed=2))
 
 
@@ -137,9 +135,10 @@ def test_a_run_that_diverges_at_once_is_said_so_and_left_as_it_was() -> None:
 
 def test_a_range_out_of_bounds_and_a_stop_with_no_sweep_are_refused() -> None:
     _, events = collect(
-        kwargs(), [FindLr(start=0.5, end=0.1), FindLr(batches=3), StopLrFind()],
+        kwargs(),
+        [FindLr(start=0.5, end=0.1), FindLr(batches=3), StopLrFind()],
         extensions=[LrFinder()],
-    )  # fmt: skip
+    )
     refused = [(e.command, e.reason) for e in events if isinstance(e, CommandRefused)]
     assert refused == [
         ("FindLr", "sweep start 0.5 must be below its end 0.1"),
@@ -181,8 +180,13 @@ def test_the_metrics_file_records_the_sweep_one_line_a_batch() -> None:
             writer.write(event)
     lines = [json.loads(line) for line in file.getvalue().splitlines()]
     [ended] = [e for e in events if isinstance(e, LrFindEnded)]
-    assert lines[0] == {"event": "lr_find_start", "step": 0, "start": 1e-4, "end": 1.0,
-                        "batches": 12}  # fmt: skip
+    assert lines[0] == {
+        "event": "lr_find_start",
+        "step": 0,
+        "start": 1e-4,
+        "end": 1.0,
+        "batches": 12,
+    }
     points = [line for line in lines if line["event"] == "lr_find"]
     assert [p["batch"] for p in points] == list(range(12))
     assert [p["lr"] for p in points] == list(ended.lrs)

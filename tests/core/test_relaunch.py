@@ -24,8 +24,12 @@ def saved(folder: Path, run: str = "run", steps: int = 5) -> Path:
 
 def relaunch(folder: Path | None, run: str = "run") -> Relaunch:
     state = make_state()
-    spec = TrainerSpec(config=state.config, data_dir="unused", run_name=run,
-                       snapshot_dir=str(folder) if folder else None)  # fmt: skip
+    spec = TrainerSpec(
+        config=state.config,
+        data_dir="unused",
+        run_name=run,
+        snapshot_dir=str(folder) if folder else None,
+    )
     return Relaunch(spec, ThreadLink)
 
 

@@ -24,16 +24,60 @@ NAN = math.nan
 CONFUSION = tuple(tuple(range(i, i + 10)) for i in range(10))
 CONV = ev.ConvView(2, 1, 3, 1, (0.5,) * 18, (1.0, 2.0), (0.25,) * 18, (0.0, -1.5))
 EVENTS: list[ev.Event] = [
-    ev.TrainingStarted("numpy", "conv8 → dense128 → 10", (8, 4), 128, 5, 1, 0, 1875, 60000,
-                       10000, 0.01, 0.0, 0.0, 32, 7, None, True, 12),  # fmt: skip
-    ev.HistoryRestored((2.3, NAN), (0.1, 0.2), (0.01, 0.01), (1, 1),
-                       (ev.EvalRecord(1, 2, 0.5, 0.9, (NAN,) * 10, CONFUSION),),
-                       (ev.Change(1, "lr", 0.01, 0.02), ev.Change(2, "paused")), True),  # fmt: skip
+    ev.TrainingStarted(
+        "numpy",
+        "conv8 → dense128 → 10",
+        (8, 4),
+        128,
+        5,
+        1,
+        0,
+        1875,
+        60000,
+        10000,
+        0.01,
+        0.0,
+        0.0,
+        32,
+        7,
+        None,
+        True,
+        12,
+    ),
+    ev.HistoryRestored(
+        (2.3, NAN),
+        (0.1, 0.2),
+        (0.01, 0.01),
+        (1, 1),
+        (ev.EvalRecord(1, 2, 0.5, 0.9, (NAN,) * 10, CONFUSION),),
+        (ev.Change(1, "lr", 0.01, 0.02), ev.Change(2, "paused")),
+        True,
+    ),
     ev.BatchesEnded(1, 3, (2.0, math.inf), (0.5, 0.25), 0.01, 0.9, 32, 1234.5, 96, 60000),
-    ev.Evaluated(1, 10, "test", 0.4, 0.88, (0.9,) * 10, CONFUSION,
-                 (ev.Mistake(3, 4, 9, (0.1,) * 10),), 10000, 1.5),  # fmt: skip
-    ev.SampleViewed(4, "train", 17, 3, bytes(range(256)) * 3 + b"\x00" * 16, (0.1,) * 10, 3,
-                    (CONV, CONV), (-0.0, 1e-30), 3),  # fmt: skip
+    ev.Evaluated(
+        1,
+        10,
+        "test",
+        0.4,
+        0.88,
+        (0.9,) * 10,
+        CONFUSION,
+        (ev.Mistake(3, 4, 9, (0.1,) * 10),),
+        10000,
+        1.5,
+    ),
+    ev.SampleViewed(
+        4,
+        "train",
+        17,
+        3,
+        bytes(range(256)) * 3 + b"\x00" * 16,
+        (0.1,) * 10,
+        3,
+        (CONV, CONV),
+        (-0.0, 1e-30),
+        3,
+    ),
     ev.DrawingViewed(4, 2, bytes(784), (0.1,) * 10, 0, (CONV,)),
     ev.DrawingViewed(5, 3, b"", (), -1, ()),
     ev.Paused(5, "stepped"),
@@ -45,25 +89,41 @@ EVENTS: list[ev.Event] = [
     ev.SnapshotFailed(8, "disk full"),
     ev.Notice(9, "Test set changed", "évalué sur 1 000 images"),
     ev.Finished(10, 1, "finished"),
-    ev.HealthMeasured(50, 1, 10, 320, (
-        ev.LayerHealth("conv1", 0.3, 0.01, 1e-3, 0.25, (0.0, 0.5), 0.2, 0.1),
-        ev.LayerHealth("dense2", 0.1, 0.02, 2e-3, NAN, (), NAN, NAN),
-    )),
-    ev.HistogramsMeasured(500, 1, (ev.LayerHistogram("dense1", "gradients", 0.04, (1, 5, 1),
-                                                     (0, 7, 0)),)),
+    ev.HealthMeasured(
+        50,
+        1,
+        10,
+        320,
+        (
+            ev.LayerHealth("conv1", 0.3, 0.01, 1e-3, 0.25, (0.0, 0.5), 0.2, 0.1),
+            ev.LayerHealth("dense2", 0.1, 0.02, 2e-3, NAN, (), NAN, NAN),
+        ),
+    ),
+    ev.HistogramsMeasured(
+        500, 1, (ev.LayerHistogram("dense1", "gradients", 0.04, (1, 5, 1), (0, 7, 0)),)
+    ),
     ev.LrFindStarted(10, 1e-5, 1.0, 200),
     ev.LrFindProgressed(10, 3, (1e-5, 2e-5), (2.3, math.inf), (2.3, 2.29)),
-    ev.LrFindEnded(10, "suggested", 0.0316, "suggested lr 0.0316", (1e-5,), (2.3,), (2.3,),
-                   "loss exploded"),
-    ev.EmbeddingComputed(10, 1, (0.5, -1.25), (0.0, 2.0), (3, 7), (3, 1), (0.9, 0.6),
-                         (0.4, 0.2), 0.01),
-]  # fmt: skip
+    ev.LrFindEnded(
+        10, "suggested", 0.0316, "suggested lr 0.0316", (1e-5,), (2.3,), (2.3,), "loss exploded"
+    ),
+    ev.EmbeddingComputed(
+        10, 1, (0.5, -1.25), (0.0, 2.0), (3, 7), (3, 1), (0.9, 0.6), (0.4, 0.2), 0.01
+    ),
+]
 COMMANDS: list[cmd.Command] = [
-    cmd.Pause(), cmd.Resume(), cmd.Step(3), cmd.SetHyperparameters(lr=0.5, batch_size=16),
-    cmd.Evaluate(), cmd.RequestSample(12, 4), cmd.SaveSnapshot(), cmd.Stop(save=True),
-    cmd.ViewDrawing(bytes(range(256)) * 3 + bytes(16), 7), cmd.FindLr(1e-4, 3.0, 150),
+    cmd.Pause(),
+    cmd.Resume(),
+    cmd.Step(3),
+    cmd.SetHyperparameters(lr=0.5, batch_size=16),
+    cmd.Evaluate(),
+    cmd.RequestSample(12, 4),
+    cmd.SaveSnapshot(),
+    cmd.Stop(save=True),
+    cmd.ViewDrawing(bytes(range(256)) * 3 + bytes(16), 7),
+    cmd.FindLr(1e-4, 3.0, 150),
     cmd.StopLrFind(),
-]  # fmt: skip
+]
 
 
 def _same(a: object, b: object) -> bool:

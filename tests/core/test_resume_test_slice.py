@@ -35,8 +35,17 @@ CONFIG = RunConfig(arch=SMALL, hyper=Hyperparameters(lr=0.05, batch_size=10), ep
 def train(folder: Path, test: Any, state: RunState | None = None) -> list[Any]:
     events: list[Any] = []
     config = CONFIG if state is None else replace(state.config, epochs=2)
-    trainer = Trainer(config, TRAIN, test, emit=events.append, state=state, snapshot_dir=folder,
-                      run_name="slice", batch_interval=0, sample_interval=None)  # fmt: skip
+    trainer = Trainer(
+        config,
+        TRAIN,
+        test,
+        emit=events.append,
+        state=state,
+        snapshot_dir=folder,
+        run_name="slice",
+        batch_interval=0,
+        sample_interval=None,
+    )
     trainer.run()
     return events
 

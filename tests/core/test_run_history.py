@@ -14,21 +14,51 @@ from cnn_tui.core.contract import events as ev
 from cnn_tui.core.runs.history import HistoryError, decimate, read_history
 from cnn_tui.core.training.metrics import MetricsWriter
 
-START = {"event": "start", "engine": "numpy", "architecture": "conv8 → dense128 → 10", "epoch": 1,
-         "step": 0, "epochs": 2, "lr": 0.01, "momentum": 0.0, "weight_decay": 0.0,
-         "batch_size": 32, "seed": 0, "train_size": 96, "test_size": 50,
-         "resumed_from": None}  # fmt: skip
+START = {
+    "event": "start",
+    "engine": "numpy",
+    "architecture": "conv8 → dense128 → 10",
+    "epoch": 1,
+    "step": 0,
+    "epochs": 2,
+    "lr": 0.01,
+    "momentum": 0.0,
+    "weight_decay": 0.0,
+    "batch_size": 32,
+    "seed": 0,
+    "train_size": 96,
+    "test_size": 50,
+    "resumed_from": None,
+}
 
 
 def batch(step: int, loss: float | None, epoch: int = 1, accuracy: float = 0.5) -> dict:
-    return {"event": "batch", "epoch": epoch, "step": step, "loss": loss, "accuracy": accuracy,
-            "lr": 0.01, "momentum": 0.0, "batch_size": 32, "images_per_s": 1000.0}  # fmt: skip
+    return {
+        "event": "batch",
+        "epoch": epoch,
+        "step": step,
+        "loss": loss,
+        "accuracy": accuracy,
+        "lr": 0.01,
+        "momentum": 0.0,
+        "batch_size": 32,
+        "images_per_s": 1000.0,
+    }
 
 
 def evaluation(step: int, accuracy: float, epoch: int = 1) -> dict:
-    return {"event": "eval", "epoch": epoch, "step": step, "split": "test", "loss": 0.5,
-            "accuracy": accuracy, "per_class_accuracy": [accuracy] * 9 + [None],
-            "confusion": [[0] * 10] * 10, "size": 50, "mistakes": 3}  # fmt: skip
+    return {
+        "event": "eval",
+        "epoch": epoch,
+        "step": step,
+        "split": "test",
+        "loss": 0.5,
+        "accuracy": accuracy,
+        "per_class_accuracy": [accuracy] * 9 + [None],
+        "confusion": [[0] * 10] * 10,
+        "size": 50,
+        "mistakes": 3,
+    }
 
 
 def write(path: Path, *records: dict | str) -> Path:
@@ -44,8 +74,15 @@ def a_run(tmp_path: Path, *more: dict | str) -> Path:
         batch(1, 2.3),
         batch(2, None),  # a non-finite loss is written as null
         batch(3, 2.0, epoch=2, accuracy=0.75),
-        {"event": "hyperparameters", "step": 3, "lr": 0.005, "momentum": 0.0,
-         "batch_size": 32, "weight_decay": 0.0, "changed": ["lr"]},  # fmt: skip
+        {
+            "event": "hyperparameters",
+            "step": 3,
+            "lr": 0.005,
+            "momentum": 0.0,
+            "batch_size": 32,
+            "weight_decay": 0.0,
+            "changed": ["lr"],
+        },
         {"event": "notice", "step": 3, "title": "x", "message": "y"},  # not read, allowed
         {"event": "something-newer", "step": 3},  # a kind this reader does not know: skipped
         evaluation(3, 0.8, epoch=2),
@@ -55,8 +92,11 @@ def a_run(tmp_path: Path, *more: dict | str) -> Path:
 
 
 def test_a_run_reads_back_in_full(tmp_path: Path) -> None:
-    history = read_history(a_run(tmp_path, {"event": "end", "epoch": 2, "step": 4,
-                                            "reason": "finished", "message": ""}))  # fmt: skip
+    history = read_history(
+        a_run(
+            tmp_path, {"event": "end", "epoch": 2, "step": 4, "reason": "finished", "message": ""}
+        )
+    )
     assert history.steps == (1, 2, 3, 4)
     assert history.losses[0] == 2.3 and math.isnan(history.losses[1])
     assert history.accuracies[2] == 0.75
@@ -123,8 +163,11 @@ def test_the_metrics_writer_s_own_file_reads_back(tmp_path: Path) -> None:
     """What core/training/metrics.py writes is what the reader reads (no hand-made lines)."""
     out = io.StringIO()
     writer = MetricsWriter(out)
-    writer.write(ev.TrainingStarted("numpy", "conv8 → dense128 → 10", (8,), 128, 3, 1, 0, 2,
-                                    64, 20, 0.01, 0.9, 0.001, 32, 7))  # fmt: skip
+    writer.write(
+        ev.TrainingStarted(
+            "numpy", "conv8 → dense128 → 10", (8,), 128, 3, 1, 0, 2, 64, 20, 0.01, 0.9, 0.001, 32, 7
+        )
+    )
     writer.write(ev.BatchesEnded(1, 1, (2.0, 1.0), (0.25, 0.5), 0.01, 0.9, 32, 500.0, 64, 64))
     (tmp_path / "m.jsonl").write_text(out.getvalue())
     history = read_history(tmp_path / "m.jsonl")

@@ -45,9 +45,10 @@ def test_a_finished_run_leaves_its_record_and_every_metrics_line(tmp_path: Path)
 
 def test_a_change_mid_run_is_recorded_with_its_step(tmp_path: Path) -> None:
     plan = plan_run(tmp_path, "blobs")
-    collect({"config": config(batch_size=8), **data(), "run": plan},
-            react=lambda e: SetHyperparameters(lr=0.02) if getattr(e, "first_step", 0) == 2
-            else None)  # fmt: skip
+    collect(
+        {"config": config(batch_size=8), **data(), "run": plan},
+        react=lambda e: SetHyperparameters(lr=0.02) if getattr(e, "first_step", 0) == 2 else None,
+    )
     [change] = read_run(plan.path).changes
     assert change.what == "lr" and change.value == 0.02 and change.step >= 2
 
@@ -59,8 +60,15 @@ def test_a_stopped_run_is_interrupted_and_a_diverged_one_diverged(tmp_path: Path
 
     diverging = plan_run(tmp_path, "diverging")
     commands: queue.Queue = queue.Queue()
-    trainer = Trainer(config(batch_size=8), **data(), emit=lambda e: None, commands=commands,
-                      batch_interval=0, sample_interval=None, run=diverging)  # fmt: skip
+    trainer = Trainer(
+        config(batch_size=8),
+        **data(),
+        emit=lambda e: None,
+        commands=commands,
+        batch_interval=0,
+        sample_interval=None,
+        run=diverging,
+    )
     real_step, calls = trainer.engine.train_batch, []
 
     def blow_up_on_the_third(data, indices, hyper):  # noqa: ANN001, ANN202
@@ -90,9 +98,14 @@ def test_an_unwritable_metrics_file_is_said_once_and_training_goes_on(tmp_path: 
 def test_the_dashboards_trainer_keeps_its_run_folder_too(tmp_path: Path) -> None:
     mnist = tiny_mnist(tmp_path / "mnist", train=40)
     plan = plan_run(tmp_path / "snaps", "dash")
-    spec = TrainerSpec(config=config(batch_size=10), data_dir=str(mnist), run=plan,
-                       snapshot_dir=plan.folder, batch_interval=0,
-                       sample_interval=None)  # fmt: skip
+    spec = TrainerSpec(
+        config=config(batch_size=10),
+        data_dir=str(mnist),
+        run=plan,
+        snapshot_dir=plan.folder,
+        batch_interval=0,
+        sample_interval=None,
+    )
     events: list = []
     run_trainer(spec, commands=queue.Queue(), emit=events.append)
     assert read_run(plan.path).state == "finished"

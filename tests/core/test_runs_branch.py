@@ -27,9 +27,14 @@ def digest(folder: Path) -> dict[str, str]:
 def parent_run(tmp_path: Path) -> tuple[TrainerSpec, Path]:
     mnist, snaps = tiny_mnist(tmp_path / "mnist", train=40), tmp_path / "snaps"
     plan = plan_run(snaps, "run")
-    spec = TrainerSpec(config=config(batch_size=10), data_dir=str(mnist), run=plan,
-                       snapshot_dir=plan.folder, batch_interval=0,
-                       sample_interval=None)  # fmt: skip
+    spec = TrainerSpec(
+        config=config(batch_size=10),
+        data_dir=str(mnist),
+        run=plan,
+        snapshot_dir=plan.folder,
+        batch_interval=0,
+        sample_interval=None,
+    )
     run_trainer(spec, commands=queue.Queue(), emit=lambda e: None)
     return spec, plan.path
 

@@ -74,8 +74,12 @@ def test_two_newest_runs_of_one_name_in_the_same_second_are_ambiguous(tmp_path: 
 
 
 def test_a_running_record_whose_process_is_gone_shows_as_interrupted(tmp_path: Path) -> None:
-    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
-                          capture_output=True, text=True, check=True)  # fmt: skip
+    gone = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     dead = replace(RECORD, state="running", pid=int(gone.stdout))
     assert shown_state(dead) == STALE == "interrupted?"
     assert shown_state(replace(dead, pid=os.getpid())) == "running"

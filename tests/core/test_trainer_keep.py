@@ -84,8 +84,11 @@ def saved(events: list[Any]) -> list[Path]:
 def best(events: list[Any]) -> Path:
     """The saved file whose weights had the best test accuracy (the newest of equals)."""
     accuracy = {e.step: e.accuracy for e in events if isinstance(e, Evaluated)}
-    scored = [(accuracy[e.step], i, Path(e.path)) for i, e in enumerate(events)
-              if isinstance(e, SnapshotSaved) and e.step in accuracy]  # fmt: skip
+    scored = [
+        (accuracy[e.step], i, Path(e.path))
+        for i, e in enumerate(events)
+        if isinstance(e, SnapshotSaved) and e.step in accuracy
+    ]
     return max(scored)[2]
 
 
@@ -109,9 +112,16 @@ def test_keep_none_keeps_every_snapshot(tmp_path: Path) -> None:
 def test_the_default_keeps_three_and_the_best(tmp_path: Path) -> None:
     events: list[Any] = []
     hyper = Hyperparameters(lr=0.05, batch_size=10)
-    trainer = Trainer(RunConfig(arch=SMALL, hyper=hyper, epochs=6, seed=2), TRAIN, TEST,
-                      emit=events.append, snapshot_dir=tmp_path, run_name="exp",
-                      batch_interval=0, sample_interval=None)  # fmt: skip
+    trainer = Trainer(
+        RunConfig(arch=SMALL, hyper=hyper, epochs=6, seed=2),
+        TRAIN,
+        TEST,
+        emit=events.append,
+        snapshot_dir=tmp_path,
+        run_name="exp",
+        batch_interval=0,
+        sample_interval=None,
+    )
     trainer.run()
     assert on_disk(tmp_path) == {*saved(events)[-3:], best(events)}
 

@@ -93,9 +93,14 @@ def test_a_batch_size_that_does_not_fit_goes_back_to_the_last_that_did() -> None
     commands: queue.Queue = queue.Queue()
     commands.put(SetHyperparameters(batch_size=32))
     trainer = Trainer(
-        config(batch_size=8), train, test, emit=events.append, commands=commands,
-        batch_interval=0, sample_interval=None,
-    )  # fmt: skip
+        config(batch_size=8),
+        train,
+        test,
+        emit=events.append,
+        commands=commands,
+        batch_interval=0,
+        sample_interval=None,
+    )
     fit_at_most(trainer, 16)
     trainer.run()
     refused = [e for e in events if isinstance(e, CommandRefused)]

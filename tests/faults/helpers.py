@@ -103,8 +103,17 @@ def headless(data: Path, *extra: str) -> list[str]:
     """A headless run; snapshots go to a fresh folder unless ``extra`` says otherwise (one run
     per folder: parallel tests must not share ./snapshots)."""
     snapshots = tempfile.mkdtemp(dir=_SNAPSHOT_FOLDERS.name)
-    return ["train", "--headless", "--data", str(data), "--epochs", "1",
-            "--snapshot-dir", snapshots, *extra]  # fmt: skip
+    return [
+        "train",
+        "--headless",
+        "--data",
+        str(data),
+        "--epochs",
+        "1",
+        "--snapshot-dir",
+        snapshots,
+        *extra,
+    ]
 
 
 def cli(

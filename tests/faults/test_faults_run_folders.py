@@ -17,9 +17,11 @@ def test_a_killed_run_shows_interrupted_and_resumes_after_a_torn_line(tmp_path, 
     snaps = tmp_path / "s"
     proc = subprocess.Popen(
         [str(CLI), *headless(long_data, "--epochs", "3", "--snapshot-dir", str(snaps))],
-        stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
         preexec_fn=sigint_default,
-    )  # fmt: skip
+    )
     try:
         deadline = time.monotonic() + 60
         while not list(snaps.glob("*/*.npz")) and time.monotonic() < deadline:
@@ -41,8 +43,14 @@ def test_a_killed_run_shows_interrupted_and_resumes_after_a_torn_line(tmp_path, 
 
     snapshot = sorted(run.glob("*.npz"))[-1]
     step = parse_snapshot_name(snapshot.name).step  # type: ignore[union-attr]
-    resumed = cli(*headless(long_data, "--epochs", "3", "--snapshot-dir", str(snaps)),
-                  "--resume", str(snapshot), "--steps", str(step + 1), timeout=120)  # fmt: skip
+    resumed = cli(
+        *headless(long_data, "--epochs", "3", "--snapshot-dir", str(snaps)),
+        "--resume",
+        str(snapshot),
+        "--steps",
+        str(step + 1),
+        timeout=120,
+    )
     assert resumed.returncode == 0, resumed.stderr.decode()
     lines = (run / "metrics.jsonl").read_text().splitlines()
     torn = lines.index('{"event": "batch", "epo')

@@ -70,8 +70,14 @@ def test_f6_stderr_not_a_terminal(tiny):
 
     main_fd, child_fd = pty.openpty()
     try:
-        result = cli("--data", str(tiny), stdin=child_fd, stdout=child_fd, capture_output=False,
-                     stderr=subprocess.PIPE)  # fmt: skip
+        result = cli(
+            "--data",
+            str(tiny),
+            stdin=child_fd,
+            stdout=child_fd,
+            capture_output=False,
+            stderr=subprocess.PIPE,
+        )
     finally:
         os.close(main_fd)
         os.close(child_fd)

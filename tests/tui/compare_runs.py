@@ -23,8 +23,9 @@ RUNS = (  # (folder, name, trainer settings, lr change at step 150)
 
 def _events(settings: dict, change: float | None, steps: int = 300) -> list[ev.Event]:
     """Three epochs of ``steps`` in all (batches of 32), the lr changed half way if ``change``."""
-    trainer = SyntheticTrainer(seed=1, epochs=3, train_size=32 * steps // 3, test_size=1000,
-                               **settings)  # fmt: skip
+    trainer = SyntheticTrainer(
+        seed=1, epochs=3, train_size=32 * steps // 3, test_size=1000, **settings
+    )
     events: list[ev.Event] = [trainer.started()]
     events += trainer.train(steps // 2)
     if change is not None:
@@ -33,9 +34,16 @@ def _events(settings: dict, change: float | None, steps: int = 300) -> list[ev.E
     return events
 
 
-def make_run(snapshot_dir: Path, folder: str, name: str, settings: dict,
-             change: float | None = None, *, torn: bool = False,
-             steps: int = 300) -> Path:  # fmt: skip
+def make_run(
+    snapshot_dir: Path,
+    folder: str,
+    name: str,
+    settings: dict,
+    change: float | None = None,
+    *,
+    torn: bool = False,
+    steps: int = 300,
+) -> Path:
     """One run folder in ``snapshot_dir``; ``torn``: its metrics end in half a line."""
     path = snapshot_dir / folder
     path.mkdir(parents=True)
@@ -46,15 +54,30 @@ def make_run(snapshot_dir: Path, folder: str, name: str, settings: dict,
     (path / METRICS_FILE).write_text(lines, encoding="utf-8")
     start = events[0]
     assert isinstance(start, ev.TrainingStarted)
-    hyper = RunHyperparameters(start.lr, start.momentum, start.weight_decay, start.batch_size,
-                               start.epochs, start.seed)  # fmt: skip
-    write_run(path, RunRecord(name, folder, f"2026-12-07T13:0{len(name)}:00Z", start.engine,
-                              start.architecture, "mnist", hyper, state="finished",
-                              epochs_done=3, steps=steps))  # fmt: skip
+    hyper = RunHyperparameters(
+        start.lr, start.momentum, start.weight_decay, start.batch_size, start.epochs, start.seed
+    )
+    write_run(
+        path,
+        RunRecord(
+            name,
+            folder,
+            f"2026-12-07T13:0{len(name)}:00Z",
+            start.engine,
+            start.architecture,
+            "mnist",
+            hyper,
+            state="finished",
+            epochs_done=3,
+            steps=steps,
+        ),
+    )
     return path
 
 
 def make_runs(snapshot_dir: Path, *, torn: bool = False) -> list[Path]:
     """The three runs of ``RUNS`` (the last one's metrics torn when ``torn``)."""
-    return [make_run(snapshot_dir, folder, name, settings, change, torn=torn and i == 2)
-            for i, (folder, name, settings, change) in enumerate(RUNS)]  # fmt: skip
+    return [
+        make_run(snapshot_dir, folder, name, settings, change, torn=torn and i == 2)
+        for i, (folder, name, settings, change) in enumerate(RUNS)
+    ]

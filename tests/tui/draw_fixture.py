@@ -54,9 +54,7 @@ async def open_draw(pilot: Pilot[None]) -> DrawScreen:
     return screen
 
 
-async def drag(
-    pilot: Pilot[None], cells: Sequence[tuple[int, int]], button: int = 1
-) -> None:
+async def drag(pilot: Pilot[None], cells: Sequence[tuple[int, int]], button: int = 1) -> None:
     """Press ``button`` on the canvas cell (column, row) ``cells[0]``, move through the rest,
     release (cells count from the canvas's content, inside its border)."""
     canvas = pilot.app.screen.query_one(CanvasView)

@@ -21,8 +21,10 @@ OVERLAY_RUNS = (  # (folder, name, settings): as long as the scripted run, so th
 
 def overlay_folder(snapshot_dir: Path) -> list[Path]:
     """Two finished 2,600-step runs in ``snapshot_dir``, newest ("fast") listed first."""
-    return [make_run(snapshot_dir, folder, name, settings, steps=2600)
-            for folder, name, settings in OVERLAY_RUNS]  # fmt: skip
+    return [
+        make_run(snapshot_dir, folder, name, settings, steps=2600)
+        for folder, name, settings in OVERLAY_RUNS
+    ]
 
 
 def overlay_app(snapshot_dir: Path, live: Path | None = None) -> DashboardApp:

@@ -27,8 +27,12 @@ def roles_by_column(data: ChartData, width: int = 40) -> dict[int, set[str]]:
 
 def test_the_parents_part_of_the_line_is_faint_and_the_branch_is_marked() -> None:
     line = tuple((float(x), 2.0 - x / 100) for x in range(0, 101))
-    data = ChartData(x_range=(0.0, 100.0), line=line, line_faint_before=50.0,
-                     top_marks=(Mark(50.0, "┼", "branch"),))  # fmt: skip
+    data = ChartData(
+        x_range=(0.0, 100.0),
+        line=line,
+        line_faint_before=50.0,
+        top_marks=(Mark(50.0, "┼", "branch"),),
+    )
     columns = roles_by_column(data)
     faint = [c for c, roles in columns.items() if "inherited" in roles]
     own = [c for c, roles in columns.items() if "line" in roles]

@@ -30,8 +30,9 @@ CASES = [(look, size) for look in ("dark", "light", "nocolor") for size in (COMP
 CASES.append(("dark", LARGE))
 
 
-@pytest.mark.parametrize(("look", "size"), CASES, ids=lambda v: v if isinstance(v, str) else
-                         f"{v[0]}x{v[1]}")  # fmt: skip
+@pytest.mark.parametrize(
+    ("look", "size"), CASES, ids=lambda v: v if isinstance(v, str) else f"{v[0]}x{v[1]}"
+)
 def test_mid_training(snap_compare, monkeypatch, look: str, size: tuple[int, int]) -> None:  # noqa: ANN001
     if look == "nocolor":
         monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made

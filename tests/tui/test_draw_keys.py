@@ -39,8 +39,12 @@ def test_every_binding_is_in_the_table_and_every_key_is_bound() -> None:
     assert set(DRAW_BINDING_KEYS) | {"up", "down", "left", "right"} == bound
     written = " ".join(keys for keys, _ in DRAW_KEYS)
     for key in DRAW_BINDING_KEYS:
-        shown = {"left_square_bracket": "[", "right_square_bracket": "]", "escape": "Esc",
-                 "question_mark": "?"}.get(key, key)  # fmt: skip
+        shown = {
+            "left_square_bracket": "[",
+            "right_square_bracket": "]",
+            "escape": "Esc",
+            "question_mark": "?",
+        }.get(key, key)
         assert f"`{shown}`" in written, key
 
 

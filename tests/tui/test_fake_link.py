@@ -51,8 +51,9 @@ def test_answers_like_a_trainer_and_holds_answers_until_released() -> None:
 def test_trains_in_time_with_its_clock_and_not_while_paused() -> None:
     clock = Clock()
     trainer = SyntheticTrainer()
-    link = FakeLink(trainer=trainer, steps_per_s=100, event_interval=0.05, sample_every=0.5,
-                    clock=clock)  # fmt: skip
+    link = FakeLink(
+        trainer=trainer, steps_per_s=100, event_interval=0.05, sample_every=0.5, clock=clock
+    )
     link.start()
     clock.now += 1.0
     events = link.drain()

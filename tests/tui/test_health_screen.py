@@ -108,10 +108,14 @@ async def test_a_degenerate_run_draws_without_error() -> None:
         )
         return ev.HealthMeasured(step, step - 99, 5, 160, layers)
 
-    empty = ev.HistogramsMeasured(300, 1, (
-        ev.LayerHistogram("conv1", "weights", 0.0, (0,) * 41, (0,) * 41),
-        ev.LayerHistogram("conv1", "gradients", inf, (0,) * 20 + (5,) + (0,) * 20, (0,) * 41),
-    ))  # fmt: skip
+    empty = ev.HistogramsMeasured(
+        300,
+        1,
+        (
+            ev.LayerHistogram("conv1", "weights", 0.0, (0,) * 41, (0,) * 41),
+            ev.LayerHistogram("conv1", "gradients", inf, (0,) * 20 + (5,) + (0,) * 20, (0,) * 41),
+        ),
+    )
     trainer, events = scripted_run()
     extra = [report(100, 0.0, 0.5), report(200, inf, inf), report(300, 0.0, nan), empty]
     app = DashboardApp(FakeLink(events + extra, trainer=trainer))

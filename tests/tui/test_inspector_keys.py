@@ -104,9 +104,19 @@ async def test_question_mark_lists_every_inspector_key(keys: tuple[str, ...]) ->
         assert not isinstance(app.screen, HelpScreen)
 
 
-WRITTEN = {"escape": "`Esc`", "enter": "`Enter`", "question_mark": "`?`", "pageup": "PgUp",
-           "pagedown": "PgDn", "home": "Home", "end": "End", "left": "`←`", "right": "`→`",
-           "up": "arrows", "down": "arrows"}  # fmt: skip
+WRITTEN = {
+    "escape": "`Esc`",
+    "enter": "`Enter`",
+    "question_mark": "`?`",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "end": "End",
+    "left": "`←`",
+    "right": "`→`",
+    "up": "arrows",
+    "down": "arrows",
+}
 
 
 @pytest.mark.parametrize(

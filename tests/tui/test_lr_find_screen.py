@@ -49,8 +49,10 @@ async def test_the_palette_opens_the_range_form_with_its_defaults() -> None:
         form = app.screen
         assert isinstance(form, SweepForm)
         assert [form.field_input(k).value for k in ("start", "end", "batches")] == [
-            "1e-05", "1", "200"
-        ]  # fmt: skip
+            "1e-05",
+            "1",
+            "200",
+        ]
         await pilot.press("escape")
         await pilot.pause(0.1)
         assert app.screen is app.dashboard and not link.sent_of(cmd.FindLr)

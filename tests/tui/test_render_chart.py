@@ -135,8 +135,9 @@ def test_thin_keeps_the_last_point() -> None:
 
 
 def test_y_labels_are_evenly_spaced_at_every_height() -> None:
-    data = ChartData(x_range=(0, 100), line=tuple((x, 0.3 + 3.4 * (1 - x / 100)) for x in
-                                                  range(101)))  # fmt: skip
+    data = ChartData(
+        x_range=(0, 100), line=tuple((x, 0.3 + 3.4 * (1 - x / 100)) for x in range(101))
+    )
     for height in range(5, 30):
         rows = text(chart_lines(data, 40, height, {}))[:-2]
         labelled = [(r, float(row.split("┤")[0])) for r, row in enumerate(rows) if "┤" in row]
@@ -164,7 +165,11 @@ def test_other_runs_are_tagged_lines_with_their_own_glyphs_and_styles() -> None:
     drawn = "".join(text(lines))
     assert drawn.count("A") >= 2 and drawn.count("B") >= 2  # a tag every few columns
     assert drawn.count("●") == 1 and drawn.count("■") == 1
-    styled = {seg.style for line in lines for seg in line if seg.text.strip("⠀ ") and
-              any(ch in seg.text for ch in "AB●■")}  # fmt: skip
+    styled = {
+        seg.style
+        for line in lines
+        for seg in line
+        if seg.text.strip("⠀ ") and any(ch in seg.text for ch in "AB●■")
+    }
     assert a in styled and b in styled
     assert all(line_length(line) == 60 for line in lines)

@@ -14,19 +14,38 @@ TRAIN = 60_000
 
 def started(step: int = 0, epoch: int = 1, position: int = 0) -> ev.TrainingStarted:
     return ev.TrainingStarted(
-        engine="numpy", architecture="conv8 → dense128 → 10", filters=(8,), hidden=128,
-        epochs=5, epoch=epoch, step=step, steps_per_epoch=1875, train_size=TRAIN,
-        test_size=10_000, lr=0.01, momentum=0.0, weight_decay=0.0, batch_size=32, seed=0,
+        engine="numpy",
+        architecture="conv8 → dense128 → 10",
+        filters=(8,),
+        hidden=128,
+        epochs=5,
+        epoch=epoch,
+        step=step,
+        steps_per_epoch=1875,
+        train_size=TRAIN,
+        test_size=10_000,
+        lr=0.01,
+        momentum=0.0,
+        weight_decay=0.0,
+        batch_size=32,
+        seed=0,
         position=position,
-    )  # fmt: skip
+    )
 
 
 def batches(first: int, count: int, position: int, epoch: int = 1, size: int = 32):
     return ev.BatchesEnded(
-        epoch=epoch, first_step=first, losses=(1.0,) * count, accuracies=(0.5,) * count,
-        lr=0.01, momentum=0.0, batch_size=size, images_per_s=1000.0, position=position,
+        epoch=epoch,
+        first_step=first,
+        losses=(1.0,) * count,
+        accuracies=(0.5,) * count,
+        lr=0.01,
+        momentum=0.0,
+        batch_size=size,
+        images_per_s=1000.0,
+        position=position,
         train_size=TRAIN,
-    )  # fmt: skip
+    )
 
 
 def restored(epochs: tuple[int, ...]) -> ev.HistoryRestored:

@@ -88,8 +88,12 @@ async def test_the_branch_request_carries_the_forms_values() -> None:
         await settle(pilot)
         form = app.screen
         assert isinstance(form, CheckedForm)
-        for key, value in (("momentum", "0.5"), ("weight_decay", "0.001"), ("epochs", "3"),
-                           ("name", "slow")):  # fmt: skip
+        for key, value in (
+            ("momentum", "0.5"),
+            ("weight_decay", "0.001"),
+            ("epochs", "3"),
+            ("name", "slow"),
+        ):
             form.field_input(key).value = value
         await pilot.click("#form-ok")
         await wait_for(pilot, lambda: bool(control.requests))

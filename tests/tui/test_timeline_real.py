@@ -32,11 +32,19 @@ def real_app(
     """A dashboard over a real trainer in a thread, recording its run folder in tmp/snaps."""
     data, snaps = tiny_mnist(tmp_path / "mnist"), tmp_path / "snaps"
     plan = plan_run(snaps, "tiny")
-    config = RunConfig(Architecture(filters=2, hidden=8), Hyperparameters(batch_size=10),
-                       epochs=epochs)  # fmt: skip
-    spec = TrainerSpec(config=config, data_dir=str(data), snapshot_dir=plan.folder,
-                       run_name=plan.name, run=plan, start_paused=paused, keep=keep,
-                       sample_interval=None)  # fmt: skip
+    config = RunConfig(
+        Architecture(filters=2, hidden=8), Hyperparameters(batch_size=10), epochs=epochs
+    )
+    spec = TrainerSpec(
+        config=config,
+        data_dir=str(data),
+        snapshot_dir=plan.folder,
+        run_name=plan.name,
+        run=plan,
+        start_paused=paused,
+        keep=keep,
+        sample_interval=None,
+    )
     app = DashboardApp(ThreadLink(spec), quit_timeout=10.0)
     app.run_control = Relaunch(spec, ThreadLink)
     return app
@@ -74,7 +82,10 @@ async def test_a_real_branch_records_its_parent_and_leaves_it_untouched(tmp_path
         timeline = app.screen
         assert isinstance(timeline, TimelineScreen)
         assert [(e.run, e.step) for e in timeline.entries] == [
-            ("tiny", 10), ("tiny-b1", 20), ("tiny-b1", 30)]  # fmt: skip
+            ("tiny", 10),
+            ("tiny-b1", 20),
+            ("tiny-b1", 30),
+        ]
     [branch] = [p for p in folders(tmp_path) if p != parent]
     record = read_run(branch)
     assert (record.name, record.parent_run, record.parent_step) == ("tiny-b1", parent.name, 10)

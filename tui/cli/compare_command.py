@@ -65,11 +65,13 @@ class CompareError(Exception):
 def load_runs(snapshot_dir: Path, wanted: list[str]) -> list[ComparedRun]:
     """The runs ``wanted`` names, read; ``CompareError`` on the first problem."""
     if len(wanted) < 2:
-        raise CompareError("compare needs at least two runs (`cnn-tui runs` lists them)",
-                           ExitCode.USAGE)  # fmt: skip
+        raise CompareError(
+            "compare needs at least two runs (`cnn-tui runs` lists them)", ExitCode.USAGE
+        )
     if len(wanted) > MAX_RUNS:
-        raise CompareError(f"compare takes at most {MAX_RUNS} runs, not {len(wanted)}",
-                           ExitCode.USAGE)  # fmt: skip
+        raise CompareError(
+            f"compare takes at most {MAX_RUNS} runs, not {len(wanted)}", ExitCode.USAGE
+        )
     loaded: list[tuple[Path, RunHistory, RunRecord | None]] = []
     seen: dict[Path, str] = {}
     for name in wanted:
@@ -81,8 +83,9 @@ def load_runs(snapshot_dir: Path, wanted: list[str]) -> list[ComparedRun]:
             raise CompareError(str(error), ExitCode.SNAPSHOT) from None
         key = folder.resolve()
         if key in seen:
-            raise CompareError(f"{name!r} and {seen[key]!r} are the same run ({folder.name})",
-                               ExitCode.USAGE)  # fmt: skip
+            raise CompareError(
+                f"{name!r} and {seen[key]!r} are the same run ({folder.name})", ExitCode.USAGE
+            )
         seen[key] = name
         loaded.append((folder, history, record))
     return compared_runs(loaded)
@@ -110,15 +113,19 @@ def _needs_terminal() -> str | None:
     """Textual reads the keyboard from stdin and draws on stderr: both must be terminals."""
     for name, stream in (("standard input", sys.__stdin__), ("standard error", sys.__stderr__)):
         if stream is None or not stream.isatty():
-            return (f"compare needs an interactive terminal ({name} is not one); "
-                    "use `cnn-tui compare --text` instead")  # fmt: skip
+            return (
+                f"compare needs an interactive terminal ({name} is not one); "
+                "use `cnn-tui compare --text` instead"
+            )
     return None
 
 
 def _columns(header: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
-    return ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-            for row in [header, *rows]]  # fmt: skip
+    return [
+        "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+        for row in [header, *rows]
+    ]
 
 
 def text_lines(runs: list[ComparedRun]) -> list[str]:

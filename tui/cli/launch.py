@@ -106,9 +106,7 @@ def run_dashboard(
     from cnn_tui.tui.dashboard.app import DashboardApp
 
     app = DashboardApp(link)
-    app.inspector_factory, app.dashboard.draw_factory = _screen_factories(
-        app, data_dir, test_limit
-    )
+    app.inspector_factory, app.dashboard.draw_factory = _screen_factories(app, data_dir, test_limit)
     app.run_control = Relaunch(spec, make_link)  # t: the timeline, branches, other architectures
     app.state.lineage = _lineage(run)
     if run is not None:  # o: the other runs of its snapshot folder drawn behind the live one

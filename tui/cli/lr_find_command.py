@@ -34,8 +34,12 @@ if TYPE_CHECKING:
 PROGRESS_INTERVAL = 1.0
 """Seconds between two progress lines."""
 
-NOT_FOR_LR_FIND = (("serve", "--serve"), ("paused", "--paused"), ("in_process", "--in-process"),
-                   ("steps", "--steps"))  # fmt: skip
+NOT_FOR_LR_FIND = (
+    ("serve", "--serve"),
+    ("paused", "--paused"),
+    ("in_process", "--in-process"),
+    ("steps", "--steps"),
+)
 """Train flags that mean nothing to a sweep (its length is --batches), refused rather than
 silently ignored."""
 

@@ -119,17 +119,26 @@ def _add_lr_find_parser(sub: Subparsers) -> None:
     )
     sweep = lr_find.add_argument_group("sweep")
     sweep.add_argument(
-        "--start", metavar="X", type=bounded_float("sweep start", *LR_RANGE), default=1e-5,
+        "--start",
+        metavar="X",
+        type=bounded_float("sweep start", *LR_RANGE),
+        default=1e-5,
         help="first learning rate (1e-05)",
-    )  # fmt: skip
+    )
     sweep.add_argument(
-        "--end", metavar="X", type=bounded_float("sweep end", *LR_RANGE), default=1.0,
+        "--end",
+        metavar="X",
+        type=bounded_float("sweep end", *LR_RANGE),
+        default=1.0,
         help="last learning rate, if the loss has not exploded before (1)",
-    )  # fmt: skip
+    )
     sweep.add_argument(
-        "--batches", metavar="N", type=bounded_int("sweep batches", *BATCHES_RANGE),
-        default=200, help="sweep length in batches (200)",
-    )  # fmt: skip
+        "--batches",
+        metavar="N",
+        type=bounded_int("sweep batches", *BATCHES_RANGE),
+        default=200,
+        help="sweep length in batches (200)",
+    )
     add_train_flags(lr_find)
 
 

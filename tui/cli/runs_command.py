@@ -98,11 +98,13 @@ def table_lines(listing: RunListing, folder: Path) -> list[str]:
     if listing.runs:
         rows = [COLUMNS] + [_row(run) for run in listing.runs]
         widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                 for row in rows]  # fmt: skip
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in rows
+        ]
     else:
-        lines.append(f"no runs in {folder} yet — start one with `cnn-tui train --snapshot-dir "
-                     f"{folder}`")  # fmt: skip
+        lines.append(
+            f"no runs in {folder} yet — start one with `cnn-tui train --snapshot-dir {folder}`"
+        )
     if listing.flat_snapshots:
         n = listing.flat_snapshots
         lines.append(
@@ -110,7 +112,6 @@ def table_lines(listing: RunListing, folder: Path) -> list[str]:
             "(no run folder): they still resume (`--resume FILE`) and open (`inspect`)"
         )
     return lines
-
 
 
 def _row(run: ListedRun) -> tuple[str, ...]:

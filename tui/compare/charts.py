@@ -48,8 +48,9 @@ class CompareChart(LinePanel):
         return "bold" if color is None or not self.colour_on else f"bold {color.name}"
 
     def build(self, width: int, height: int) -> RenderableType:
-        self.set_titles(title=self.TITLE + (" · log" if self.log_scale else ""),
-                        subtitle=self.legend(width))  # fmt: skip
+        self.set_titles(
+            title=self.TITLE + (" · log" if self.log_scale else ""), subtitle=self.legend(width)
+        )
         span = step_range([r.history for r in self.runs])
         if span is None:
             return Text("no batches recorded in these runs", style="dim", no_wrap=True)

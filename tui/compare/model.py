@@ -23,11 +23,19 @@ TAGS = "ABCDEF"
 GLYPHS = ("●", "■", "▲", "◆", "○", "□")
 """Each run's test results on the charts, and its mark in the legend and tables."""
 FIELD_NAMES = {
-    "engine": "engine", "architecture": "network", "dataset": "data set", "epochs": "epochs",
-    "lr": "lr", "momentum": "momentum", "weight_decay": "weight decay", "batch_size": "batch",
-    "seed": "seed", "train_size": "train images", "test_size": "test images",
+    "engine": "engine",
+    "architecture": "network",
+    "dataset": "data set",
+    "epochs": "epochs",
+    "lr": "lr",
+    "momentum": "momentum",
+    "weight_decay": "weight decay",
+    "batch_size": "batch",
+    "seed": "seed",
+    "train_size": "train images",
+    "test_size": "test images",
     "parent": "branched from",
-}  # fmt: skip
+}
 """Each configuration field's name in the tables, in the order they are shown."""
 SHORT_NAMES = {"hyperparameters": "hp", "weight_decay": "wd", "batch_size": "batch"}
 
@@ -124,7 +132,6 @@ def results(run: ComparedRun) -> dict[str, str]:
     }
 
 
-
 def summary_table(
     runs: Sequence[ComparedRun], *, short: bool = False
 ) -> tuple[list[str], list[list[str]]]:
@@ -177,8 +184,10 @@ def notes(runs: Sequence[ComparedRun]) -> list[str]:
         h = run.history
         if h.torn_lines:
             lines = "line" if h.torn_lines == 1 else "lines"
-            out.append(f"{run.tag} {run.label}: {h.torn_lines} torn {lines} in its metrics "
-                       "(a crash?) ignored")  # fmt: skip
+            out.append(
+                f"{run.tag} {run.label}: {h.torn_lines} torn {lines} in its metrics "
+                "(a crash?) ignored"
+            )
         if not h.steps:
             out.append(f"{run.tag} {run.label}: no batches recorded yet")
     return out

@@ -37,8 +37,9 @@ class RunsPanel(LinePanel):
         return len(console.render_lines(self.build(width, 0), options, pad=False))
 
     def table(self) -> Table:
-        return Table(box=None, padding=(0, 1), pad_edge=False,
-                     header_style=Style(bold=True, underline=True))  # fmt: skip
+        return Table(
+            box=None, padding=(0, 1), pad_edge=False, header_style=Style(bold=True, underline=True)
+        )
 
 
 class ClassesTable(RunsPanel):
@@ -55,8 +56,10 @@ class ClassesTable(RunsPanel):
         best = [max((_value(row[c]) for row in rows), default=-1.0) for c in range(len(header))]
         top = Style(bold=True, underline=not self.colour_on)  # plain bold may not show
         for run, row in zip(self.runs, rows, strict=True):
-            cells = [Text(v, top if _value(v) == best[c] > 0 and len(rows) > 1 else Style())
-                     for c, v in enumerate(row[1:], 1)]  # fmt: skip
+            cells = [
+                Text(v, top if _value(v) == best[c] > 0 and len(rows) > 1 else Style())
+                for c, v in enumerate(row[1:], 1)
+            ]
             table.add_row(Text(row[0], self.role(run.role) + Style(bold=True)), *cells)
         self.set_titles(subtitle="latest evaluation · best of each column in bold")
         return table
@@ -76,14 +79,19 @@ class RunsTable(RunsPanel):
         table = self.table()
         for name in header:
             right = name in ("steps", "test acc", "test loss", "best")
-            table.add_column(name, justify="right" if right else "left",
-                             no_wrap=name != "changes", overflow="ellipsis")  # fmt: skip
+            table.add_column(
+                name,
+                justify="right" if right else "left",
+                no_wrap=name != "changes",
+                overflow="ellipsis",
+            )
         for run, row in zip(self.runs, rows, strict=True):
             table.add_row(Text(row[0], self.role(run.role) + Style(bold=True)), *row[1:])
         shared = ", ".join(f"{name} {value}" for name, value in shared_fields(self.runs))
         lines: list[RenderableType] = [table]
         if shared:
-            lines.append(Text(f"all: {shared}", self.role("muted"), overflow="ellipsis",
-                              no_wrap=True))  # fmt: skip
+            lines.append(
+                Text(f"all: {shared}", self.role("muted"), overflow="ellipsis", no_wrap=True)
+            )
         lines += [Text(note, self.role("change"), no_wrap=True) for note in notes(self.runs)]
         return Group(*lines)

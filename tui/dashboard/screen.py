@@ -10,33 +10,32 @@ at once when its headline changed (run state, what is pending, the message, the
 hyperparameters), so a key's effect shows at once; a hidden panel, or any while another screen
 covers the dashboard (the inspector; modals leave it in view), waits until it is seen.
 
-The bindings come from keys.py; the actions that command the trainer are in steering.py (the base
-class), the ones that only change the view are here. Layout classes (all layout is in app.tcss):
+The bindings come from keys.py; the actions that command the trainer are in steering.py, the
+overlay of other runs in overlay_action.py, the screens opened over the dashboard (d, h, t) in
+view_actions.py (the base classes, in that order); the ones that only change the view are here.
+Layout classes (all layout is in app.tcss):
 ``-compact`` below 120×36, where the lower-left slot shows one of per-class / accuracy / feature
 maps (``-view-*``, cycled with v).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from time import perf_counter
 from typing import Protocol, runtime_checkable
 
 from textual import events
 from textual.app import ComposeResult
 from textual.containers import Grid
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cnn_tui.core.contract import events as ev
 from cnn_tui.core.training.learning_check import LearningCheck
 from cnn_tui.core.training.link import TrainerLink
 from cnn_tui.tui.dashboard.keys import bindings
-from cnn_tui.tui.dashboard.overlay_action import OverlayScreen
 from cnn_tui.tui.dashboard.state import REEVALUATING, TrainingState
 from cnn_tui.tui.dashboard.steering import END_STATES
+from cnn_tui.tui.dashboard.view_actions import ViewsScreen
 from cnn_tui.tui.dashboard.wording import viewer_banner
-from cnn_tui.tui.health.history import HealthHistory
 from cnn_tui.tui.widgets.charts import SMOOTHING_STEPS, AccuracyChart, LossChart
 from cnn_tui.tui.widgets.classes import ClassAccuracy
 from cnn_tui.tui.widgets.digit import DigitView
@@ -59,7 +58,7 @@ class TrainerEventListener(Protocol):
     def on_trainer_event(self, event: ev.Event) -> None: ...
 
 
-class DashboardScreen(OverlayScreen):
+class DashboardScreen(ViewsScreen):
     """Status, loss, accuracy, per-class, input and feature-map panels."""
 
     BINDINGS = bindings(priority=False)
@@ -79,10 +78,6 @@ class DashboardScreen(OverlayScreen):
         self._painted_at: dict[str, float] = {}  # perf_counter() of each panel's last repaint
         self._painted_headline: tuple[object, ...] = ()
         self._shown_warning = ""  # the "not learning" warning last notified
-        self.health = HealthHistory()
-        """Layer health of the run, fed here whether or not its screen (h) is open."""
-        self.draw_factory: Callable[[], Screen[None]] | None = None
-        """Builds the drawing screen over the live trainer (``d``); None: not here."""
 
     def compose(self) -> ComposeResult:
         s = self.state
@@ -164,8 +159,9 @@ class DashboardScreen(OverlayScreen):
         if self.state.warning != self._shown_warning:
             self._shown_warning = self.state.warning
             if self.state.warning:
-                self.notify(self.state.warning, title="Not learning", severity="warning",
-                            timeout=12)  # fmt: skip
+                self.notify(
+                    self.state.warning, title="Not learning", severity="warning", timeout=12
+                )
 
     def _announce(self, event: ev.Event) -> None:
         """Answers worth a notification (the status shows them too)."""
@@ -184,8 +180,12 @@ class DashboardScreen(OverlayScreen):
             case ev.Diverged(message=message):
                 self.notify(message, title="Training diverged", severity="error", timeout=15)
             case ev.Finished(reason="failed", message=message):
-                self.notify(message or "the trainer failed", title="Training failed",
-                            severity="error", timeout=30)  # fmt: skip
+                self.notify(
+                    message or "the trainer failed",
+                    title="Training failed",
+                    severity="error",
+                    timeout=30,
+                )
             case ev.Finished(reason="finished"):
                 self.notify("all epochs done · q quits", title="Training finished")
 
@@ -265,32 +265,6 @@ class DashboardScreen(OverlayScreen):
         self._arrange(self.app.size.width, self.app.size.height)
         if self.has_class("-compact"):
             self.notify(f"lower panel: {VIEWS[self.view_index]}", timeout=1.5)
-
-    def action_draw(self) -> None:
-        """d: draw a digit for the live trainer's weights (tui/draw/)."""
-        if self.draw_factory is None:
-            self.notify("drawing needs the trainer's drawing extension", title="Draw")
-        elif self.ended:
-            self.notify("the run has ended: nothing answers a drawing now", title="Draw")
-        else:
-            self.app.push_screen(self.draw_factory())
-
-    def action_health(self) -> None:
-        """h: layer health over the live dashboard (tui/health/)."""
-        from cnn_tui.tui.health.screen import HealthScreen
-
-        self.app.push_screen(HealthScreen(self.health, self))
-
-    def action_timeline(self) -> None:
-        """t: the run's snapshots, to branch from one or start another architecture
-        (tui/timeline/); the app knows how to start new runs (``run_control``)."""
-        from cnn_tui.tui.timeline import TimelineScreen
-
-        control = getattr(self.app, "run_control", None)
-        if control is None:
-            self.notify("no timeline here: this dashboard cannot start new runs", title="Timeline")
-            return
-        self.app.push_screen(TimelineScreen(control, self.state))
 
     def action_zoom(self) -> None:
         if self.maximized is not None:

@@ -264,8 +264,15 @@ class TrainingState:
     def headline(self) -> tuple[object, ...]:
         """What a key press or its answer changes on the status line (the dashboard repaints
         the status at once when it differs; counters such as the step wait their turn)."""
-        return (self.run_state, tuple(self.pending.items()), self.message, self.lr,
-                self.batch_size, self.momentum, self.weight_decay)  # fmt: skip
+        return (
+            self.run_state,
+            tuple(self.pending.items()),
+            self.message,
+            self.lr,
+            self.batch_size,
+            self.momentum,
+            self.weight_decay,
+        )
 
     @property
     def status_word(self) -> str:

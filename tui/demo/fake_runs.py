@@ -31,12 +31,20 @@ def fake_entries(steps: Iterable[int], *, steps_per_epoch: int = 1875) -> list[S
         name = f"20261207-1300{len(out):02d}_run_e{epoch:02d}_s{step:06d}.npz"
         out.append(
             SnapshotEntry(
-                f"snapshots/{name}", name, epoch, step,
+                f"snapshots/{name}",
+                name,
+                epoch,
+                step,
                 accuracy=0.90 + 0.02 * epoch if at_end else None,
                 loss=0.30 / epoch if at_end else None,
-                lr=0.01, batch_size=32, momentum=0.9, weight_decay=0.0, epochs=5,
-                epochs_done=epoch if at_end else epoch - 1, architecture="conv8 → dense128 → 10",
-            )  # fmt: skip
+                lr=0.01,
+                batch_size=32,
+                momentum=0.9,
+                weight_decay=0.0,
+                epochs=5,
+                epochs_done=epoch if at_end else epoch - 1,
+                architecture="conv8 → dense128 → 10",
+            )
         )
     return out
 
@@ -79,20 +87,24 @@ class FakeRunControl:
         if request.snapshot in self.broken:
             raise RelaunchError(f"{request.snapshot}: snapshot is corrupt or truncated")
         entry = next(e for e in self.entries if e.path == request.snapshot)
-        trainer = SyntheticTrainer(seed=0, lr=request.lr, batch_size=request.batch_size,
-                                   momentum=request.momentum, epochs=request.epochs)  # fmt: skip
+        trainer = SyntheticTrainer(
+            seed=0,
+            lr=request.lr,
+            batch_size=request.batch_size,
+            momentum=request.momentum,
+            epochs=request.epochs,
+        )
         history = trainer.train(entry.step) if entry.step else []
         losses = tuple(x for e in history if isinstance(e, ev.BatchesEnded) for x in e.losses)
         accs = tuple(x for e in history if isinstance(e, ev.BatchesEnded) for x in e.accuracies)
-        epochs = tuple(
-            e.epoch for e in history if isinstance(e, ev.BatchesEnded) for _ in e.losses
-        )
+        epochs = tuple(e.epoch for e in history if isinstance(e, ev.BatchesEnded) for _ in e.losses)
         restored = ev.HistoryRestored(losses, accs, (request.lr,) * len(losses), epochs, (), ())
         lineage = Lineage(self.run_name, entry.step)
         child = self._child(request.run_name, self.architecture)
         script = [trainer.started(), restored, *self._more(trainer)]
-        launch = self._launch(trainer, script, child, lineage,
-                              f"{request.run_name}: {lineage.describe()}")  # fmt: skip
+        launch = self._launch(
+            trainer, script, child, lineage, f"{request.run_name}: {lineage.describe()}"
+        )
         return replace(launch, source=request.snapshot)
 
     def fresh(self, request: FreshRun) -> Launch:
@@ -105,8 +117,7 @@ class FakeRunControl:
         return self._launch(trainer, script, child, None, summary)
 
     def _child(self, name: str, arch: Architecture) -> FakeRunControl:
-        return FakeRunControl(run_name=name, architecture=arch,
-                              taken=self.taken | {self.run_name})  # fmt: skip
+        return FakeRunControl(run_name=name, architecture=arch, taken=self.taken | {self.run_name})
 
     def _more(self, trainer: SyntheticTrainer) -> list[ev.Event]:
         out: list[ev.Event] = []

@@ -24,8 +24,10 @@ def health_report(step: int, filters: tuple[int, ...], progress: float) -> ev.He
         ratio = 10 ** (-2.6 - 0.25 * i - 0.5 * progress) * wobble
         if name.startswith("conv"):
             channels = filters[int(name[4:]) - 1]
-            per_channel = tuple(0.02 * ((c * 7 + step // 50) % 5 == 0) + (0.6 if c == 3 else 0)
-                                for c in range(channels))  # fmt: skip
+            per_channel = tuple(
+                0.02 * ((c * 7 + step // 50) % 5 == 0) + (0.6 if c == 3 else 0)
+                for c in range(channels)
+            )
             dead = sum(per_channel) / channels
             mean, std = 0.14 + 0.05 * progress, 0.4
         elif name == "dense1":
@@ -53,11 +55,23 @@ def histograms(step: int, filters: tuple[int, ...], progress: float) -> ev.Histo
         size = 1000 * (4 - i)
         w0 = 0.35 - 0.08 * i
         w_limit = 4 * w0 * (1 + 0.4 * progress)
-        out.append(ev.LayerHistogram(name, "weights", w_limit,
-                                     _bell(0.0, w0 * (1 + 0.4 * progress), size, w_limit),
-                                     _bell(0.0, w0, size, w_limit)))  # fmt: skip
+        out.append(
+            ev.LayerHistogram(
+                name,
+                "weights",
+                w_limit,
+                _bell(0.0, w0 * (1 + 0.4 * progress), size, w_limit),
+                _bell(0.0, w0, size, w_limit),
+            )
+        )
         g_limit = 0.2 / (i + 1)
-        out.append(ev.LayerHistogram(name, "gradients", g_limit,
-                                     _bell(0.0, g_limit / (4 + 8 * progress), size, g_limit),
-                                     _bell(0.0, g_limit / 4, size, g_limit)))  # fmt: skip
+        out.append(
+            ev.LayerHistogram(
+                name,
+                "gradients",
+                g_limit,
+                _bell(0.0, g_limit / (4 + 8 * progress), size, g_limit),
+                _bell(0.0, g_limit / 4, size, g_limit),
+            )
+        )
     return ev.HistogramsMeasured(step, 1, tuple(out))

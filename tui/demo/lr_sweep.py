@@ -45,8 +45,13 @@ class ScriptedSweep:
         if isinstance(command, cmd.StopLrFind):
             if not self.running:
                 return [ev.CommandRefused(step, "StopLrFind", "no learning-rate sweep is running")]
-            return [self._end("cancelled", 0.0, "learning-rate sweep cancelled after "
-                              f"{len(self._points[0])} batches")]  # fmt: skip
+            return [
+                self._end(
+                    "cancelled",
+                    0.0,
+                    f"learning-rate sweep cancelled after {len(self._points[0])} batches",
+                )
+            ]
         if self.running:
             return [ev.CommandRefused(step, "FindLr", "a learning-rate sweep is already running")]
         problem = sweep_problem(command.start, command.end, command.batches)
@@ -73,14 +78,20 @@ class ScriptedSweep:
         self._points = ([], [], [])
         for first in range(0, len(lrs), CHUNK):
             part = slice(first, first + CHUNK)
-            self._chunks.append(ev.LrFindProgressed(
-                self._step, first, tuple(lrs[part]), tuple(losses[part]), tuple(smoothed[part])
-            ))  # fmt: skip
+            self._chunks.append(
+                ev.LrFindProgressed(
+                    self._step, first, tuple(lrs[part]), tuple(losses[part]), tuple(smoothed[part])
+                )
+            )
         if reason and len(lrs) < MIN_POINTS:
-            outcome, lr, line = "diverged", 0.0, (
-                f"the loss exploded at once (after {len(lrs)} of {command.batches} sweep "
-                f"batches, lr {lrs[-1]:.3g}): try a lower start; the run is as it was"
-            )  # fmt: skip
+            outcome, lr, line = (
+                "diverged",
+                0.0,
+                (
+                    f"the loss exploded at once (after {len(lrs)} of {command.batches} sweep "
+                    f"batches, lr {lrs[-1]:.3g}): try a lower start; the run is as it was"
+                ),
+            )
         else:
             found = suggest(lrs, smoothed).lr
             outcome, lr = ("suggested", found) if found else ("no descent", 0.0)

@@ -109,10 +109,16 @@ def conv_view(
                 r0, r1, r2 = x[i], x[i + 1], x[i + 2]
                 for j in range(conv_side):
                     row[j] += (
-                        k[0] * r0[j] + k[1] * r0[j + 1] + k[2] * r0[j + 2]
-                        + k[3] * r1[j] + k[4] * r1[j + 1] + k[5] * r1[j + 2]
-                        + k[6] * r2[j] + k[7] * r2[j + 1] + k[8] * r2[j + 2]
-                    )  # fmt: skip
+                        k[0] * r0[j]
+                        + k[1] * r0[j + 1]
+                        + k[2] * r0[j + 2]
+                        + k[3] * r1[j]
+                        + k[4] * r1[j + 1]
+                        + k[5] * r1[j + 2]
+                        + k[6] * r2[j]
+                        + k[7] * r2[j + 1]
+                        + k[8] * r2[j + 2]
+                    )
         maps.append([[max(0.0, v) for v in row] for row in out])  # ReLU
     pooled = [
         [

@@ -26,8 +26,10 @@ class ResultView(ScrollView, can_focus=False):
     """What the network makes of the drawing."""
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
-        "result--muted", "result--bar", "result--strong",
-    }  # fmt: skip
+        "result--muted",
+        "result--bar",
+        "result--strong",
+    }
     DEFAULT_CSS = """
     ResultView > .result--muted { color: $text-muted; }
     ResultView > .result--bar { color: $primary; }
@@ -73,8 +75,9 @@ class ResultView(ScrollView, can_focus=False):
         if view is None or view.predicted < 0:
             lines: list[Line] = note_lines(*self.note, styles)
         else:
-            lines = result_lines(view, width, height, names=self.names, styles=styles,
-                                 colour_on=colour_on)  # fmt: skip
+            lines = result_lines(
+                view, width, height, names=self.names, styles=styles, colour_on=colour_on
+            )
         base = self.visual_style.rich_style
         self._strips = []
         for line in lines:

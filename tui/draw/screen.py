@@ -20,7 +20,6 @@ from time import perf_counter
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -31,7 +30,7 @@ from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.drawing.canvas import BRUSH_RANGE, Canvas, parse_brush
 from cnn_tui.core.drawing.preprocess import mnist_input, to_image
 from cnn_tui.tui.draw.canvas_view import CanvasView
-from cnn_tui.tui.draw.keys import draw_help_table
+from cnn_tui.tui.draw.keys import DRAW_BINDINGS, draw_help_table
 from cnn_tui.tui.draw.result_view import ResultView
 from cnn_tui.tui.draw.source import DrawingSource, LinkDrawing
 from cnn_tui.tui.screens.help import HelpScreen
@@ -54,19 +53,7 @@ class DrawScreen(Screen[None]):
 
     CSS_PATH = Path(__file__).with_name("draw.tcss")
 
-    BINDINGS = [
-        Binding("e", "toggle_eraser", "Eraser", id="draw-eraser"),
-        Binding("left_square_bracket", "brush(-1)", "Brush−", key_display="[", show=False,
-                id="draw-brush-smaller"),  # fmt: skip
-        Binding("right_square_bracket", "brush(1)", "Brush+", key_display="]", show=False,
-                id="draw-brush-larger"),  # fmt: skip
-        Binding("b", "type_brush", "Brush", id="draw-brush"),
-        Binding("c", "clear", "Clear", id="draw-clear"),
-        Binding("t", "test_digit", "Test digit", id="draw-test-digit"),
-        Binding("i", "toggle_input", "Input", id="draw-input"),
-        Binding("escape", "back", "Back", id="draw-back"),
-        Binding("question_mark", "keys", "Help", key_display="?", id="draw-keys"),
-    ]
+    BINDINGS = list(DRAW_BINDINGS)
 
     def __init__(
         self,

@@ -34,9 +34,7 @@ class HealthScreen(Screen[None]):
         Binding("left_square_bracket", "layer(-1)", "Layer−", key_display="[", id="health-prev"),
         Binding("right_square_bracket", "layer(1)", "Layer+", key_display="]", id="health-next"),
         Binding("minus", "fix('halve-lr')", "lr÷2", key_display="-", id="health-lr-down"),
-        Binding(
-            "plus,equals_sign", "fix('double-lr')", "lr×2", key_display="+", id="health-lr-up"
-        ),  # fmt: skip
+        Binding("plus,equals_sign", "fix('double-lr')", "lr×2", key_display="+", id="health-lr-up"),
         Binding("W", "fix('weight-decay')", "Decay…", id="health-decay"),
         Binding("escape,h", "back", "Back", id="health-back"),
     ]

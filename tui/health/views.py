@@ -27,8 +27,11 @@ from cnn_tui.tui.render.health import BLOCKS, compact, histogram_cells, log_rati
 from cnn_tui.tui.render.health import sparkline as spark
 from cnn_tui.tui.widgets.line_panel import LinePanel
 
-FIX_KEYS = {"halve-lr": ("-", "halve the lr"), "double-lr": ("+", "double the lr"),
-            "weight-decay": ("W", "set a weight decay")}  # fmt: skip
+FIX_KEYS = {
+    "halve-lr": ("-", "halve the lr"),
+    "double-lr": ("+", "double the lr"),
+    "weight-decay": ("W", "set a weight decay"),
+}
 """A hint's fix → the key the health screen binds to it and what it does."""
 NAME, NUMBER, ACT = 7, 8, 12  # cells of the fixed columns
 
@@ -44,9 +47,17 @@ class HealthPanel(LinePanel):
         return Segment(text, self.role(role) if role else None)
 
     def waiting(self) -> SegmentLines:
-        return SegmentLines([[self.text(
-            f"no health report yet: one comes every {WINDOW_STEPS} steps while training "
-            "(none with --no-health)", "muted")]])  # fmt: skip
+        return SegmentLines(
+            [
+                [
+                    self.text(
+                        f"no health report yet: one comes every {WINDOW_STEPS} steps while "
+                        "training (none with --no-health)",
+                        "muted",
+                    )
+                ]
+            ]
+        )
 
 
 class LayerTable(HealthPanel):
@@ -56,15 +67,19 @@ class LayerTable(HealthPanel):
         latest = self.history.latest
         if latest is None:
             return self.waiting()
-        self.set_titles(subtitle=f"steps {latest.first_step:,}–{latest.step:,} · "
-                        f"{latest.observed} observed, {latest.images:,} images")  # fmt: skip
+        self.set_titles(
+            subtitle=f"steps {latest.first_step:,}–{latest.step:,} · "
+            f"{latest.observed} observed, {latest.images:,} images"
+        )
         spark_w = max(0, (width - NAME - 2 * NUMBER - 2 - 6 - 5 - ACT) // 4)
         head = [
-            ("layer".ljust(NAME), ""), ("weight RMS".ljust(NUMBER + spark_w + 1), ""),
+            ("layer".ljust(NAME), ""),
+            ("weight RMS".ljust(NUMBER + spark_w + 1), ""),
             ("grad RMS".ljust(NUMBER + spark_w + 1), ""),
-            ("log₁₀ Δw/w".ljust(6 + spark_w), ""), ("dead".rjust(5).ljust(5 + spark_w), ""),
+            ("log₁₀ Δw/w".ljust(6 + spark_w), ""),
+            ("dead".rjust(5).ljust(5 + spark_w), ""),
             (" act μ±σ", ""),
-        ]  # fmt: skip
+        ]
         lines: list[Line] = [[self.text(t, "label") for t, _ in head]]
         for h in latest.layers:
             lines.append(self._row(h, spark_w))
@@ -93,8 +108,11 @@ class LayerTable(HealthPanel):
         row.append(self.text(" " + dead.rjust(4), "bad" if h.dead_share >= 0.2 else ""))
         dead_series = series(h.layer, "dead_share")
         row.append(self.text(spark(dead_series, w, 0.0, 1.0) if dead else " " * w, "bad"))
-        act = "" if math.isnan(h.activation_mean) else (
-            f"{compact(h.activation_mean)}±{compact(h.activation_std)}")  # fmt: skip
+        act = (
+            ""
+            if math.isnan(h.activation_mean)
+            else (f"{compact(h.activation_mean)}±{compact(h.activation_std)}")
+        )
         row.append(self.text(" " + act))
         return row
 
@@ -119,8 +137,15 @@ class HistogramPanel(HealthPanel):
     def build(self, width: int, height: int) -> SegmentLines:
         measured = self.history.histograms
         if measured is None:
-            return SegmentLines([[self.text("no histograms yet: they come at the first step "
-                                             "and every 500", "muted")]])  # fmt: skip
+            return SegmentLines(
+                [
+                    [
+                        self.text(
+                            "no histograms yet: they come at the first step and every 500", "muted"
+                        )
+                    ]
+                ]
+            )
         layers = list(dict.fromkeys(h.layer for h in measured.histograms))
         layer = layers[self.layer_index % len(layers)]
         self.set_titles(
@@ -144,10 +169,15 @@ class HistogramPanel(HealthPanel):
         """Title, bars, axis: ``height`` lines of ``width`` cells."""
         bars = histogram_cells(h.counts, h.initial, width, max(height - 2, 1))
         now, faint = self.role("bar"), self.role("cloud")
-        styles = {"now": now, "behind": faint, "": Style(),
-                  "both": Style(color=now.color, bgcolor=faint.color)}  # fmt: skip
-        lines: list[Line] = [[self.text(f"{h.kind} (±{compact(h.limit)})".center(width)[:width],
-                                        "label")]]  # fmt: skip
+        styles = {
+            "now": now,
+            "behind": faint,
+            "": Style(),
+            "both": Style(color=now.color, bgcolor=faint.color),
+        }
+        lines: list[Line] = [
+            [self.text(f"{h.kind} (±{compact(h.limit)})".center(width)[:width], "label")]
+        ]
         for row in bars:
             lines.append([Segment(g, styles[kind]) for g, kind in row])
         lo, hi = f"−{compact(h.limit)}", compact(h.limit)
@@ -163,9 +193,12 @@ class HintPanel(HealthPanel):
         found = self.history.hints()
         if not found:
             enough = len(self.history.windows) >= WINDOWS
-            note = ("nothing looks wrong" if enough
-                    else f"too little data yet: hints need {WINDOWS} health reports "
-                    f"({WINDOWS * WINDOW_STEPS} steps)")  # fmt: skip
+            note = (
+                "nothing looks wrong"
+                if enough
+                else f"too little data yet: hints need {WINDOWS} health reports "
+                f"({WINDOWS * WINDOW_STEPS} steps)"
+            )
             return SegmentLines([[self.text(note, "muted")]])
         lines: list[Line] = []
         for hint in found:

@@ -21,18 +21,31 @@ from textual.widgets import Footer
 from cnn_tui.tui.screens.help import HelpScreen
 
 INSPECTOR_KEYS: tuple[tuple[str, str, str], ...] = (
-    ("browser", "arrows, PgUp/PgDn, Home/End, wheel",
-     'move through the grid of mistakes ("true → predicted, confidence" under each digit)'),
+    (
+        "browser",
+        "arrows, PgUp/PgDn, Home/End, wheel",
+        'move through the grid of mistakes ("true → predicted, confidence" under each digit)',
+    ),
     ("browser", "`Enter` or a click on the selected digit", "open it in detail"),
     ("browser", "`s`", "sort: most confident mistakes first → by class → test-set order"),
-    ("browser", "`t` then `0`–`9` / `p` then `0`–`9`",
-     "filter by true / predicted class (`t t`, `p p`: any)"),
-    ("browser", "`c`", "the confusion matrix: arrows or a click pick a cell, `Enter` (or a "
-     "second click) shows its digits"),
+    (
+        "browser",
+        "`t` then `0`–`9` / `p` then `0`–`9`",
+        "filter by true / predicted class (`t t`, `p p`: any)",
+    ),
+    (
+        "browser",
+        "`c`",
+        "the confusion matrix: arrows or a click pick a cell, `Enter` (or a "
+        "second click) shows its digits",
+    ),
     ("browser", "`x`", "clear the filter"),
     ("browser", "`d`", "draw a digit for this network ([its keys](#draw-a-digit))"),
-    ("browser", "`e` / `j`",
-     "export the list shown as CSV / JSON Lines (index, true, predicted, ten probabilities)"),
+    (
+        "browser",
+        "`e` / `j`",
+        "export the list shown as CSV / JSON Lines (index, true, predicted, ten probabilities)",
+    ),
     ("detail", "`←` `→` (or `p` `n`)", "previous / next mistake"),
     ("detail", "`s`", "saliency of the predicted class ↔ of the true class"),
     ("detail", "`e`", "save the view as an SVG screenshot"),
@@ -40,7 +53,7 @@ INSPECTOR_KEYS: tuple[tuple[str, str, str], ...] = (
     ("matrix", "arrows, `Enter`, `c`", "pick a cell, show its digits; `c` (or `Esc`) goes back"),
     ("all", "`Esc`", "back; `q` quits `cnn-tui inspect`"),
     ("all", "`?`", "these keys (`ctrl+p`: the command palette, e.g. a screenshot of any view)"),
-)  # fmt: skip
+)
 """(where, keys as README.md writes them, what they do)."""
 
 COMPACT_BELOW = 120

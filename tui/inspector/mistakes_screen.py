@@ -204,8 +204,9 @@ class MistakesScreen(InspectorScreen[None]):
         grid = self.query_one(MistakeGrid)
         if not grid.mistakes:
             return
-        self.detail = DetailScreen(grid.mistakes, position, self.source,
-                                   export_dir=self.export_dir, draw=self.draw)  # fmt: skip
+        self.detail = DetailScreen(
+            grid.mistakes, position, self.source, export_dir=self.export_dir, draw=self.draw
+        )
 
         def back(position: int | None) -> None:
             self.detail = None

@@ -28,6 +28,7 @@ class LrChart(LinePanel):
             + (" · [$text-accent]┊▲ suggested[/]" if mark else ""),
         )
         styles = {r: self.role(r) for r in ("label", "axis", "line", "cloud", "test", "muted")}
-        lines = lr_chart_lines(c.lrs, c.losses, c.smoothed, (c.start, c.end), mark,
-                               width, height, styles)  # fmt: skip
+        lines = lr_chart_lines(
+            c.lrs, c.losses, c.smoothed, (c.start, c.end), mark, width, height, styles
+        )
         return SegmentLines(lines)

@@ -41,8 +41,11 @@ class SweepCurve:
         match event:
             case ev.LrFindStarted():
                 self.step, self.start, self.end, self.batches = (
-                    event.step, event.start, event.end, event.batches,
-                )  # fmt: skip
+                    event.step,
+                    event.start,
+                    event.end,
+                    event.batches,
+                )
             case ev.LrFindProgressed():
                 del self.lrs[event.first :], self.losses[event.first :]
                 del self.smoothed[event.first :]

@@ -42,10 +42,12 @@ def sweep_form(default: FindLr | None = None) -> SweepForm:
             f"{lo}–{hi}",
             str(d.batches),
             lambda text: parse_int("sweep batches", text, lo, hi),
-        ),  # fmt: skip
+        ),
     )
-    note = ("A copy of the weights trains while the lr grows exponentially; the run waits "
-            "meanwhile and is left exactly as it was.")  # fmt: skip
+    note = (
+        "A copy of the weights trains while the lr grows exponentially; the run waits "
+        "meanwhile and is left exactly as it was."
+    )
     return SweepForm("Find learning rate", note, fields, "Sweep")
 
 

@@ -95,8 +95,10 @@ class LrFindScreen(Screen[None]):
             return f"Learning-rate sweep refused: {c.refused}"
         copy = f"a copy of step {c.step:,}'s weights" if c.step >= 0 else "a copy of the weights"
         if c.running:
-            return (f"Sweeping {copy}: lr {where} · batch {len(c.lrs)} · the run waits "
-                    "(it carries on as it was when the sweep ends)")  # fmt: skip
+            return (
+                f"Sweeping {copy}: lr {where} · batch {len(c.lrs)} · the run waits "
+                "(it carries on as it was when the sweep ends)"
+            )
         return f"Swept {copy}: lr {where} · {len(c.lrs)} batches · the run is as it was"
 
     def verdict(self) -> str:

@@ -206,8 +206,11 @@ def _tick_rows(plot: _Plot, axis: Axis) -> dict[int, str]:
     """Plot row → y label. Labels need a free row between them; where rounding to rows puts
     two closer, every k-th tick is kept instead — the rounder ones first (1, 2, 3 of 0.5 … 3.5)
     — so the labels stay evenly spaced."""
-    placed = [(t, dy // 4, label) for t, label in zip(axis.ticks, axis.labels, strict=True)
-              if (dy := plot.dot_y(t)) is not None]  # fmt: skip
+    placed = [
+        (t, dy // 4, label)
+        for t, label in zip(axis.ticks, axis.labels, strict=True)
+        if (dy := plot.dot_y(t)) is not None
+    ]
     step = placed[1][0] - placed[0][0] if len(placed) > 1 else 1.0
     for k in range(1, len(placed)):
 

@@ -96,12 +96,15 @@ def layer_lines(
         pooled = view.pooled[c * ps * ps : (c + 1) * ps * ps]
         own_max = max(relu, default=0.0)
         caption = pad([Segment(f"#{c + 1}", None), Segment(f" max {own_max:.2g}", muted)], tw)
-        relu_lines = grid_lines(resample(relu, side, r_side), r_side, "heat", norm,
-                                colour_on=colour_on)  # fmt: skip
-        pooled_lines = grid_lines(resample(pooled, ps, p_side), p_side, "heat", norm,
-                                  colour_on=colour_on)  # fmt: skip
-        bottom = beside([pooled_lines, _kernel_lines(kernels[c], k_scale, colour_on)],
-                        [p_side, KERNEL_WIDTH])  # fmt: skip
+        relu_lines = grid_lines(
+            resample(relu, side, r_side), r_side, "heat", norm, colour_on=colour_on
+        )
+        pooled_lines = grid_lines(
+            resample(pooled, ps, p_side), p_side, "heat", norm, colour_on=colour_on
+        )
+        bottom = beside(
+            [pooled_lines, _kernel_lines(kernels[c], k_scale, colour_on)], [p_side, KERNEL_WIDTH]
+        )
         tiles.append([caption, *relu_lines, *bottom])
     name = f"conv{index + 1}: {n} maps {side}×{side} after ReLU, pooled {ps}×{ps}, kernels"
     scale_note = f"  (shared scale 0–{top:.2g})"

@@ -25,8 +25,11 @@ def squeeze(values: Sequence[float], width: int) -> list[float]:
         return list(values)
     out = []
     for i in range(width):
-        run = [v for v in values[i * len(values) // width : (i + 1) * len(values) // width]
-               if math.isfinite(v)]  # fmt: skip
+        run = [
+            v
+            for v in values[i * len(values) // width : (i + 1) * len(values) // width]
+            if math.isfinite(v)
+        ]
         out.append(sum(run) / len(run) if run else math.nan)
     return out
 

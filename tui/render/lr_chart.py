@@ -36,8 +36,9 @@ def lr_chart_lines(
     finite = [v for v in (*losses, *smoothed) if math.isfinite(v)]
     if not finite:
         blank = [Segment(" " * width)]
-        return [blank] * (height - 1) + [[Segment("waiting for the first sweep batches…",
-                                                   styles["muted"])]]  # fmt: skip
+        return [blank] * (height - 1) + [
+            [Segment("waiting for the first sweep batches…", styles["muted"])]
+        ]
     lo_y = min(finite)
     # the top: the smoothed curve's highest (an exploded raw loss would flatten the rest)
     hi_y = max(v for v in smoothed if math.isfinite(v)) if smoothed else max(finite)
@@ -64,8 +65,10 @@ def lr_chart_lines(
     out: list[Line] = []
     for row in range(rows):
         label = _y_label(row, rows, lo_y, hi_y)
-        segments: Line = [Segment(f"{label:>{LABEL - 1}}", styles["label"]),
-                          Segment("┤" if label.strip() else "│", styles["axis"])]  # fmt: skip
+        segments: Line = [
+            Segment(f"{label:>{LABEL - 1}}", styles["label"]),
+            Segment("┤" if label.strip() else "│", styles["axis"]),
+        ]
         for column in range(columns):
             glyph = line.glyph(column, row)
             if glyph is not None:
@@ -103,8 +106,9 @@ def _x_axis(lo_x: float, hi_x: float, columns: int, mark: int, styles: Mapping[s
         cells[_column(decade, lo_x, hi_x, columns)] = "┬"
     segments: Line = [Segment(" " * (LABEL - 1) + "└", styles["axis"])]
     for i, cell in enumerate(cells):
-        segments.append(Segment("▲" if i == mark else cell,
-                                styles["test"] if i == mark else styles["axis"]))  # fmt: skip
+        segments.append(
+            Segment("▲" if i == mark else cell, styles["test"] if i == mark else styles["axis"])
+        )
     return segments
 
 

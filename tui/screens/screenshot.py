@@ -37,8 +37,12 @@ def save_screenshot(app: App[Any], folder: Path | None, name: str | None = None)
     except OSError as error:  # no such folder, not a folder, no permission, disk full, …
         reason = error.strerror or str(error)
         place = folder if folder is not None else "the current directory"
-        app.notify(f"could not save in {place}: {reason}", title=SCREENSHOT_FAILED,
-                   severity="error", timeout=8)  # fmt: skip
+        app.notify(
+            f"could not save in {place}: {reason}",
+            title=SCREENSHOT_FAILED,
+            severity="error",
+            timeout=8,
+        )
         return None
     app.notify(f"saved {target}", title="Screenshot")
     return target

@@ -78,8 +78,12 @@ class CheckedForm(ModalScreen[Values | None]):
             yield Static(self.note, id="form-note")
             for f in self.fields:
                 if f.switch:
-                    yield _Switch(_switch_label(f, f.switched_on), f.switched_on,
-                                   id=f"switch-{f.key}", compact=True)  # fmt: skip
+                    yield _Switch(
+                        _switch_label(f, f.switched_on),
+                        f.switched_on,
+                        id=f"switch-{f.key}",
+                        compact=True,
+                    )
                 with Horizontal(classes="form-row"):
                     yield Label(f.label, classes="form-label")
                     yield Input(

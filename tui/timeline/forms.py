@@ -52,13 +52,28 @@ def branch_form(control: RunControl, entry: SnapshotEntry, train_size: int) -> C
 
     fields = (
         Field("lr", "learning rate", f"{LR_RANGE[0]:g}–{LR_RANGE[1]:g}", f"{entry.lr:g}", parse_lr),
-        Field("batch_size", "batch size", f"1–{limit}", str(entry.batch_size),
-              lambda text: parse_batch_size(text, limit)),  # fmt: skip
+        Field(
+            "batch_size",
+            "batch size",
+            f"1–{limit}",
+            str(entry.batch_size),
+            lambda text: parse_batch_size(text, limit),
+        ),
         Field("momentum", "momentum", "0–0.999", f"{entry.momentum:g}", parse_momentum),
-        Field("weight_decay", "weight decay", "0–1 (0: off)", f"{entry.weight_decay:g}",
-              parse_weight_decay),  # fmt: skip
-        Field("epochs", "epochs (in all)", f"{least}–{top}", str(max(entry.epochs, least)),
-              parse_epochs),  # fmt: skip
+        Field(
+            "weight_decay",
+            "weight decay",
+            "0–1 (0: off)",
+            f"{entry.weight_decay:g}",
+            parse_weight_decay,
+        ),
+        Field(
+            "epochs",
+            "epochs (in all)",
+            f"{least}–{top}",
+            str(max(entry.epochs, least)),
+            parse_epochs,
+        ),
         _name_field(control, "b"),
     )
     note = (
@@ -86,11 +101,21 @@ def architecture_form(control: RunControl) -> CheckedForm:
     fields = (
         Field("filters", "conv 1 filters", f"{lo}–{hi}", str(arch.filters), parse_filters),
         Field(
-            "filters2", "conv 2 filters", f"{lo}–{hi}", str(second),
-            parse_filters2, switch="second conv layer", switched_on=bool(arch.filters2),
-        ),  # fmt: skip
-        Field("hidden", "hidden units", f"{HIDDEN_RANGE[0]}–{HIDDEN_RANGE[1]}", str(arch.hidden),
-              parse_hidden),  # fmt: skip
+            "filters2",
+            "conv 2 filters",
+            f"{lo}–{hi}",
+            str(second),
+            parse_filters2,
+            switch="second conv layer",
+            switched_on=bool(arch.filters2),
+        ),
+        Field(
+            "hidden",
+            "hidden units",
+            f"{HIDDEN_RANGE[0]}–{HIDDEN_RANGE[1]}",
+            str(arch.hidden),
+            parse_hidden,
+        ),
         _name_field(control, "a"),
     )
     note = (

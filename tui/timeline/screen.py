@@ -111,8 +111,15 @@ class TimelineScreen(Screen[None]):
             if e.problem:
                 table.add_row(str(e.epoch), f"{e.step:,}", "unreadable", "—", "", "", *whose)
             else:
-                table.add_row(str(e.epoch), f"{e.step:,}", _percent(e.accuracy), _loss(e.loss),
-                              f"{e.lr:g}", str(e.batch_size), *whose)  # fmt: skip
+                table.add_row(
+                    str(e.epoch),
+                    f"{e.step:,}",
+                    _percent(e.accuracy),
+                    _loss(e.loss),
+                    f"{e.lr:g}",
+                    str(e.batch_size),
+                    *whose,
+                )
         paths = [e.path for e in self.entries]
         if self.entries:
             table.move_cursor(row=paths.index(keep) if keep in paths else len(paths) - 1)
@@ -154,8 +161,10 @@ class TimelineScreen(Screen[None]):
     def action_save_snapshot(self) -> None:
         """s: save a snapshot now, as the dashboard's s does (the answer is shown there too)."""
         if getattr(self.app, "switching", False) or self.state.run_state in (
-            "finished", "stopped", "failed",
-        ):  # fmt: skip
+            "finished",
+            "stopped",
+            "failed",
+        ):
             self.notify("the run has ended: no snapshot to save now", severity="warning")
             return
         dashboard = getattr(self.app, "dashboard", None)

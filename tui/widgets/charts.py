@@ -72,10 +72,11 @@ class ChartPanel(LinePanel):
         self, metric: str, width: int, smoothing: float | None = None
     ) -> tuple[Series, ...]:
         return tuple(
-            run_series(r.history, metric, width, role=r.role, tag=r.tag, glyph=r.glyph,
-                       smoothing=smoothing)
+            run_series(
+                r.history, metric, width, role=r.role, tag=r.tag, glyph=r.glyph, smoothing=smoothing
+            )
             for r in self.overlays
-        )  # fmt: skip
+        )
 
     def overlay_span(self, lo: float, hi: float) -> tuple[float, float]:
         """The x range covering the live run's steps and every overlaid run's."""
@@ -148,8 +149,11 @@ class LossChart(ChartPanel):
         lo, hi = self.overlay_span(*_x_range(xs, state.losses.last_step))
         # the faint cloud: about three bucket means a column, so the batches' spread shows
         cloud_x, cloud_y, _ = state.losses.points(3 * width)
-        evals = [(min(e.step, hi), e.loss) for e in state.evaluations
-                 if e.step >= lo and math.isfinite(e.loss)]  # fmt: skip
+        evals = [
+            (min(e.step, hi), e.loss)
+            for e in state.evaluations
+            if e.step >= lo and math.isfinite(e.loss)
+        ]
         starts = [float(s) for s in state.epoch_starts if lo <= s <= hi]
         # a mark after the last point (a divergence: its batch has no loss) sits at the edge
         marks = [
@@ -175,9 +179,19 @@ class LossChart(ChartPanel):
             line_faint_before=float(state.lineage.step) if state.lineage else None,
             series=self.overlay_series("loss", width, self.smoothing),
         )
-        styles = self.styles_for("cloud", "line", "test", "epoch", "change", "pause", "resume",
-                                 "branch", "inherited", "diverged",
-                                 *(r.role for r in self.overlays))  # fmt: skip
+        styles = self.styles_for(
+            "cloud",
+            "line",
+            "test",
+            "epoch",
+            "change",
+            "pause",
+            "resume",
+            "branch",
+            "inherited",
+            "diverged",
+            *(r.role for r in self.overlays),
+        )
         return SegmentLines(chart_lines(data, width, height, styles))
 
 
@@ -195,8 +209,9 @@ class AccuracyChart(ChartPanel):
         smooth = [100 * v for v in ema(ys, ns, ACCURACY_SMOOTHING)]
         lo, hi = self.overlay_span(*_x_range(xs, state.accuracies.last_step))
         series = self.overlay_series("accuracy", width)
-        evals: list[Point] = [(min(e.step, hi), 100 * e.accuracy) for e in state.evaluations
-                              if e.step >= lo]  # fmt: skip
+        evals: list[Point] = [
+            (min(e.step, hi), 100 * e.accuracy) for e in state.evaluations if e.step >= lo
+        ]
         low = min(smooth + [y for _, y in evals] + [y for r in series for _, y in r.line])
         floor = max(0.0, min(95.0, math.floor(low / 5) * 5))
         data = ChartData(

@@ -26,11 +26,37 @@ from cnn_tui.tui.render.halfblock import SegmentLines, line_length
 from cnn_tui.tui.widgets.panel import Panel
 
 ROLES = (
-    "muted", "axis", "label", "cloud", "line", "train", "test", "epoch", "change", "pause",
-    "resume", "branch", "inherited", "diverged", "bar", "good", "bad", "right", "wrong",
-    "run0", "run1", "run2", "run3", "run4", "run5", "overlay0", "overlay1", "overlay2", "overlay3",
+    "muted",
+    "axis",
+    "label",
+    "cloud",
+    "line",
+    "train",
+    "test",
+    "epoch",
+    "change",
+    "pause",
+    "resume",
+    "branch",
+    "inherited",
+    "diverged",
+    "bar",
+    "good",
+    "bad",
+    "right",
+    "wrong",
+    "run0",
+    "run1",
+    "run2",
+    "run3",
+    "run4",
+    "run5",
+    "overlay0",
+    "overlay1",
+    "overlay2",
+    "overlay3",
     "overlay4",
-)  # fmt: skip
+)
 """The roles a panel may colour (each a component class ``panel--<role>``)."""
 
 

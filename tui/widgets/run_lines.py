@@ -42,8 +42,9 @@ def run_series(
     about two points per column (the braille line has two dot columns per cell)."""
     accuracy = metric == "accuracy"
     values = history.accuracies if accuracy else history.losses
-    strength = smoothing if smoothing is not None else (
-        ACCURACY_SMOOTHING if accuracy else LOSS_SMOOTHING)  # fmt: skip
+    strength = (
+        smoothing if smoothing is not None else (ACCURACY_SMOOTHING if accuracy else LOSS_SMOOTHING)
+    )
     xs, ys, ns = decimate(history.steps, values, 2 * max(1, width))
     scale = 100.0 if accuracy else 1.0
     line = tuple(zip(xs, (scale * v for v in ema(ys, ns, strength)), strict=True))

@@ -35,7 +35,7 @@ def status_items(state: TrainingState) -> list[Text]:
                 f"{STATE_GLYPH.get(s.run_state, '■')} {s.run_state.upper()}",
                 STATE_STYLE.get(s.run_state, "bold"),
             ),
-        ),  # fmt: skip
+        ),
     ]
     if "run" in s.pending:
         items.append(Text(s.pending["run"], style="bold reverse"))

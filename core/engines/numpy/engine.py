@@ -240,9 +240,9 @@ class NumpyEngine:
         count = stop - start
         return Predictions(total_loss / count if count else 0.0, predicted, probabilities)
 
-    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
-        list[float]
-    ]:
+    def dense_features(
+        self, data: Dataset, start: int = 0, stop: int | None = None
+    ) -> list[list[float]]:
         """h = ReLU(W1·flat + b1) per image (features.py: as an array, for core/nearest/)."""
         from cnn_tui.core.engines.numpy.features import dense_feature_array
 

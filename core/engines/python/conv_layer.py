@@ -46,11 +46,15 @@ class ConvPool:
         # Conv positions of each pooled cell, row-major within the window (tie → first).
         p_side = self.pooled_side
         self.windows = [
-            ((2 * i) * o_side + 2 * j, (2 * i) * o_side + 2 * j + 1,
-             (2 * i + 1) * o_side + 2 * j, (2 * i + 1) * o_side + 2 * j + 1)
+            (
+                (2 * i) * o_side + 2 * j,
+                (2 * i) * o_side + 2 * j + 1,
+                (2 * i + 1) * o_side + 2 * j,
+                (2 * i + 1) * o_side + 2 * j + 1,
+            )
             for i in range(p_side)
             for j in range(p_side)
-        ]  # fmt: skip
+        ]
 
     def forward(
         self, x: Sequence[float]

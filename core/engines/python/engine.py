@@ -195,9 +195,9 @@ class PythonEngine:
         count = stop - start
         return Predictions(loss_sum / count if count else 0.0, predicted, probabilities)
 
-    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
-        list[float]
-    ]:
+    def dense_features(
+        self, data: Dataset, start: int = 0, stop: int | None = None
+    ) -> list[list[float]]:
         """h = ReLU(z1) (hidden,) per image, from the training network (lanes: ≈ 1e-7)."""
         stop = len(data) if stop is None else stop
         if not 0 <= start <= stop <= len(data):

@@ -83,9 +83,16 @@ def make_kernel(weights: Sequence[float], bias: float) -> Callable[..., float]:
     w0, w1, w2, w3, w4, w5, w6, w7, w8 = weights
 
     def conv3x3(
-        p0: float, p1: float, p2: float, p3: float, p4: float,
-        p5: float, p6: float, p7: float, p8: float,
-    ) -> float:  # fmt: skip
+        p0: float,
+        p1: float,
+        p2: float,
+        p3: float,
+        p4: float,
+        p5: float,
+        p6: float,
+        p7: float,
+        p8: float,
+    ) -> float:
         return (
             bias
             + w0 * p0

@@ -184,9 +184,18 @@ class Network:
         # logits = W2·h + b2                             (10)
         logits = [b + dot(row, hidden) for row, b in zip(self.w2, self.b2)]
         return Trace(
-            x, windows, zs, pooled1, conv2, nonzero_features, nonzero_values, z1, hidden,
-            logits, softmax(logits),
-        )  # fmt: skip
+            x,
+            windows,
+            zs,
+            pooled1,
+            conv2,
+            nonzero_features,
+            nonzero_values,
+            z1,
+            hidden,
+            logits,
+            softmax(logits),
+        )
 
     # ---------------------------------------------------------------------------- backward
     def backward(

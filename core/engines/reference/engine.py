@@ -129,9 +129,9 @@ class ReferenceEngine:
         mean_loss = sum(losses) / len(losses) if losses else 0.0
         return Predictions(mean_loss, [argmax(p) for p in probabilities], probabilities)
 
-    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
-        list[float]
-    ]:
+    def dense_features(
+        self, data: Dataset, start: int = 0, stop: int | None = None
+    ) -> list[list[float]]:
         """h = ReLU(W1·flat + b1) (hidden,) per image of ``start:stop``: the trace's a1."""
         stop = len(data) if stop is None else stop
         if not 0 <= start <= stop <= len(data):

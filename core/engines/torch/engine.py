@@ -171,9 +171,9 @@ class TorchEngine:
         count = stop - start
         return Predictions(total_loss / count if count else 0.0, predicted, probabilities)
 
-    def dense_features(self, data: Dataset, start: int = 0, stop: int | None = None) -> list[
-        list[float]
-    ]:
+    def dense_features(
+        self, data: Dataset, start: int = 0, stop: int | None = None
+    ) -> list[list[float]]:
         """h = ReLU(W1·flat + b1) (hidden,) per image of ``start:stop`` (the last forward tap)."""
         images, _ = self._tensors(data)
         stop = len(data) if stop is None else stop

@@ -1,0 +1,52 @@
+"""Provides ``ViewsScreen``: the dashboard's keys that open a screen over it — ``d`` draw a digit
+(tui/draw/), ``h`` layer health (tui/health/), ``t`` the timeline (tui/timeline/).
+``DashboardScreen`` (screen.py) builds on this; the health history is fed by its event pump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from textual.screen import Screen
+
+from cnn_tui.core.training.link import TrainerLink
+from cnn_tui.tui.dashboard.overlay_action import OverlayScreen
+from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.health.history import HealthHistory
+
+
+class ViewsScreen(OverlayScreen):
+    """The steering and overlay screen plus the views opened over it."""
+
+    def __init__(self, link: TrainerLink, state: TrainingState, *, id: str | None = None) -> None:
+        super().__init__(link, state, id=id)
+        self.health = HealthHistory()
+        """Layer health of the run, fed whether or not its screen (h) is open."""
+        self.draw_factory: Callable[[], Screen[None]] | None = None
+        """Builds the drawing screen over the live trainer (``d``); None: not here."""
+
+    def action_draw(self) -> None:
+        """d: draw a digit for the live trainer's weights (tui/draw/)."""
+        if self.draw_factory is None:
+            self.notify("drawing needs the trainer's drawing extension", title="Draw")
+        elif self.ended:
+            self.notify("the run has ended: nothing answers a drawing now", title="Draw")
+        else:
+            self.app.push_screen(self.draw_factory())
+
+    def action_health(self) -> None:
+        """h: layer health over the live dashboard (tui/health/)."""
+        from cnn_tui.tui.health.screen import HealthScreen
+
+        self.app.push_screen(HealthScreen(self.health, self))
+
+    def action_timeline(self) -> None:
+        """t: the run's snapshots, to branch from one or start another architecture
+        (tui/timeline/); the app knows how to start new runs (``run_control``)."""
+        from cnn_tui.tui.timeline import TimelineScreen
+
+        control = getattr(self.app, "run_control", None)
+        if control is None:
+            self.notify("no timeline here: this dashboard cannot start new runs", title="Timeline")
+            return
+        self.app.push_screen(TimelineScreen(control, self.state))
