@@ -92,7 +92,7 @@ async def test_the_sweep_draws_and_a_applies_the_suggested_lr() -> None:
         assert screen.curve.suggested is not None and len(screen.curve.lrs) == 120
         drawn = chart(app)
         assert "0.0001" in drawn and "0.01" in drawn and "▲" in drawn and "┊" in drawn
-        assert "the run is as it was" in text(app, "#lrfind-head")
+        assert text(app, "#lrfind-head").endswith("over 120 batches · the run is as it was")
         lr = screen.curve.suggested
         assert f"a: apply lr {lr:.3g}" in text(app, "#lrfind-verdict")
         await pilot.press("a")
@@ -130,6 +130,8 @@ async def test_a_sweep_that_diverges_at_once_says_so_and_leaves_the_run() -> Non
         await pilot.pause(0.5)
         verdict = text(app, "#lrfind-verdict")
         assert "the loss exploded at once" in verdict and "nothing to apply" in verdict
+        head = text(app, "#lrfind-head")
+        assert "stopped after" in head and "of 200 batches · the run is as it was" in head
         await pilot.press("a")
         await pilot.pause(0.1)
         assert not link.sent_of(cmd.SetHyperparameters)

@@ -99,7 +99,10 @@ class LrFindScreen(Screen[None]):
                 f"Sweeping {copy}: lr {where} · batch {len(c.lrs)} · the run waits "
                 "(it carries on as it was when the sweep ends)"
             )
-        return f"Swept {copy}: lr {where} · {len(c.lrs)} batches · the run is as it was"
+        done = len(c.lrs)
+        if done < c.batches:  # stopped early (the loss exploded, or escape)
+            where = f"{c.start:g} → {c.end:g}, stopped after {done} of {c.batches} batches"
+        return f"Swept {copy}: lr {where} · the run is as it was"
 
     def verdict(self) -> str:
         c = self.curve
