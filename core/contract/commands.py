@@ -92,6 +92,17 @@ class FindLr:
 
 
 @dataclass(frozen=True, slots=True)
+class FindNearest:
+    """Find the ``k`` (1–20) training digits nearest to test digit ``test_index`` in the dense
+    layer's feature space, with the weights of the first such request since the latest
+    evaluation (core/training/nearest_digits.py). Answered by ``NearestFound`` or
+    ``CommandRefused``. Needs the "nearest" trainer extension."""
+
+    test_index: int
+    k: int = 5
+
+
+@dataclass(frozen=True, slots=True)
 class StopLrFind:
     """End the range test now (answered by ``LrFindEnded`` with outcome "cancelled")."""
 
@@ -108,4 +119,5 @@ Command = (
     | ViewDrawing
     | FindLr
     | StopLrFind
+    | FindNearest
 )

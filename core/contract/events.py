@@ -24,6 +24,7 @@ from cnn_tui.core.contract.health_events import LayerHistogram as LayerHistogram
 from cnn_tui.core.contract.lr_find_events import LrFindEnded as LrFindEnded
 from cnn_tui.core.contract.lr_find_events import LrFindProgressed as LrFindProgressed
 from cnn_tui.core.contract.lr_find_events import LrFindStarted as LrFindStarted
+from cnn_tui.core.contract.nearest_events import NearestFound as NearestFound
 
 
 @dataclass(frozen=True, slots=True)
@@ -283,4 +284,5 @@ Event = (
     | LrFindProgressed
     | LrFindEnded
     | EmbeddingComputed
+    | NearestFound
 )

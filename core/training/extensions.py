@@ -1,5 +1,6 @@
 """Provides ``TrainerExtension``: a feature that rides along with the training loop without
-growing it — layer health, the drawing view, the learning-rate finder, the embedding map.
+growing it — layer health, the drawing view, the learning-rate finder, the embedding map, the
+nearest training digits.
 
 The trainer calls three hooks, always between two batches and on the training thread:
 
@@ -59,6 +60,7 @@ EXTENSIONS: dict[str, str] = {
     "embedding": "cnn_tui.core.training.embedding_map:EmbeddingMap",  # the embedding map (key p)
     "health": "cnn_tui.core.training.layer_health:LayerHealthWatch",  # layer health (key h)
     "lr_find": "cnn_tui.core.training.lr_find:LrFinder",  # the learning-rate range test
+    "nearest": "cnn_tui.core.training.nearest_digits:NearestDigits",  # nearest training digits
 }
 """Every extension by name: its class as "package.module:Class" (made with no arguments)."""
 

@@ -110,6 +110,9 @@ EVENTS: list[ev.Event] = [
     ev.EmbeddingComputed(
         10, 1, (0.5, -1.25), (0.0, 2.0), (3, 7), (3, 1), (0.9, 0.6), (0.4, 0.2), 0.01
     ),
+    ev.NearestFound(
+        10, 4, (17, 2), (7, 1), (0.5, 1.25), (bytes(784), bytes([255]) * 784), 1000, 60000, 128, 0.2
+    ),
 ]
 COMMANDS: list[cmd.Command] = [
     cmd.Pause(),
@@ -123,6 +126,7 @@ COMMANDS: list[cmd.Command] = [
     cmd.ViewDrawing(bytes(range(256)) * 3 + bytes(16), 7),
     cmd.FindLr(1e-4, 3.0, 150),
     cmd.StopLrFind(),
+    cmd.FindNearest(12, 5),
 ]
 
 

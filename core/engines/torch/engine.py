@@ -175,18 +175,26 @@ class TorchEngine:
         self, data: Dataset, start: int = 0, stop: int | None = None
     ) -> list[list[float]]:
         """h = ReLU(W1·flat + b1) (hidden,) per image of ``start:stop`` (the last forward tap)."""
+        rows: list[list[float]] = self.dense_feature_array(data, start, stop).tolist()
+        return rows
+
+    def dense_feature_array(
+        self, data: Dataset, start: int = 0, stop: int | None = None
+    ) -> np.ndarray:
+        """The same as one NumPy array (stop − start, hidden), for core/nearest/ (60,000 rows as
+        lists take seconds to build)."""
         images, _ = self._tensors(data)
         stop = len(data) if stop is None else stop
         if not 0 <= start <= stop <= len(data):
             raise ValueError(f"range {start}:{stop} is outside {data.name} (0:{len(data)})")
-        rows: list[list[float]] = []
+        out = np.empty((stop - start, self.arch.hidden), np.float64)
         with torch.inference_mode():
             for lo in range(start, stop, PREDICT_CHUNK):
                 taps: list[torch.Tensor] = []
-                chunk = images[lo : min(lo + PREDICT_CHUNK, stop)]
-                forward(self._params, self._to_input(chunk), taps)  # taps[-1]: h
-                rows.extend(taps[-1].cpu().tolist())  # (n, hidden)
-        return rows
+                hi = min(lo + PREDICT_CHUNK, stop)
+                forward(self._params, self._to_input(images[lo:hi]), taps)  # taps[-1]: h
+                out[lo - start : hi - start] = taps[-1].cpu().numpy()  # (n, hidden)
+        return out
 
     # --- one image, for display -------------------------------------------------------------
 
