@@ -11,6 +11,7 @@ from cnn_tui.tui.dashboard.app import DashboardApp
 from cnn_tui.tui.demo.fake_link import FakeLink
 from cnn_tui.tui.demo.fake_runs import FakeRunControl, fake_entries
 from cnn_tui.tui.timeline import TimelineScreen
+from cnn_tui.tui.timeline.form import CheckedForm
 from tests.tui.dashboard_pilot import notes
 from tests.tui.scripted_run import scripted_run
 from tests.tui.timeline_fixture import fake_control, settle, timeline_app, wait_for
@@ -48,10 +49,9 @@ async def test_a_quit_during_the_switch_quits_and_the_new_run_never_starts() -> 
         await settle(pilot)
         control = fake_control(app)
         await pilot.press("t", "enter")
-        await settle(pilot)
+        await wait_for(pilot, lambda: isinstance(app.screen, CheckedForm))
         await pilot.press("enter")
-        await settle(pilot, 0.1)
-        assert app.switching
+        await wait_for(pilot, lambda: app.switching)  # the old trainer is asked to stop (1 s)
         await pilot.press("q")
         await pilot.press("q")  # a second q exits at once
         await settle(pilot, 0.3)
