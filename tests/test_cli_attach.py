@@ -4,7 +4,9 @@ of not getting in refused in one line with exit code 7 (no traceback, no dashboa
 
 from __future__ import annotations
 
+import shutil
 import socket
+import tempfile
 import threading
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from cnn_tui.tui.attach.connect import ConnectError, connect, read_token, resolve
 from cnn_tui.tui.cli.main import main
+from cnn_tui.tui.cli.serving import start_serving
 from tests.core.remote_clients import serve
 from tests.tui.served_run import served_run
 
@@ -109,3 +112,25 @@ def test_a_live_run_by_name_without_a_terminal_says_so(tmp_path: Path, capsys) -
         code, err = attach(capsys, "served", "--snapshot-dir", str(run.snaps))
         assert code == 6 and "the dashboard needs an interactive terminal" in err
         assert run.process.poll() is None  # the viewer that could not open left it alone
+
+
+@pytest.mark.parametrize("serve_at", ["unix", "tcp:127.0.0.1:0"])
+def test_a_served_run_says_where_and_the_command_that_attaches(
+    tmp_path: Path, serve_at: str
+) -> None:
+    lines: list[str] = []
+    short = Path(tempfile.mkdtemp(prefix="att-"))  # a Unix socket's path stays under ~100 bytes
+    served = start_serving(serve_at, short / "20261207-120000_run", "run", lines.append)
+    try:
+        where, command = lines[0].removeprefix("serving on ").split(" · watch it: ")
+        assert where == served.address.describe() and lines[1].startswith("the token in ")
+        program, verb, target, *flags = command.split()
+        assert (program, verb) == ("cnn-tui", "attach")
+        token = Path(flags[1]) if flags else None
+        assert flags in ([], ["--token", str(served.token_path)])
+        link = connect(target, tmp_path, token_file=token)  # the command works as printed
+        assert link.steer is True
+        link.stop()
+    finally:
+        served.close()
+        shutil.rmtree(short)

@@ -1,7 +1,8 @@
 """Provides the UI's small shared wordings: the two ways it writes a duration — ``duration_clock``
 ("1:02:03", "4:05") for the headless progress line and summary, ``duration_compact`` ("1h02m",
 "3m12s", "45s") for the dashboard's status bar — and ``short_architecture`` ("c8 d128") for the
-tables of runs (``cnn-tui runs`` and ``cnn-tui compare``). Imports nothing from Textual or Rich.
+tables of runs (``cnn-tui runs`` and ``cnn-tui compare``) — and ``plain`` for a key table's
+Markdown cell on a help screen. Imports nothing from Textual or Rich.
 """
 
 from __future__ import annotations
@@ -40,3 +41,14 @@ def short_architecture(architecture: str) -> str:
     if not convs or len(dense) != 1:
         return architecture
     return f"c{'+'.join(convs)} d{dense[0]}"
+
+
+_README_POINTER = re.compile(r"\s*\(\[[^\]]*\]\(#[^)]*\)\)")  # " ([below](#layer-health))"
+_LINK = re.compile(r"\[([^\]]*)\]\([^)]*\)")
+
+
+def plain(markdown: str, *, code: str = "") -> str:
+    """A key table's cell (Markdown, as README.md shows it) as a help screen shows it: a link as
+    its text, a parenthesised pointer into the README left out, and each backtick replaced by
+    ``code`` (none: the words alone)."""
+    return _LINK.sub(r"\1", _README_POINTER.sub("", markdown)).replace("`", code)

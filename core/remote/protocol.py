@@ -1,11 +1,11 @@
 """Provides the attach protocol, version 1: JSON lines over a Unix socket or TCP (docs/protocol.md).
 
 A viewer opens with ``{"v": 1, "hello": {"token": T}}`` (``T`` null for a read-only viewer). The
-server answers ``{"v": 1, "welcome": {"steer": bool, "run": name}}``, then sends the run's
-history and every event after it, each as ``{"v": 1, "event": E}`` (E in the codec's form). A
-steering viewer sends ``{"v": 1, "command": C}``. Whatever ends a connection is said first:
-``{"v": 1, "refused": why}`` (the viewer sent something wrong) or ``{"v": 1, "closed": why}``
-(too far behind, or the run ended).
+server answers ``{"v": 1, "welcome": {"steer": bool, "run": name, "history": N}}``, then sends
+the run's history (the next N lines) and every event after it, each as ``{"v": 1, "event": E}``
+(E in the codec's form). A steering viewer sends ``{"v": 1, "command": C}``. Whatever ends a
+connection is said first: ``{"v": 1, "refused": why}`` (the viewer sent something wrong) or
+``{"v": 1, "closed": why}`` (too far behind, or the run ended).
 """
 
 from __future__ import annotations

@@ -205,7 +205,9 @@ class RunServer:
             return
         viewer.greeted = True
         viewer.steer = token is not None
-        viewer.outbox.ready += message("welcome", {"steer": viewer.steer, "run": self.run_name})
+        count = len(self._history) + (self._sample is not None)  # the lines that replay the past
+        welcome = {"steer": viewer.steer, "run": self.run_name, "history": count}
+        viewer.outbox.ready += message("welcome", welcome)
         for event, line in self._history:
             viewer.outbox.ready += line if line is not None else event_line(event)
         if self._sample is not None:

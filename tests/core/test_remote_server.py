@@ -29,7 +29,7 @@ def test_two_viewers_see_the_history_then_live_events(tmp_path: Path) -> None:
         server.broadcast(ev.Paused(3))
         a, b = Viewer(tmp_path / "serve.sock"), Viewer(tmp_path / "serve.sock")
         for viewer in (a, b):
-            assert viewer.hello() == {"v": 1, "welcome": {"steer": False, "run": "t"}}
+            assert viewer.hello() == {"v": 1, "welcome": {"steer": False, "run": "t", "history": 2}}
             merged, paused = viewer.events(2)  # the history: the three batches merged in one
             assert isinstance(merged, ev.BatchesEnded) and merged.losses == (2.0,) * 3
             assert paused == ev.Paused(3)

@@ -15,6 +15,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from cnn_tui.core.engines import make_engine
+from cnn_tui.tui.formatting import plain
 from cnn_tui.tui.inspector.app import InspectorApp
 from cnn_tui.tui.inspector.confusion import ConfusionGrid
 from cnn_tui.tui.inspector.confusion_screen import ConfusionScreen
@@ -98,7 +99,7 @@ async def test_question_mark_lists_every_inspector_key(keys: tuple[str, ...]) ->
         assert isinstance(app.screen, HelpScreen)
         _, keys_column, does_column = (list(c.cells) for c in app.screen.table.columns)
         for _, key, does in INSPECTOR_KEYS:
-            assert key.replace("`", "") in keys_column and does.replace("`", "") in does_column
+            assert plain(key) in keys_column and plain(does) in does_column
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HelpScreen)

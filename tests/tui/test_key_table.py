@@ -11,8 +11,11 @@ from textual.actions import parse as parse_action
 
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.tui.dashboard.app import DashboardApp
-from cnn_tui.tui.dashboard.keys import KEY_TABLE, PANELS, help_rows
+from cnn_tui.tui.dashboard.keys import KEY_TABLE, PANELS, help_rows, palette_entries
 from cnn_tui.tui.dashboard.screen import DashboardScreen
+from cnn_tui.tui.draw.keys import DRAW_KEYS
+from cnn_tui.tui.formatting import plain
+from cnn_tui.tui.inspector.keys import INSPECTOR_KEYS
 from cnn_tui.tui.screens.help import help_table
 from tests.tui.dashboard_pilot import SIZE, make, settle, status
 
@@ -69,11 +72,22 @@ def test_every_binding_is_documented_in_its_row_and_has_an_action() -> None:
 
 def test_help_screen_shows_every_row() -> None:
     rows = help_rows()
-    assert [does for _, does in rows] == [row.does for row in KEY_TABLE]
+    assert [does for _, does in rows] == [plain(row.does) for row in KEY_TABLE]
     table = help_table()
-    keys_column, does_column = (list(column.cells) for column in table.columns)
+    keys_column, does_column = ([str(c) for c in column.cells] for column in table.columns)
     for keys, does in rows:
         assert keys in keys_column and does in does_column
+
+
+def test_help_screens_and_palette_show_no_markdown() -> None:
+    """The README's rows carry backticks and links; a help screen shows their words only."""
+    cells = [does for _, does in help_rows()] + [text for _, text, _ in palette_entries()]
+    cells += [c for _, keys, does in INSPECTOR_KEYS for c in (plain(keys), plain(does))]
+    cells += [plain(does) for _, does in DRAW_KEYS]
+    assert not [c for c in cells if "`" in c or "](" in c]
+    assert "X" in dict(help_rows())
+    assert dict(help_rows())["X"].startswith("in cnn-tui attach, with the token")
+    assert dict(help_rows())["h"].endswith("key that applies their fix")
 
 
 def palette_titles(app: DashboardApp) -> list[str]:

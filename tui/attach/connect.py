@@ -124,6 +124,7 @@ def connect(
         reader,
         steer=welcome.get("steer") is True,
         run_name=str(welcome.get("run", "run")),
+        history=count if isinstance(count := welcome.get("history"), int) else 0,
         where=where,
         target=target,
     )

@@ -4,7 +4,11 @@
 line into a queue the dashboard drains, exactly as it drains a local trainer. What differs is
 what leaving means: ``stop`` only disconnects (the run goes on), and a read-only link (no token)
 answers every command itself with ``CommandRefused`` — the dashboard shows the reason as it
-shows any refusal — so nothing is sent that the server would refuse anyway. When the server goes
+shows any refusal — so nothing is sent that the server would refuse anyway. The run's history
+(the first lines the server sends, as many as its welcome said) comes in drains of its own, and
+``replayed`` says whether the last drain's events replay the past: the dashboard takes those in
+without a notification each (a late viewer would otherwise see every old "Snapshot saved" and
+notice again). When the server goes
 away (the run ended, or the connection broke) ``ending`` says so in one line with the exit code
 ``cnn-tui attach`` returns.
 """
@@ -41,6 +45,7 @@ class RemoteLink:
         steer: bool,
         run_name: str,
         where: str,
+        history: int = 0,
         target: str = "",
     ) -> None:
         self.sock = sock
@@ -54,7 +59,11 @@ class RemoteLink:
         """The run's data set, from its ``TrainingStarted`` (``m`` reads its test images)."""
         self.ending: tuple[str, int] | None = None
         """Once the server has gone: one line saying why, and the exit code."""
-        self._events: queue.Queue[Event] = queue.Queue()
+        self.replayed = False
+        """True when the events the last ``drain`` returned are the run's history."""
+        self._held: tuple[Event, bool] | None = None  # drained, for the next drain (see drain)
+        self._history_left = history  # history lines still to read (the reader thread's)
+        self._events: queue.Queue[tuple[Event, bool]] = queue.Queue()
         self._thread = threading.Thread(target=self._read, name="cnn-tui-attach", daemon=True)
         self._send_lock = threading.Lock()
         self._gone = threading.Event()
@@ -66,7 +75,7 @@ class RemoteLink:
 
     def send(self, command: Command) -> None:
         if not self.steer:
-            self._events.put(CommandRefused(self._step, type(command).__name__, READ_ONLY))
+            self._events.put((CommandRefused(self._step, type(command).__name__, READ_ONLY), False))
             return
         try:
             with self._send_lock:
@@ -75,12 +84,20 @@ class RemoteLink:
             pass  # gone: the reader says so
 
     def drain(self, max_events: int = 1000) -> list[Event]:
+        """Up to ``max_events`` events, all history or all live (``replayed`` says which)."""
         events: list[Event] = []
         while len(events) < max_events:
-            try:
-                events.append(self._events.get_nowait())
-            except queue.Empty:
+            item, self._held = self._held, None
+            if item is None:
+                try:
+                    item = self._events.get_nowait()
+                except queue.Empty:
+                    break
+            if events and item[1] != self.replayed:  # the other kind: the next drain's
+                self._held = item
                 break
+            events.append(item[0])
+            self.replayed = item[1]
         return events
 
     def stop(self, timeout: float = 5.0) -> None:
@@ -98,7 +115,7 @@ class RemoteLink:
     @property
     def alive(self) -> bool:
         """True until the server has gone and every event it sent has been drained."""
-        return not (self._gone.is_set() and self._events.empty())
+        return not (self._gone.is_set() and self._events.empty() and self._held is None)
 
     def _read(self) -> None:
         ending = (f"the connection to {self.run_name} was lost", int(ExitCode.ATTACH))
@@ -112,7 +129,8 @@ class RemoteLink:
                     self._step = getattr(event, "step", self._step)
                     if isinstance(event, TrainingStarted):
                         self.dataset = event.dataset
-                    self._events.put(event)
+                    self._events.put((event, self._history_left > 0))
+                    self._history_left -= 1
                     if isinstance(event, Finished):
                         ending = self._ended(event)
                         break

@@ -1,5 +1,5 @@
 """Provides ``start_serving``: ``--serve`` for a headless run — the server started, and a line
-saying where it listens and how to attach (the token's file, never the token)."""
+saying where it listens and the command that attaches (the token's file, never the token)."""
 
 from __future__ import annotations
 
@@ -20,13 +20,16 @@ def start_serving(
         raise EndpointError("--serve needs the snapshot folder (its run folder holds the token)")
     served = ServedRun(serve, folder, run_name)
     served.start()
-    where = served.address.describe()
-    if served.address.path is not None:
-        say(f"serving on {where}: watch with `cnn-tui attach {served.address.path.parent}`")
-    else:
-        say(f"serving on {where}: watch with `cnn-tui attach {where} --token {served.token_path}`")
+    say(f"serving on {served.address.describe()} · watch it: {attach_command(served)}")
     say(f"the token in {served.token_path} lets a viewer steer (keep it private)")
     return served
+
+
+def attach_command(served: ServedRun) -> str:
+    """The command that watches ``served`` (as typed, no quotes: paste it as it is)."""
+    if served.address.path is not None:  # the run folder: its socket, and its token if readable
+        return f"cnn-tui attach {served.address.path.parent}"
+    return f"cnn-tui attach {served.address.describe()} --token {served.token_path}"
 
 
 def both(

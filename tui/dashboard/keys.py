@@ -18,6 +18,7 @@ from cnn_tui.tui.dashboard.key_types import Row as Row
 from cnn_tui.tui.dashboard.keys_steering import STEERING_ROWS
 from cnn_tui.tui.dashboard.keys_views import VIEW_ROWS
 from cnn_tui.tui.dashboard.panel_notes import PANELS as PANELS  # the panel table, beside this one
+from cnn_tui.tui.formatting import plain
 
 # the one table, in the order the help screen and the README show it
 KEY_TABLE: tuple[Row, ...] = STEERING_ROWS + VIEW_ROWS
@@ -43,16 +44,17 @@ def bindings(*, priority: bool) -> list[BindingType]:
 def palette_entries() -> list[tuple[str, str, str]]:
     """(title, help, action) for every binding that belongs in the command palette."""
     return [
-        (b.palette, f"{row.does} ({b.display or b.key})", b.action)
+        (b.palette, f"{plain(row.does)} ({b.display or b.key})", b.action)
         for row in KEY_TABLE
         for b in row.bindings
         if b.palette
     ]
 
 
-def help_rows() -> list[tuple[str, str]]:
-    """(keys, what they do) for the help screen."""
-    return [("  ".join(row.keys), row.does) for row in KEY_TABLE]
+def help_rows(*, code: str = "") -> list[tuple[str, str]]:
+    """(keys, what they do) for the help screen: the README's words without its Markdown (its
+    `code` spans between two ``code`` marks, for the help screen to show them in bold)."""
+    return [("  ".join(row.keys), plain(row.does, code=code)) for row in KEY_TABLE]
 
 
 def markdown_rows() -> list[str]:

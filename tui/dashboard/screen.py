@@ -126,12 +126,14 @@ class DashboardScreen(ViewsScreen):
             self.fail(f"the link to the trainer broke: {error}")
         listeners = [s for s in self.app.screen_stack if isinstance(s, TrainerEventListener)]
         changed: set[str] = set()
-        for event in events_in:
+        replayed = getattr(self.link, "replayed", False) is True  # an attached run's history:
+        for event in events_in:  # taken in quietly, not a notification per old event
             changed |= self.state.apply(event)
             self.health.apply(event)
             changed |= self._judge(event)
             self.answered(event)
-            self._announce(event)
+            if not replayed:
+                self._announce(event)
             for listener in listeners:
                 listener.on_trainer_event(event)
         silent = not events_in and not self.link.alive and not getattr(self.link, "viewer", 0)

@@ -8,6 +8,8 @@ from __future__ import annotations
 from rich.table import Table
 from textual.binding import Binding
 
+from cnn_tui.tui.formatting import plain
+
 DRAW_KEYS: tuple[tuple[str, str], ...] = (
     ("drag (left button)", "draw; a fast drag is joined point to point"),
     ("drag (right button)", "erase"),
@@ -64,10 +66,6 @@ DRAW_BINDINGS: tuple[Binding, ...] = (
     Binding("question_mark", "keys", "Help", key_display="?", id="draw-keys"),
 )
 """The drawing screen's bindings (DrawScreen.BINDINGS)."""
-
-
-def plain(markdown: str) -> str:
-    return markdown.replace("`", "")
 
 
 def draw_help_table() -> Table:

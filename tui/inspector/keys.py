@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.screen import Screen, ScreenResultType
 from textual.widgets import Footer
 
+from cnn_tui.tui.formatting import plain
 from cnn_tui.tui.screens.help import HelpScreen
 
 INSPECTOR_KEYS: tuple[tuple[str, str, str], ...] = (
@@ -66,11 +67,6 @@ def fit_footer(screen: Screen[Any], width: int) -> None:
     for footer in screen.query(Footer):
         footer.compact = width < COMPACT_BELOW
         footer.show_command_palette = width >= COMPACT_BELOW
-
-
-def plain(markdown: str) -> str:
-    """A table cell as the help screen shows it: without the backticks."""
-    return markdown.replace("`", "")
 
 
 def inspector_help_table() -> Table:

@@ -17,14 +17,22 @@ from textual.widgets import Static
 from cnn_tui.tui.dashboard.keys import PANELS, help_rows
 
 
+def marked(text: str) -> Text:
+    """A help row's words with its `code` spans (the README's backticks) in bold."""
+    out = Text()
+    for i, part in enumerate(text.split("`")):
+        out.append(part, style="bold" if i % 2 else "")
+    return out
+
+
 def help_table() -> Table:
     """Keys, then panels, as one two-column table."""
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold", no_wrap=True)
     table.add_column()
     table.add_row(Text("Keys", style="bold underline"), "")
-    for key, what in help_rows():
-        table.add_row(key, what)
+    for key, what in help_rows(code="`"):
+        table.add_row(key, marked(what))
     table.add_row("", "")
     table.add_row(Text("Panels", style="bold underline"), "")
     for name, what in PANELS:
