@@ -114,3 +114,21 @@ async def test_x_twice_stops_the_run_for_everyone(tmp_path: Path) -> None:
         assert link.ending == (f"the run served was stopped at step {run.paused_at:,}", 0)
         assert list(run.folder.glob("*.npz"))  # it saved before it stopped
         assert not run.socket.exists() and not (run.folder / "token").exists()
+
+
+def test_a_served_run_answers_a_viewers_drawing_and_lr_sweep(tmp_path: Path) -> None:
+    """d and L in a viewer: the served run has the dashboard's drawing and lr-finder extensions."""
+    with served_run(tmp_path) as run:
+        link = connect(str(run.folder), run.snaps)
+        link.start()
+        seen: list[ev.Event] = []
+        try:
+            link.send(cmd.ViewDrawing(bytes(range(256)) * 3 + bytes(16), drawing=7))
+            wait_for(lambda: has(collect(link, seen), ev.DrawingViewed), "the drawing's answer")
+            [drawn] = [e for e in seen if isinstance(e, ev.DrawingViewed)][:1]
+            assert drawn.drawing == 7 and len(drawn.probabilities) == 10
+            link.send(cmd.FindLr(batches=20))
+            wait_for(lambda: has(collect(link, seen), ev.LrFindEnded), "the sweep's end")
+            assert not has(seen, ev.CommandRefused)
+        finally:
+            link.stop()

@@ -80,7 +80,7 @@ def attach(args: argparse.Namespace) -> int:
     from cnn_tui.tui.dashboard.app import DashboardApp
 
     app = DashboardApp(link, title=f"cnn-tui · {link.run_name} · {link.where}")
-    app.inspector_factory = mistakes_factory(app, link, args)
+    app.inspector_factory, app.dashboard.draw_factory = screen_factories(app, link, args)
     try:
         app.run()
     finally:
@@ -98,16 +98,17 @@ def attach(args: argparse.Namespace) -> int:
     return ExitCode.OK
 
 
-def mistakes_factory(
+def screen_factories(
     app: DashboardApp, link: RemoteLink, args: argparse.Namespace
-) -> Callable[[Evaluated], Screen[None]]:
-    """``m``: the inspector on the run's latest evaluation, with this machine's copy of the
-    run's test set (found by ``--data``/``--dataset`` as for ``train``, else the run's set)."""
+) -> tuple[Callable[[Evaluated], Screen[None]], Callable[[], Screen[None]]]:
+    """``m``: the inspector on the run's latest evaluation, and ``d``: the drawing screen (the
+    served run answers each drawing), both with this machine's copy of the run's test set
+    (found by ``--data``/``--dataset`` as for ``train``, else the run's set)."""
     from cnn_tui.tui.cli.data_choice import choose_data
-    from cnn_tui.tui.cli.launch import _screen_factories as screen_factories
+    from cnn_tui.tui.cli.launch import _screen_factories as local_factories
 
-    def open_mistakes(evaluation: Evaluated) -> Screen[None]:
-        folder = choose_data(args, default=link.dataset).folder  # DataError: shown by ``m``
-        return screen_factories(app, folder, None)[0](evaluation)
+    def factories() -> tuple[Callable[[Evaluated], Screen[None]], Callable[[], Screen[None]]]:
+        folder = choose_data(args, default=link.dataset).folder  # DataError: the key says it
+        return local_factories(app, folder, None)
 
-    return open_mistakes
+    return lambda evaluation: factories()[0](evaluation), lambda: factories()[1]()

@@ -176,6 +176,7 @@ def run_headless(
     except OSError as error:  # EndpointError: one line naming the address and why
         _close(metrics_file)
         return fail(str(error), ExitCode.USAGE, err)
+    viewers_ask = ("drawing", "lr_find") if served is not None else ()  # their d and L, served
     try:
         trainer = Trainer(
             config,
@@ -191,7 +192,7 @@ def run_headless(
             run=run,
             batch_interval=0.1,
             sample_interval=None if served is None else 0.3,  # a viewer shows the digit
-            extensions=make_extensions(("health",) if health else ()),
+            extensions=make_extensions((*viewers_ask, "health") if health else viewers_ask),
         )
     except ConfigError as error:
         _close(metrics_file)

@@ -32,7 +32,12 @@ class ViewsScreen(OverlayScreen):
         elif self.ended:
             self.notify("the run has ended: nothing answers a drawing now", title="Draw")
         else:
-            self.app.push_screen(self.draw_factory())
+            try:
+                screen = self.draw_factory()
+            except Exception as error:  # e.g. a viewer's test images cannot be read: say so
+                self.notify(str(error), title="Cannot draw", severity="error")
+                return
+            self.app.push_screen(screen)
 
     def action_health(self) -> None:
         """h: layer health over the live dashboard (tui/health/)."""
