@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from cnn_tui.core.contract.events import Evaluated
     from cnn_tui.tui.attach.remote_link import RemoteLink
     from cnn_tui.tui.dashboard.app import DashboardApp
+    from cnn_tui.tui.embedding.images import LocalImages
 
 
 def add_attach_parser(sub: argparse._SubParsersAction) -> None:
@@ -81,6 +82,7 @@ def attach(args: argparse.Namespace) -> int:
 
     app = DashboardApp(link, title=f"cnn-tui · {link.run_name} · {link.where}")
     app.inspector_factory, app.dashboard.draw_factory = screen_factories(app, link, args)
+    app.dashboard.test_images = map_images(link, args)  # p: the map's digits, from this machine
     try:
         app.run()
     finally:
@@ -100,15 +102,27 @@ def attach(args: argparse.Namespace) -> int:
 
 def screen_factories(
     app: DashboardApp, link: RemoteLink, args: argparse.Namespace
-) -> tuple[Callable[[Evaluated], Screen[None]], Callable[[], Screen[None]]]:
+) -> tuple[Callable[[Evaluated], Screen[None]], Callable[[int | None], Screen[None]]]:
     """``m``: the inspector on the run's latest evaluation, and ``d``: the drawing screen (the
     served run answers each drawing), both with this machine's copy of the run's test set
     (found by ``--data``/``--dataset`` as for ``train``, else the run's set)."""
     from cnn_tui.tui.cli.data_choice import choose_data
     from cnn_tui.tui.cli.launch import _screen_factories as local_factories
 
-    def factories() -> tuple[Callable[[Evaluated], Screen[None]], Callable[[], Screen[None]]]:
+    def factories() -> tuple[
+        Callable[[Evaluated], Screen[None]], Callable[[int | None], Screen[None]]
+    ]:
         folder = choose_data(args, default=link.dataset).folder  # DataError: the key says it
-        return local_factories(app, folder, None)
+        return local_factories(app, folder, None)[:2]
 
-    return lambda evaluation: factories()[0](evaluation), lambda: factories()[1]()
+    return lambda evaluation: factories()[0](evaluation), lambda start: factories()[1](start)
+
+
+def map_images(link: RemoteLink, args: argparse.Namespace) -> LocalImages:
+    """``p``: the images of the map's digits, from the test set ``m`` reads (read on first use,
+    when the run's ``TrainingStarted`` has said which set it is)."""
+    from cnn_tui.core.data.load import load_test_set
+    from cnn_tui.tui.cli.data_choice import choose_data
+    from cnn_tui.tui.embedding.images import LocalImages
+
+    return LocalImages(lambda: load_test_set(choose_data(args, default=link.dataset).folder))

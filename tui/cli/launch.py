@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from cnn_tui.tui.cli.data_choice import DataChoice
     from cnn_tui.tui.dashboard.app import DashboardApp
     from cnn_tui.tui.draw import DrawScreen
+    from cnn_tui.tui.embedding.images import LocalImages
     from cnn_tui.tui.inspector import MistakesScreen
 
 
@@ -92,8 +93,9 @@ def run_dashboard(
         start_paused=start_paused,
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
         # d: draw a digit (core/training/drawing_view.py); h: layer health (layer_health.py);
-        # L: the learning-rate range test (lr_find.py, answers FindLr only: free until asked)
-        extensions=("drawing", "health", "lr_find") if health else ("drawing", "lr_find"),
+        # L: the learning-rate range test (lr_find.py, answers FindLr only: free until asked);
+        # p: the embedding map (embedding_map.py, after each evaluation: ~75 ms with NumPy)
+        extensions=("drawing", "embedding", *(("health",) if health else ()), "lr_find"),
         run=run,
     )
     # The resource tracker cannot start from inside a running Textual app: it hands
@@ -106,7 +108,8 @@ def run_dashboard(
     from cnn_tui.tui.dashboard.app import DashboardApp
 
     app = DashboardApp(link)
-    app.inspector_factory, app.dashboard.draw_factory = _screen_factories(app, data_dir, test_limit)
+    factories = _screen_factories(app, data_dir, test_limit)
+    app.inspector_factory, app.dashboard.draw_factory, app.dashboard.test_images = factories
     app.run_control = Relaunch(spec, make_link)  # t: the timeline, branches, other architectures
     app.state.lineage = _lineage(run)
     if run is not None:  # o: the other runs of its snapshot folder drawn behind the live one
@@ -172,12 +175,13 @@ def _lineage(run: RunPlan | None) -> Lineage | None:
 
 def _screen_factories(
     app: DashboardApp, data_dir: Path, test_limit: int | None
-) -> tuple[Callable[[Evaluated], MistakesScreen], Callable[[], DrawScreen]]:
+) -> tuple[Callable[[Evaluated], MistakesScreen], Callable[[int | None], DrawScreen], LocalImages]:
     """``m`` in the dashboard: the inspector's browser, asking the trainer for each digit; ``d``:
-    the drawing screen, asking the trainer for each drawing. The test images are read once, on
-    first use (the trainer process holds its own copy)."""
+    the drawing screen, asking the trainer for each drawing; ``p``: the map's digits' images.
+    The test images are read once, on first use (the trainer process holds its own copy)."""
     from cnn_tui.core.data.load import load_test_set
     from cnn_tui.tui.draw import DrawScreen, LinkDrawing
+    from cnn_tui.tui.embedding.images import LocalImages
     from cnn_tui.tui.inspector import LinkSource, MistakesScreen
 
     cache: list[Dataset] = []
@@ -195,7 +199,7 @@ def _screen_factories(
     def open_mistakes(evaluation: Evaluated) -> MistakesScreen:
         return MistakesScreen(evaluation, test_images(), LinkSource(app.send), draw=open_drawing)
 
-    return open_mistakes, open_drawing
+    return open_mistakes, open_drawing, LocalImages(test_images)
 
 
 def run_inspector(

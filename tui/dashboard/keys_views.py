@@ -1,7 +1,7 @@
 """Provides the key table's rows that open views and shape the charts: the inspector, drawing,
-layer health, the timeline, the overlay of other runs, the loss chart's scale and smoothing, the
-lower panel, zoom, help, quit. keys.py assembles them with the rows of keys_steering.py into the
-one table.
+layer health, the embedding map, the timeline, the overlay of other runs, the loss chart's scale
+and smoothing, the lower panel, zoom, help, quit. keys.py assembles them with the rows of
+keys_steering.py into the one table.
 """
 
 from __future__ import annotations
@@ -35,6 +35,13 @@ VIEW_ROWS: tuple[Row, ...] = (
         "and activations with sparklines, histograms, hints with the key that applies their fix "
         "([below](#layer-health))",
         (Bound("h", "health", "Health", "health", show=False, palette="Layer health"),),
+    ),
+    Row(
+        ("p",),
+        "the embedding map: the test digits in the dense layer's feature space (PCA), a colour "
+        "per class, mistakes marked ×, refreshed at each evaluation; a cursor names a digit and "
+        "opens it in the inspector ([its keys](#the-embedding-map))",
+        (Bound("p", "embedding", "Map", "embedding", show=False, palette="Embedding map"),),
     ),
     Row(
         ("t",),

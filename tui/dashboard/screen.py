@@ -11,7 +11,7 @@ hyperparameters), so a key's effect shows at once; a hidden panel, or any while 
 covers the dashboard (the inspector; modals leave it in view), waits until it is seen.
 
 The bindings come from keys.py; the actions that command the trainer are in steering.py, the
-overlay of other runs in overlay_action.py, the screens opened over the dashboard (d, h, t) in
+overlay of other runs in overlay_action.py, the screens opened over the dashboard (d, h, p, t) in
 view_actions.py (the base classes, in that order); the ones that only change the view are here.
 Layout classes (all layout is in app.tcss):
 ``-compact`` below 120×36, where the lower-left slot shows one of per-class / accuracy / feature
@@ -130,6 +130,7 @@ class DashboardScreen(ViewsScreen):
         for event in events_in:  # taken in quietly, not a notification per old event
             changed |= self.state.apply(event)
             self.health.apply(event)
+            self.embedding.apply(event)
             changed |= self._judge(event)
             self.answered(event)
             if not replayed:

@@ -69,6 +69,7 @@ class RunSwitch:
             launch.link, TrainingState(lineage=launch.lineage), id=f"dashboard-{id(launch)}"
         )
         new.inspector_factory, new.draw_factory = old.inspector_factory, old.draw_factory
+        new.test_images = old.test_images
         app.adopt(new, launch.control)
         while len(app.screen_stack) > 2 and app.screen_stack[-1] is not old:
             app.pop_screen()  # the timeline, a form, the inspector: they belong to the old run

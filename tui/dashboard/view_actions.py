@@ -1,6 +1,7 @@
 """Provides ``ViewsScreen``: the dashboard's keys that open a screen over it — ``d`` draw a digit
-(tui/draw/), ``h`` layer health (tui/health/), ``t`` the timeline (tui/timeline/).
-``DashboardScreen`` (screen.py) builds on this; the health history is fed by its event pump.
+(tui/draw/), ``h`` layer health (tui/health/), ``p`` the embedding map (tui/embedding/), ``t``
+the timeline (tui/timeline/). ``DashboardScreen`` (screen.py) builds on this; the health and
+embedding histories are fed by its event pump.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from textual.screen import Screen
 from cnn_tui.core.training.link import TrainerLink
 from cnn_tui.tui.dashboard.overlay_action import OverlayScreen
 from cnn_tui.tui.dashboard.state import TrainingState
+from cnn_tui.tui.embedding.history import EmbeddingHistory
 from cnn_tui.tui.health.history import HealthHistory
 
 
@@ -22,8 +24,14 @@ class ViewsScreen(OverlayScreen):
         super().__init__(link, state, id=id)
         self.health = HealthHistory()
         """Layer health of the run, fed whether or not its screen (h) is open."""
-        self.draw_factory: Callable[[], Screen[None]] | None = None
-        """Builds the drawing screen over the live trainer (``d``); None: not here."""
+        self.embedding = EmbeddingHistory()
+        """The run's embedding maps, fed whether or not their screen (p) is open."""
+        self.draw_factory: Callable[[int | None], Screen[None]] | None = None
+        """Builds the drawing screen over the live trainer (``d``), from test digit i or blank
+        (None); None: not here."""
+        self.test_images: Callable[[int], bytes | None] | None = None
+        """Test digit i's 28×28 image (None: it cannot be read), for the map's cursor; None:
+        no test images here."""
 
     def action_draw(self) -> None:
         """d: draw a digit for the live trainer's weights (tui/draw/)."""
@@ -33,7 +41,7 @@ class ViewsScreen(OverlayScreen):
             self.notify("the run has ended: nothing answers a drawing now", title="Draw")
         else:
             try:
-                screen = self.draw_factory()
+                screen = self.draw_factory(None)
             except Exception as error:  # e.g. a viewer's test images cannot be read: say so
                 self.notify(str(error), title="Cannot draw", severity="error")
                 return
@@ -44,6 +52,12 @@ class ViewsScreen(OverlayScreen):
         from cnn_tui.tui.health.screen import HealthScreen
 
         self.app.push_screen(HealthScreen(self.health, self))
+
+    def action_embedding(self) -> None:
+        """p: the embedding map of the latest evaluation (tui/embedding/)."""
+        from cnn_tui.tui.embedding.screen import EmbeddingScreen
+
+        self.app.push_screen(EmbeddingScreen(self))
 
     def action_timeline(self) -> None:
         """t: the run's snapshots, to branch from one or start another architecture

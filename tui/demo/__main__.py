@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import math
 
+from cnn_tui.tui.demo.embedding import demo_image
 from cnn_tui.tui.demo.fake_link import FakeLink
 from cnn_tui.tui.demo.synthetic import SyntheticTrainer
 
@@ -38,7 +39,9 @@ def main(argv: list[str] | None = None) -> None:
         seed=args.seed, filters=filters, epochs=args.epochs, paused=args.paused
     )
     link = FakeLink([trainer.started(), trainer.sample()], trainer=trainer, steps_per_s=args.speed)
-    DashboardApp(link, title="cnn-tui demo").run()
+    app = DashboardApp(link, title="cnn-tui demo")
+    app.dashboard.test_images = demo_image  # p: the map's digits, drawn (demo/embedding.py)
+    app.run()
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ the UI tests, the demo and the benchmarks share.
 * It plays a script: the events it was given (and ``feed``), oldest first, all on the first drain
   or ``per_drain`` at a time.
 * It answers commands as the trainer would, through ``SyntheticTrainer.answer`` (Pause → Paused,
-  SetHyperparameters → HyperparametersChanged or CommandRefused, Step → BatchesEnded + Paused, …),
-  and records every command sent. With ``hold=True`` the answers wait for ``release()``, so a test
+  SetHyperparameters → HyperparametersChanged or CommandRefused, Step → BatchesEnded + Paused, …,
+  each test evaluation followed by its embedding map, demo/embedding.py), and records every
+  command sent. With ``hold=True`` the answers wait for ``release()``, so a test
   can see "pausing…" first.
 * With ``steps_per_s`` it also trains on its own, in time with ``clock``: each ``event_interval``
   seconds of it become one ``BatchesEnded`` (the real trainer coalesces to 20 a second), with a
@@ -21,6 +22,7 @@ from collections.abc import Callable, Iterable
 
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
+from cnn_tui.tui.demo.embedding import with_maps
 from cnn_tui.tui.demo.lr_sweep import ScriptedSweep
 from cnn_tui.tui.demo.synthetic import SyntheticTrainer
 
@@ -87,7 +89,7 @@ class FakeLink:
         elif isinstance(command, cmd.FindLr | cmd.StopLrFind):
             answers = self.sweep.answer(command, self.trainer.step)
         else:
-            answers = self.trainer.answer(command)
+            answers = with_maps(self.trainer.answer(command))
         (self._held if self.hold else self._queue).extend(answers)
 
     def drain(self, max_events: int = 1000) -> list[ev.Event]:
@@ -141,7 +143,7 @@ class FakeLink:
             self._steps_owed -= steps
             if steps:
                 trainer.images_per_s = self.steps_per_s * trainer.batch_size
-                self._queue.extend(trainer.train(steps))
+                self._queue.extend(with_maps(trainer.train(steps)))
             if self._trained_to - self._sampled_at >= self.sample_every - _SLACK:
                 self._sampled_at = self._trained_to
                 self._queue.append(trainer.sample())

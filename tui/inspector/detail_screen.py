@@ -1,7 +1,8 @@
 """Provides ``DetailScreen``: one mistaken digit, large; its label, prediction and the ten
 probabilities as bars; the saliency map (∂ score / ∂ pixel of the predicted class — or of the
 true class, ``s`` switches) over the digit; every conv layer's feature maps and kernels. Left/right
-move to the previous/next mistake of the browser's list without going back.
+move to the previous/next mistake of the browser's list without going back. The embedding map
+(tui/embedding/) opens it too, on a digit the network may have right: the head line says so.
 """
 
 from __future__ import annotations
@@ -158,10 +159,16 @@ class DetailScreen(InspectorScreen[int]):
         p = m.probabilities
         names = app_class_names(self.app)
         true, said = class_name(names, m.label), class_name(names, m.predicted)
+        if m.label == m.predicted:  # a digit it has right (opened from the embedding map)
+            said_line = f"test #{m.index:,}: true {true}, predicted right {_percent(p[m.label])}"
+        else:
+            said_line = (
+                f"test #{m.index:,}: true {true} → predicted {said} "
+                f"{_percent(p[m.predicted])} ({true}: {_percent(p[m.label])})"
+            )
+        noun = "mistake" if all(x.label != x.predicted for x in self.mistakes) else "digit"
         self.query_one("#detail-head", Static).update(
-            f"test #{m.index:,}: true {true} → predicted {said} "
-            f"{100 * p[m.predicted]:.1f}% ({true}: {100 * p[m.label]:.1f}%) · "
-            f"mistake {self.position + 1} of {len(self.mistakes)}"
+            f"{said_line} · {noun} {self.position + 1} of {len(self.mistakes)}"
         )
 
     def _paint(self) -> None:
@@ -229,6 +236,11 @@ class DetailScreen(InspectorScreen[int]):
         for i, view in enumerate(detail.layers):
             lines += layer_lines(view, i, side, width, self.colour_on, Style(dim=True))
         body.update(SegmentLines(lines))
+
+
+def _percent(p: float) -> str:
+    """A probability as the head line shows it; "?" where it is not known (NaN)."""
+    return f"{100 * p:.1f}%" if math.isfinite(p) else "?"
 
 
 def _note(text: str) -> SegmentLines:

@@ -1,0 +1,1 @@
+"""The embedding map (key ``p``): the test digits in the dense layer's feature space, in 2-D."""
