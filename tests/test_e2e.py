@@ -16,6 +16,7 @@ from cnn_tui.core.training.link import ProcessLink, TrainerSpec
 from cnn_tui.tui.cli.launch import _screen_factories
 from cnn_tui.tui.dashboard.app import DashboardApp
 from cnn_tui.tui.inspector import MistakesScreen
+from cnn_tui.tui.inspector.detail_screen import DetailScreen
 
 
 async def wait_until(pilot, condition: Callable[[], bool], what: str, timeout: float = 30) -> None:
@@ -41,10 +42,11 @@ async def test_dashboard_steers_a_real_trainer_and_quits_cleanly(
         test_limit=500,
         snapshot_dir=str(snapshots),
         run_name="e2e",
+        extensions=("embedding",),
     )
     link = ProcessLink(spec)  # before the app runs: see the resource tracker in tui/cli/launch.py
     app = DashboardApp(link)
-    app.inspector_factory, _ = _screen_factories(app, Path(data), 500)
+    app.inspector_factory, _, app.dashboard.test_images = _screen_factories(app, Path(data), 500)
     state = app.state
     async with app.run_test(size=(140, 45)) as pilot:
         await wait_until(pilot, lambda: state.step > 0, "training to start")
@@ -66,6 +68,15 @@ async def test_dashboard_steers_a_real_trainer_and_quits_cleanly(
         await pilot.press("m")
         await wait_until(pilot, lambda: isinstance(app.screen, MistakesScreen), "the mistakes")
         await pilot.press("escape")
+        # the embedding map of that evaluation; Enter opens a digit, the trainer sends its view
+        await wait_until(pilot, lambda: app.dashboard.embedding.latest is not None, "a map")
+        await pilot.press("p", "right", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, DetailScreen), "the detail view")
+        screen = app.screen
+        assert isinstance(screen, DetailScreen)
+        await wait_until(pilot, lambda: screen.detail is not None, "the digit's view")
+        assert len(app.dashboard.embedding.maps[-1].xs) == 500  # --test-limit 500
+        await pilot.press("escape", "escape")
 
         await pilot.press("space")
         await wait_until(pilot, lambda: state.run_state == "running", "the Resumed answer")
