@@ -18,6 +18,9 @@ from pathlib import Path
 
 SOCKET_NAME = "serve.sock"
 TOKEN_NAME = "token"
+BACKLOG = 64
+"""Connections the kernel holds until the server's thread accepts them (a Unix socket refuses
+one more at once, "Resource temporarily unavailable": 8 filled up under the fuzz test's flood)."""
 
 
 class EndpointError(OSError):
@@ -72,7 +75,7 @@ def listen(serve: str, folder: Path) -> tuple[socket.socket, Address]:
         sock.bind((host.strip("[]"), int(port)))
     except OSError as error:
         raise EndpointError(f"cannot listen on {host}:{port}: {error.strerror or error}") from None
-    sock.listen(8)
+    sock.listen(BACKLOG)
     sock.setblocking(False)
     return sock, Address(host=host, port=sock.getsockname()[1])
 
@@ -100,7 +103,7 @@ def _listen_unix(path: Path) -> tuple[socket.socket, Address]:
     finally:
         os.umask(old)
     os.chmod(path, 0o600)
-    sock.listen(8)
+    sock.listen(BACKLOG)
     sock.setblocking(False)
     return sock, Address(path=path)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import socket
+import time
 from pathlib import Path
 
 from cnn_tui.core.remote.endpoint import SOCKET_NAME, TOKEN_NAME, run_folder
@@ -79,12 +80,20 @@ def open_socket(address: Address) -> socket.socket:
             return socket.create_connection(address, timeout=HELLO_TIMEOUT)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         sock.settimeout(HELLO_TIMEOUT)
-        try:
-            sock.connect(str(address))
-        except OSError:
-            sock.close()
-            raise
-        return sock
+        deadline = time.monotonic() + HELLO_TIMEOUT
+        while True:
+            try:
+                sock.connect(str(address))
+                return sock
+            except BlockingIOError:  # its backlog is full (the server is busy): wait for room
+                if time.monotonic() < deadline:
+                    time.sleep(0.05)
+                    continue
+                sock.close()
+                raise
+            except OSError:
+                sock.close()
+                raise
     except OSError as error:
         why = error.strerror or str(error)
         if isinstance(address, Path) and not address.exists():
