@@ -2,7 +2,10 @@
 
 Events and commands are frozen dataclasses of ints, floats, str, bytes, bools, None and tuples
 (core/contract/), so one encoding fits all of them: a dataclass becomes an object with its class
-name under ``"_type"``; a tuple a list; bytes ``{"_bytes": base64}``; a non-finite float
+name under ``"_type"``; a tuple a list — but a tuple of ``PACKED_FROM`` floats or more (a
+feature map: thousands) ``{"_floats": base64}`` of their IEEE doubles, little-endian, exact and
+about ten times faster to write and to read than the numbers as text (a served run's sample view
+cost its server 12 ms a time written out); bytes ``{"_bytes": base64}``; a non-finite float
 ``{"_float": "nan" | "inf" | "-inf"}`` (the line stays strict JSON, as in the metrics file).
 
 The decoder trusts nothing: the type name must be one it knows, every field is checked against
@@ -13,11 +16,13 @@ server take commands from a socket without a stray value ever reaching the train
 
 from __future__ import annotations
 
+import array
 import base64
 import binascii
 import dataclasses
 import json
 import math
+import sys
 import types
 import typing
 from typing import Any
@@ -39,6 +44,10 @@ _NESTED: dict[str, type] = {
 _ALL = {**EVENT_TYPES, **COMMAND_TYPES, **_NESTED}
 _HINTS: dict[type, dict[str, Any]] = {}
 
+PACKED_FROM = 32
+"""A tuple of at least this many floats is sent packed (``{"_floats": base64}``); a shorter one
+(ten probabilities, a few losses) stays a readable list."""
+
 
 class CodecError(ValueError):
     """A value that is not the JSON form of a known event or command; the message says why."""
@@ -52,6 +61,8 @@ def to_json(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return {"_float": "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")}
     if isinstance(value, tuple | list):
+        if len(value) >= PACKED_FROM and set(map(type, value)) == {float}:
+            return {"_floats": base64.b64encode(_doubles(value).tobytes()).decode("ascii")}
         return [to_json(item) for item in value]
     if isinstance(value, bytes):
         return {"_bytes": base64.b64encode(value).decode("ascii")}
@@ -117,9 +128,11 @@ def _decode_value(value: Any, hint: Any, where: str) -> Any:  # noqa: PLR0911 - 
                 continue
         raise CodecError(f"{where}: {_shown(value)} is not a {_hint_name(hint)}")
     if origin is tuple:
+        args = typing.get_args(hint)
+        if args == (float, Ellipsis) and isinstance(value, dict):  # many floats, packed
+            return _decode_packed(value, where)
         if not isinstance(value, list):
             raise CodecError(f"{where}: expected a list, got {_shown(value)}")
-        args = typing.get_args(hint)
         if len(args) == 2 and args[1] is Ellipsis:
             return tuple(_decode_value(item, args[0], where) for item in value)
         if len(args) != len(value):
@@ -149,6 +162,30 @@ def _decode_value(value: Any, hint: Any, where: str) -> Any:  # noqa: PLR0911 - 
     if isinstance(hint, type) and hint.__name__ in _ALL:
         return _decode_dataclass(value, hint)
     raise CodecError(f"{where}: cannot decode a {_hint_name(hint)}")
+
+
+def _doubles(values: Any) -> array.array[float]:
+    """``values`` as C doubles in little-endian order (the wire's, whatever this machine's)."""
+    out = array.array("d", values)
+    if sys.byteorder == "big":
+        out.byteswap()
+    return out
+
+
+def _decode_packed(value: dict[str, Any], where: str) -> tuple[float, ...]:
+    """A ``{"_floats": base64}`` tuple back: whole doubles, valid base64, nothing else."""
+    if set(value) != {"_floats"} or not isinstance(value["_floats"], str):
+        raise CodecError(f'{where}: expected a list or {{"_floats": base64}}')
+    try:
+        raw = base64.b64decode(value["_floats"], validate=True)
+    except (binascii.Error, ValueError) as error:
+        raise CodecError(f"{where}: bad base64") from error
+    if len(raw) % 8:
+        raise CodecError(f"{where}: {len(raw)} bytes is not a whole number of doubles")
+    doubles = array.array("d", raw)
+    if sys.byteorder == "big":
+        doubles.byteswap()
+    return tuple(doubles)
 
 
 def _decode_float(value: Any, where: str) -> float:
