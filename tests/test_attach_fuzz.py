@@ -4,7 +4,7 @@ tokens, half lines, mutated lines, commands without the token, hang-ups and stal
 four of them at once, a few hundred cases from a fixed seed — the run goes on unharmed: its steps
 keep advancing, a well-behaved viewer keeps receiving events during and after, nothing a hostile
 client sent reaches the trainer, each one got the answer the protocol promises
-(docs/protocol.md), and the run still ends cleanly (SIGTERM: saved, exit 143, no traceback)."""
+(docs/protocol.md), and the run still ends cleanly (SIGTERM: exit 143, no traceback)."""
 
 from __future__ import annotations
 
