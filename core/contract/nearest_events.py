@@ -24,4 +24,5 @@ class NearestFound:
     searched: int  # the first ``searched`` training digits were searched
     train_size: int  # of this many (equal with the numpy and torch engines)
     hidden: int  # features per digit (the dense layer's units)
+    query_norm: float  # ‖h(test)‖₂: 0 when every dense unit is off for the test digit
     seconds: float  # time taken: the training features (if computed for this answer) + search

@@ -95,19 +95,21 @@ class NearestIndex:
             row: np.ndarray = feature_array(self.engine, one, 0, 1)[0]
         return row
 
-    def find(self, image: bytes, k: int = K) -> tuple[list[int], list[float]]:
-        """The training positions of the ``k`` digits nearest to ``image``, nearest first, and
-        their distances."""
+    def find(self, image: bytes, k: int = K) -> tuple[list[int], list[float], float]:
+        """The training positions of the ``k`` digits nearest to ``image``, nearest first,
+        their distances, and the length of the image's own features."""
         features = self.features()
-        rows, distances = nearest(features, self.query(image), k)
-        return [int(r) for r in rows], [float(d) for d in distances]
+        query = self.query(image)
+        rows, distances = nearest(features, query, k)
+        norm = float(np.sqrt(np.dot(query.astype(np.float64), query.astype(np.float64))))
+        return [int(r) for r in rows], [float(d) for d in distances], norm
 
     def answer(self, test: Dataset, test_index: int, k: int = K) -> NearestFound:
         """The event for test digit ``test_index`` (IndexError outside ``test``)."""
         if not 0 <= test_index < len(test):
             raise IndexError(f"test index {test_index} is outside 0–{len(test) - 1}")
         began = time.perf_counter()
-        indices, distances = self.find(test.image(test_index), k)
+        indices, distances, norm = self.find(test.image(test_index), k)
         return NearestFound(
             step=self.step,
             test_index=test_index,
@@ -118,5 +120,6 @@ class NearestIndex:
             searched=self.size,
             train_size=len(self.train),
             hidden=self.engine.arch.hidden,
+            query_norm=norm,
             seconds=time.perf_counter() - began,
         )

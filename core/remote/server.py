@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 
 from cnn_tui.core.contract.commands import Command
 from cnn_tui.core.contract.events import BatchesEnded, CommandRefused, Event, SampleViewed
+from cnn_tui.core.contract.nearest_events import NearestFound
 from cnn_tui.core.remote.outbox import Outbox, event_line, merge_batches
 from cnn_tui.core.remote.protocol import MAX_LINE, Hello, ProtocolError, message, parse_line
 
@@ -152,6 +153,8 @@ class RunServer:
         """The history a new viewer is sent: every event, the batches merged, one sample."""
         if isinstance(event, SampleViewed):
             self._sample = line
+            return
+        if isinstance(event, NearestFound):  # one viewer's answer (4 KB of images), not history
             return
         last = self._history[-1][0] if self._history else None
         if isinstance(event, BatchesEnded) and isinstance(last, BatchesEnded):

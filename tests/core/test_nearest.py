@@ -111,6 +111,7 @@ def test_the_index_finds_the_digits_with_the_nearest_features(engine_name: str) 
     assert found.images == (flat(102), flat(0), flat(204))
     assert (found.step, found.test_index, found.hidden) == (7, 0, 2)
     assert (found.searched, found.train_size) == (4, 4)
+    assert found.query_norm == pytest.approx(q, abs=1e-6)  # ‖(q, 0)‖
     assert index.builds == 1
 
 
@@ -123,6 +124,7 @@ def test_the_features_are_computed_once_for_every_search() -> None:
     assert index.ready
     assert index.find(flat(51), 2) == first
     assert index.find(flat(255), 1)[0] == [1]
+    assert index.find(flat(255), 1)[2] == pytest.approx(1.79)  # ‖(1.79, 0)‖
     assert index.builds == 1
 
 

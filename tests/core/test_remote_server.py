@@ -45,6 +45,23 @@ def test_two_viewers_see_the_history_then_live_events(tmp_path: Path) -> None:
     assert b.line() == {"v": 1, "closed": "the run ended"}
 
 
+def test_nearest_digits_go_live_but_stay_out_of_the_history(tmp_path: Path) -> None:
+    server, _, _ = serve(tmp_path)
+    found = ev.NearestFound(3, 7, (1,), (2,), (0.5,), (bytes(784),), 100, 100, 16, 1.0, 0.1)
+    try:
+        early = Viewer(tmp_path / "serve.sock")
+        early.hello()
+        wait_until(lambda: server.viewers == 1)
+        server.broadcast(found)
+        server.broadcast(ev.Paused(3))
+        assert early.events(2) == [found, ev.Paused(3)]  # live: to every viewer
+        late = Viewer(tmp_path / "serve.sock")
+        late.hello()
+        assert late.events(1) == [ev.Paused(3)]  # an answer to someone's request, not history
+    finally:
+        server.close()
+
+
 def test_read_only_without_the_token_steering_with_it(tmp_path: Path) -> None:
     server, commands, token = serve(tmp_path)
     try:

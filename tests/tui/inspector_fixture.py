@@ -1,5 +1,6 @@
 """A fixed small network and test set for the inspector's tests: a 2-filter, 8-unit network
-trained 20 steps (float64, seeded) on synthetic blobs, so it gets some of 60 test digits wrong."""
+trained 20 steps (float64, seeded) on synthetic blobs, so it gets some of 60 test digits wrong;
+its 200 training blobs are the nearest training digits' set."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import make_engine
 from cnn_tui.core.training.evaluation import summarise
 from cnn_tui.tui.inspector.app import InspectorApp
+from cnn_tui.tui.inspector.detail_screen import DetailScreen
 from cnn_tui.tui.inspector.grid import MistakeGrid
 from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
 from tests.synthetic import blobs
@@ -23,9 +25,15 @@ CONFIG = RunConfig(arch=Architecture(filters=2, hidden=8), precision="float64", 
 
 
 @lru_cache(maxsize=1)
+def train_set() -> Dataset:
+    """The run's training set."""
+    return blobs(200, seed=0)
+
+
+@lru_cache(maxsize=1)
 def small_run() -> tuple[RunState, Dataset]:
     """(the saved run, its test set)."""
-    train, test = blobs(200, seed=0), blobs(60, seed=1)
+    train, test = train_set(), blobs(60, seed=1)
     engine = make_engine(CONFIG)
     rng = random.Random(0)
     hyper = Hyperparameters(lr=0.05, momentum=0.9)
@@ -60,9 +68,23 @@ async def opened(app: InspectorApp, pilot) -> MistakesScreen:  # type: ignore[no
     return app.screen
 
 
+async def neighbours_shown(pilot, timeout: float = 10.0) -> None:  # type: ignore[no-untyped-def]
+    """On a detail view: wait until its nearest training digits are shown (they are computed
+    in a thread of their own); elsewhere return at once."""
+    screen = pilot.app.screen
+    if not isinstance(screen, DetailScreen):
+        return
+    waited = 0.0
+    while screen.neighbours is None or screen.neighbours.test_index != screen.mistake.index:
+        assert waited < timeout, "the nearest training digits never came"
+        await pilot.pause(0.02)
+        waited += 0.02
+    await pilot.pause()
+
+
 def make_app(tmp_path: Path | None = None) -> InspectorApp:
     state, test = small_run()
-    return InspectorApp(state, test, None, export_dir=tmp_path)
+    return InspectorApp(state, test, None, export_dir=tmp_path, load_train=train_set)
 
 
 def grid_of(app: InspectorApp) -> MistakeGrid:

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 from textual.worker import WorkerCancelled
 
-from cnn_tui.core.contract.commands import RequestSample
+from cnn_tui.core.contract.commands import FindNearest, RequestSample
 from cnn_tui.core.contract.events import Evaluated, Mistake, SampleViewed
 from cnn_tui.core.engines import make_engine
 from cnn_tui.tui.inspector.app import InspectorApp
@@ -169,7 +169,10 @@ async def test_link_source_asks_the_trainer_and_follows_new_evaluations() -> Non
         first = grid_of(screen.app).mistakes[0]  # type: ignore[arg-type]
         await pilot.press("enter")
         await pilot.pause()
-        assert sent == [RequestSample(test_index=first.index, saliency_target=first.predicted)]
+        assert sent == [
+            RequestSample(test_index=first.index, saliency_target=first.predicted),
+            FindNearest(test_index=first.index, k=5),  # its nearest training digits, too
+        ]
         detail = screen.app.screen
         assert isinstance(detail, DetailScreen) and detail.detail is None
         screen.on_trainer_event(_sample(first.index, first.predicted))

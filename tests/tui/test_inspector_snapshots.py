@@ -10,14 +10,14 @@ import pytest
 
 from cnn_tui.core.data.sets import FASHION_MNIST
 from cnn_tui.tui.inspector.app import InspectorApp
-from tests.tui.inspector_fixture import small_run
+from tests.tui.inspector_fixture import neighbours_shown, small_run, train_set
 
 SIZES = [(80, 24), (140, 45)]
 
 
 def app() -> InspectorApp:
     state, test = small_run()
-    return InspectorApp(state, test, None)
+    return InspectorApp(state, test, None, load_train=train_set)
 
 
 def wait_then_press(*keys: str):  # type: ignore[no-untyped-def]
@@ -27,6 +27,7 @@ def wait_then_press(*keys: str):  # type: ignore[no-untyped-def]
         if keys:
             await pilot.press(*keys)
         await pilot.pause()
+        await neighbours_shown(pilot)
 
     return run_before
 
@@ -54,7 +55,7 @@ def fashion_app() -> InspectorApp:
     config = dataclasses.replace(
         state.config, dataset="fashion-mnist", class_names=FASHION_MNIST.class_names
     )
-    return InspectorApp(dataclasses.replace(state, config=config), test, None)
+    return InspectorApp(dataclasses.replace(state, config=config), test, None, load_train=train_set)
 
 
 @pytest.mark.parametrize("size", FASHION_SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

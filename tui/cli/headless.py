@@ -176,8 +176,9 @@ def run_headless(
     except OSError as error:  # EndpointError: one line naming the address and why
         _close(metrics_file)
         return fail(str(error), ExitCode.USAGE, err)
-    # served: what a viewer's d, L and p ask for (the embedding map: alone, nobody would see it)
-    viewers_ask = ("drawing", "lr_find", "embedding") if served is not None else ()
+    # served: what a viewer's d, L, p and the inspector's nearest training digits ask for (the
+    # embedding map: alone, nobody would see it)
+    viewers_ask = ("drawing", "lr_find", "embedding", "nearest") if served is not None else ()
     try:
         trainer = Trainer(
             config,

@@ -94,8 +94,15 @@ def run_dashboard(
         log_path=str(Path(tempfile.gettempdir()) / "cnn-tui-trainer.log"),
         # d: draw a digit (core/training/drawing_view.py); h: layer health (layer_health.py);
         # L: the learning-rate range test (lr_find.py, answers FindLr only: free until asked);
-        # p: the embedding map (embedding_map.py, after each evaluation: ~75 ms with NumPy)
-        extensions=("drawing", "embedding", *(("health",) if health else ()), "lr_find"),
+        # p: the embedding map (embedding_map.py, after each evaluation: ~75 ms with NumPy);
+        # the inspector's nearest training digits (nearest_digits.py: free until asked)
+        extensions=(
+            "drawing",
+            "embedding",
+            *(("health",) if health else ()),
+            "lr_find",
+            "nearest",
+        ),
         run=run,
     )
     # The resource tracker cannot start from inside a running Textual app: it hands
@@ -237,8 +244,10 @@ def run_inspector(
     state = replace(
         state, config=replace(state.config, dataset=choice.dataset, class_names=choice.class_names)
     )
+    from cnn_tui.core.data.load import load_mnist
     from cnn_tui.tui.inspector.app import InspectorApp
 
-    app = InspectorApp(state, test, engine=engine)
+    folder = choice.folder  # the training set, read on first use (for the nearest digits)
+    app = InspectorApp(state, test, engine=engine, load_train=lambda: load_mnist(folder)[0])
     app.run()
     return app.return_code or ExitCode.OK

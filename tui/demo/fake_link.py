@@ -5,9 +5,9 @@ the UI tests, the demo and the benchmarks share.
   or ``per_drain`` at a time.
 * It answers commands as the trainer would, through ``SyntheticTrainer.answer`` (Pause → Paused,
   SetHyperparameters → HyperparametersChanged or CommandRefused, Step → BatchesEnded + Paused, …,
-  each test evaluation followed by its embedding map, demo/embedding.py), and records every
-  command sent. With ``hold=True`` the answers wait for ``release()``, so a test
-  can see "pausing…" first.
+  each test evaluation followed by its embedding map, demo/embedding.py, FindNearest → made-up
+  neighbours, demo/nearest.py), and records every command sent. With ``hold=True`` the answers
+  wait for ``release()``, so a test can see "pausing…" first.
 * With ``steps_per_s`` it also trains on its own, in time with ``clock``: each ``event_interval``
   seconds of it become one ``BatchesEnded`` (the real trainer coalesces to 20 a second), with a
   sample (and a fresh view of a drawing being followed) every ``sample_every`` seconds. A clock
@@ -24,6 +24,7 @@ from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
 from cnn_tui.tui.demo.embedding import with_maps
 from cnn_tui.tui.demo.lr_sweep import ScriptedSweep
+from cnn_tui.tui.demo.nearest import scripted_nearest
 from cnn_tui.tui.demo.synthetic import SyntheticTrainer
 
 _SLACK = 1e-9  # seconds: sums of event intervals are not exact in binary
@@ -88,6 +89,8 @@ class FakeLink:
             answers: list[ev.Event] = [ev.SnapshotFailed(self.trainer.step, self.snapshot_fails)]
         elif isinstance(command, cmd.FindLr | cmd.StopLrFind):
             answers = self.sweep.answer(command, self.trainer.step)
+        elif isinstance(command, cmd.FindNearest) and not self.trainer.finished:
+            answers = [scripted_nearest(command, self.trainer.step)]  # demo/nearest.py
         else:
             answers = with_maps(self.trainer.answer(command))
         (self._held if self.hold else self._queue).extend(answers)

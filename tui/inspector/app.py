@@ -2,7 +2,8 @@
 saved network, with no training.
 
 It builds the snapshot's network in an engine, evaluates the whole test set in a worker thread
-(a progress bar meanwhile), then opens ``MistakesScreen`` over a ``LocalSource``. A network that
+(a progress bar meanwhile), then opens ``MistakesScreen`` over a ``LocalSource`` (with a
+``LocalNearest`` for the nearest training digits when ``load_train`` is given). A network that
 cannot be built ends the app with one line and exit code 4, never a traceback. The palette's
 "Screenshot" saves in ``export_dir`` (the current directory by default), not Textual's Downloads.
 """
@@ -10,7 +11,7 @@ cannot be built ends the app with one line and exit code 4, never a traceback. T
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
@@ -29,6 +30,7 @@ from cnn_tui.tui.cli.exit_codes import ExitCode
 from cnn_tui.tui.draw import DrawScreen, LocalDrawing
 from cnn_tui.tui.inspector.loading import InspectorLoading
 from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
+from cnn_tui.tui.inspector.nearest_source import LocalNearest
 from cnn_tui.tui.inspector.snapshot_engine import InspectError, build_engine
 from cnn_tui.tui.inspector.source import LocalSource
 from cnn_tui.tui.screens.screenshot import save_screenshot
@@ -48,10 +50,13 @@ class InspectorApp(App[None]):
         engine: str | None = None,
         *,
         export_dir: Path | None = None,
+        load_train: Callable[[], Dataset] | None = None,
     ) -> None:
         super().__init__()
         self.state = state
         self.test = test
+        self.load_train = load_train
+        """Reads the training set, for the nearest training digits (None: not offered)."""
         self.engine_name = engine or state.config.engine
         self.export_dir = export_dir
         """Where exports and screenshots go by default (None: the current directory)."""
@@ -116,7 +121,17 @@ class InspectorApp(App[None]):
 
     def _open(self, engine: Engine, evaluated: Evaluated) -> None:
         self._ticker.stop()
-        source = LocalSource(engine, self.test, step=self.state.step)
+        nearest = None
+        if self.load_train is not None:  # its own engine: it computes in a thread of its own
+            own_engine = partial(build_engine, self.state, self.engine_name)
+            nearest = LocalNearest(
+                own_engine,
+                self.load_train,
+                self.test,
+                step=self.state.step,
+                post=self.call_from_thread,
+            )
+        source = LocalSource(engine, self.test, step=self.state.step, nearest=nearest)
 
         def draw(start: int | None) -> DrawScreen:
             drawing = LocalDrawing(engine, step=self.state.step)

@@ -1,8 +1,11 @@
 """Provides ``DetailScreen``: one mistaken digit, large; its label, prediction and the ten
 probabilities as bars; the saliency map (∂ score / ∂ pixel of the predicted class — or of the
-true class, ``s`` switches) over the digit; every conv layer's feature maps and kernels. Left/right
-move to the previous/next mistake of the browser's list without going back. The embedding map
-(tui/embedding/) opens it too, on a digit the network may have right: the head line says so.
+true class, ``s`` switches) over the digit; the five training digits nearest to it in the dense
+layer's feature space ("it said 7: its features are closest to these", nearest_lines.py, from the
+source's ``nearest``: computed off the UI thread, "computing…" meanwhile); every conv layer's
+feature maps and kernels. Left/right move to the previous/next mistake of the browser's list
+without going back. The embedding map (tui/embedding/) opens it too, on a digit the network may
+have right: the head line says so.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from cnn_tui.core.contract.class_names import class_name, names_width
 from cnn_tui.core.contract.events import Mistake
 from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
 from cnn_tui.tui.inspector.names import app_class_names
+from cnn_tui.tui.inspector.nearest_lines import nearest_lines
+from cnn_tui.tui.inspector.nearest_source import NearestAnswer
 from cnn_tui.tui.inspector.render import (
     PROB_NAME_LIMIT,
     digit_lines,
@@ -78,6 +83,9 @@ class DetailScreen(InspectorScreen[int]):
         self.target_true = False
         """False: saliency of the predicted class; True: of the true class."""
         self.detail: DigitDetail | None = None
+        self.neighbours: NearestAnswer | None = None
+        """The nearest training digits of the digit shown (None: not known yet)."""
+        self._neighbours_of: int | None = None  # the test index they were asked for
 
     @property
     def mistake(self) -> Mistake:
@@ -94,6 +102,7 @@ class DetailScreen(InspectorScreen[int]):
             yield Static("", id="detail-saliency")
             yield Static("", id="detail-probs")
         with VerticalScroll(id="detail-maps"):
+            yield Static("", id="detail-nearest")
             yield Static("", id="detail-maps-body")
         yield Footer()
 
@@ -112,6 +121,23 @@ class DetailScreen(InspectorScreen[int]):
                 _note(f"computing saliency of class {target}…")
             )
         self.source.request(index, target, self.show_detail)
+        if index != self._neighbours_of:
+            self._ask_nearest(index)
+
+    def _ask_nearest(self, index: int) -> None:
+        """Ask for the digit's nearest training digits ("computing…" until they come)."""
+        self._neighbours_of = index
+        nearest = self.source.nearest
+        self.neighbours = None if nearest is None else nearest.cached(index)
+        self._paint_nearest()
+        if nearest is not None and self.neighbours is None:
+            nearest.request(index, self.show_nearest)
+
+    def show_nearest(self, answer: NearestAnswer) -> None:
+        """Take the nearest training digits (ignored if the user has moved on)."""
+        if answer.test_index == self.mistake.index:
+            self.neighbours = answer
+            self._paint_nearest()
 
     def show_detail(self, detail: DigitDetail) -> None:
         """Take a source's answer (ignored if the user has moved on)."""
@@ -147,6 +173,7 @@ class DetailScreen(InspectorScreen[int]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.call_after_refresh(self._paint)
+        self.call_after_refresh(self._paint_nearest)
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -220,6 +247,20 @@ class DetailScreen(InspectorScreen[int]):
             lines.append([Segment(f"weights of step {detail.step:,}", muted)])
         probs_widget.update(SegmentLines(lines))
         self._paint_maps()
+
+    def _paint_nearest(self) -> None:
+        m = self.mistake
+        pane = self.query_one("#detail-maps", VerticalScroll)
+        lines = nearest_lines(
+            self.neighbours,
+            label=m.label,
+            predicted=m.predicted,
+            width=max(20, pane.scrollable_content_region.width),
+            names=app_class_names(self.app),
+            colour_on=self.colour_on,
+            offered=self.source.nearest is not None,
+        )
+        self.query_one("#detail-nearest", Static).update(SegmentLines(lines))
 
     def _paint_maps(self) -> None:
         detail = self.detail

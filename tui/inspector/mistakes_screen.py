@@ -118,6 +118,8 @@ class MistakesScreen(InspectorScreen[None]):
 
     def on_trainer_event(self, event: object) -> None:
         """Hand any trainer event here; the ones the inspector needs are used, others ignored."""
+        if self.source.nearest is not None:  # its answers, their refusals, new evaluations
+            self.source.nearest.on_trainer_event(event)
         if isinstance(event, SampleViewed):
             self.on_sample(event)
         elif isinstance(event, Evaluated):

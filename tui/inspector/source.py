@@ -7,6 +7,9 @@ probabilities, every conv layer's view and the saliency map. Two implementations
 * ``LinkSource`` asks the trainer through the link (``RequestSample``) and answers when the
   matching ``SampleViewed`` arrives; the dashboard hands those events to ``accept``.
 
+Each source also says where the digit's nearest training digits come from (``nearest``,
+nearest_source.py): none, computed here, or asked of the trainer through the same link.
+
 Screens call ``request(index, target, reply)``; ``reply`` is called with the detail — right away
 or later, always on the UI thread. Answers are cached (a few hundred digits), so moving back and
 forth between digits costs nothing.
@@ -23,6 +26,7 @@ from cnn_tui.core.contract.commands import Command, RequestSample
 from cnn_tui.core.contract.events import ConvView, SampleViewed
 from cnn_tui.core.data.dataset import Dataset
 from cnn_tui.core.engines import Engine
+from cnn_tui.tui.inspector.nearest_source import LinkNearest, NearestSource
 
 CACHE_SIZE = 256
 
@@ -60,6 +64,9 @@ class DigitDetail:
 
 class DigitSource(Protocol):
     """Answers "show me test digit i, with the saliency of class k"."""
+
+    nearest: NearestSource | None
+    """Where the digit's nearest training digits come from (None: nowhere here)."""
 
     def request(self, index: int, target: int, reply: Reply) -> None:
         """Produce the detail of test digit ``index`` (saliency for class ``target``) and call
@@ -99,10 +106,13 @@ class LocalSource:
     """A source that runs ``engine`` on ``test`` in this process (synchronously: one image's
     forward pass, conv views and gradient take a few ms with the NumPy engine)."""
 
-    def __init__(self, engine: Engine, test: Dataset, step: int = -1) -> None:
+    def __init__(
+        self, engine: Engine, test: Dataset, step: int = -1, nearest: NearestSource | None = None
+    ) -> None:
         self.engine = engine
         self.test = test
         self.step = step
+        self.nearest = nearest
         self._cache = _Cache()
 
     def detail(self, index: int, target: int) -> DigitDetail:
@@ -148,6 +158,7 @@ class LinkSource:
         self._send = send
         self._pending: dict[tuple[int, int], Reply] = {}
         self._cache = _Cache()
+        self.nearest: NearestSource | None = LinkNearest(send)
 
     def request(self, index: int, target: int, reply: Reply) -> None:
         found = self._cache.get((index, target))
