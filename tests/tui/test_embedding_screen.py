@@ -135,7 +135,7 @@ async def test_a_read_only_viewer_sees_the_map_and_hears_why_no_digit_opens() ->
         await settle(pilot)
         assert isinstance(app.screen, DetailScreen)
         assert "read-only" in notes(app)
-        assert all(isinstance(c, cmd.RequestSample) for c in link.sent)
+        assert all(isinstance(c, cmd.RequestSample | cmd.FindNearest) for c in link.sent)
 
 
 async def test_without_an_inspector_enter_says_so() -> None:

@@ -188,3 +188,20 @@ def test_a_new_evaluation_drops_the_cached_answers() -> None:
     assert source.cached(3) is None
     source.request(3, got.append)
     assert len(sent) == 2 and source.waiting == 1
+
+
+async def test_from_the_embedding_map_the_detail_view_gets_its_neighbours_too() -> None:
+    from tests.tui.embedding_fixture import map_app, open_map, three_digits
+
+    app, link = map_app(maps=False)
+    link.feed(three_digits())
+    async with app.run_test(size=(120, 36)) as pilot:
+        await open_map(pilot)
+        await pilot.press("n", "enter")
+        await settle(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        assert link.sent_of(cmd.FindNearest) == [cmd.FindNearest(test_index=2, k=5)]
+        await neighbours_shown(pilot)
+        assert isinstance(detail.neighbours, NearestFound)
+        assert "it said 9: its features are closest to these training digits" in block_text(detail)

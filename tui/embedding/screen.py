@@ -159,6 +159,8 @@ class EmbeddingScreen(InspectorScreen[None]):
     # ---- trainer events (the dashboard forwards them while this screen is open) -----------
 
     def on_trainer_event(self, event: ev.Event) -> None:
+        if self.source.nearest is not None:  # the detail view's nearest training digits
+            self.source.nearest.on_trainer_event(event)
         if isinstance(event, ev.SampleViewed):
             self.source.accept(event)
         elif isinstance(event, ev.CommandRefused) and event.command == "RequestSample":

@@ -92,9 +92,12 @@ def nearest_lines(
 
 
 def _summary(labels: Sequence[int], label: int, predicted: int, names: Sequence[str]) -> str:
-    """ "3 of 5 are 4 · 1 is 9 (true)": how many neighbours share the answer, and the label."""
+    """ "3 of 5 are 4 · 1 is 9 (true)": how many neighbours share the answer, and the label
+    (only the first part when the answer is right)."""
     said, true = class_name(names, predicted), class_name(names, label)
     same = sum(1 for lab in labels if lab == predicted)
+    if label == predicted:  # a digit it has right (the embedding map opens those too)
+        return f"{same} of {len(labels)} are {said}"
     right = sum(1 for lab in labels if lab == label)
     verb = "is" if right == 1 else "are"
     return f"{same} of {len(labels)} are {said} · {right} {verb} {true} (true)"
