@@ -2,9 +2,12 @@
 escape goes back; before any map it waits, and a map arriving is drawn; the arrows move the
 cursor and the side names the nearest digit; n walks the mistakes; Enter opens the named digit in
 the inspector's detail view (a mistake or a digit it has right) and escape comes back to it; a
-read-only viewer sees the map and is told why a digit cannot be shown."""
+read-only viewer sees the map and is told why a digit cannot be shown; the × marks start off while
+most digits are wrong, and x decides after."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.tui.demo.embedding import synthetic_map
@@ -147,3 +150,22 @@ async def test_without_an_inspector_enter_says_so() -> None:
         await pilot.press("n", "enter")
         assert app.screen is screen and "no inspector in this app" in notes(app)
         assert not link.sent_of(cmd.RequestSample)
+
+
+async def test_marks_start_off_while_most_digits_are_wrong_and_x_decides_after() -> None:
+    app, link = map_app(maps=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_map(pilot)
+        evaluation = app.state.latest_eval
+        assert evaluation is not None
+        link.feed(synthetic_map(replace(evaluation, accuracy=0.3)))  # 64 % wrong
+        await settle(pilot, 0.7)
+        assert "×" not in scatter_text(screen) and "mistakes hidden (x shows)" in side_text(screen)
+        link.feed(synthetic_map(replace(evaluation, accuracy=0.97, step=2700)))  # 4 % wrong
+        await settle(pilot, 0.7)
+        assert "×" in scatter_text(screen) and "a mistake, in its" in side_text(screen)
+        await pilot.press("x")
+        assert "×" not in scatter_text(screen)
+        link.feed(synthetic_map(replace(evaluation, accuracy=0.98, step=2800)))
+        await settle(pilot, 0.7)
+        assert "step 2,800" in head_text(screen) and "×" not in scatter_text(screen)  # as asked

@@ -12,6 +12,7 @@ reversed. ``Moved`` tells the screen the named digit changed.
 from __future__ import annotations
 
 from dataclasses import replace
+from textwrap import wrap
 from typing import ClassVar
 
 from rich.segment import Segment
@@ -57,6 +58,7 @@ class MapPanel(LinePanel):
         f"panel--c{k}" for k in range(CLASSES)
     }
     DEFAULT_CSS = _colour_css()
+    SCOPED_CSS = False  # scoped, "App.-light-mode …" would be looked for inside the panel
     can_focus = False
 
     def class_styles(self) -> dict[str, Style]:
@@ -87,7 +89,8 @@ class ScatterView(MapPanel):
         emb = self.map
         if emb is None or not emb.xs:
             self.frame = None
-            return SegmentLines([[Segment(self.waiting_text, self.role("muted"))]])
+            muted = self.role("muted")
+            return SegmentLines([[Segment(t, muted)] for t in wrap(self.waiting_text, width)])
         self.frame = frame = frame_for(emb.xs, emb.ys, width, height)
         cursor = frame.cell(*self.cursor) if self.cursor is not None else None
         marks = Marks(self.marks.mistakes, self.marks.focus, cursor, self.marks.named)

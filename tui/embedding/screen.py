@@ -5,12 +5,14 @@ the inspector's detail view.
 
 The dashboard keeps feeding the run's ``EmbeddingHistory`` (history.py) while this screen is
 open: a 2 Hz timer shows a newer map as soon as it arrives (unless ``[`` stepped back to an
-earlier one), so you watch the classes pull apart as the network learns. Layout in
+earlier one), so you watch the classes pull apart as the network learns. Early in a run, with
+most digits wrong, the × marks start off (they would cover every cluster). Layout in
 embedding.tcss.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from textual.app import ComposeResult
@@ -35,6 +37,9 @@ SLOW_ENGINES = ("python", "reference")
 MOVES = {"left": (-1, 0), "right": (1, 0), "up": (0, -1), "down": (0, 1)}
 FAST = 5
 """Cells a shifted arrow moves the cursor."""
+MARKS_UP_TO = 0.2
+"""Above this share of digits wrong (early in a run) the × marks would bury the classes: they
+are off, and the legend says so, until x asks for them."""
 
 
 def _move_bindings() -> list[Binding]:
@@ -56,6 +61,7 @@ class EmbeddingScreen(InspectorScreen[None]):
         Binding("n", "mistake(1)", "Mistake", key_display="n/N", id="embed-next"),
         Binding("N", "mistake(-1)", "Mistake", show=False, id="embed-previous"),
         Binding("x", "toggle_marks", "× marks", id="embed-marks"),
+        Binding("e", "evaluate", "Eval", show=False, id="embed-evaluate"),
         Binding("left_square_bracket", "map(-1)", "Map", key_display="[ ]", id="embed-older"),
         Binding("right_square_bracket", "map(1)", "Map", show=False, id="embed-newer"),
         *(Binding(str(k), f"focus_class({k})", "Class", show=False) for k in range(CLASSES)),
@@ -63,7 +69,8 @@ class EmbeddingScreen(InspectorScreen[None]):
     ]
     """arrows (shift: 5 cells) move the cursor; enter: the named digit in the inspector; n / N:
     the next / previous mistake, most confident first; x: × marks on / off; [ ]: an older /
-    newer map; 0–9: one class in focus (again: all); escape or p: back."""
+    newer map; 0–9: one class in focus (again: all); e: evaluate now (as on the dashboard: a map
+    follows); escape or p: back."""
 
     def __init__(self, dashboard: ViewsScreen) -> None:
         super().__init__()
@@ -71,6 +78,8 @@ class EmbeddingScreen(InspectorScreen[None]):
         self.history = dashboard.embedding
         self.position: int | None = None
         """Which of the history's maps is shown; None: the newest, whichever it is."""
+        self.marks_asked: bool | None = None
+        """× marks on or off as x last asked; None: on unless most of the map is wrong."""
         self.source = LinkSource(dashboard.send)
         """Asks the trainer for the digits the inspector opens (SampleViewed comes back)."""
         self._painted = -1
@@ -116,8 +125,15 @@ class EmbeddingScreen(InspectorScreen[None]):
         scatter = self.scatter
         scatter.waiting_text = self._waiting()
         if emb is not scatter.map:
+            scatter.marks = replace(scatter.marks, mistakes=self._marks_on(emb))
             scatter.show(emb)
         self._paint_head()
+
+    def _marks_on(self, emb: ev.EmbeddingComputed | None) -> bool:
+        if self.marks_asked is not None or emb is None or not emb.xs:
+            return self.marks_asked is not False
+        wrong = sum(1 for t, p in zip(emb.labels, emb.predicted, strict=True) if t != p)
+        return wrong <= MARKS_UP_TO * len(emb.xs)
 
     def _waiting(self) -> str:
         if self.dashboard.ended:
@@ -151,6 +167,7 @@ class EmbeddingScreen(InspectorScreen[None]):
     def _paint_side(self) -> None:
         side, scatter = self.query_one(MapSide), self.scatter
         side.map, side.named, side.focus_class = scatter.map, scatter.named, scatter.marks.focus
+        side.marks_on = scatter.marks.mistakes
         side.repaint()
 
     def on_scatter_view_moved(self, _message: ScatterView.Moved) -> None:
@@ -178,16 +195,27 @@ class EmbeddingScreen(InspectorScreen[None]):
         focus = scatter.marks.focus
         order = [i for i in order if focus is None or emb is not None and emb.labels[i] == focus]
         if not order:
-            self.notify("no mistakes on this map", title="Embedding map")
+            said = "no map yet" if emb is None else "no mistakes on this map"
+            self.notify(said, title="Embedding map")
             return
         at = order.index(scatter.named) if scatter.named in order else -1 if direction > 0 else 0
         scatter.go_to(order[(at + direction) % len(order)])
         if not scatter.marks.mistakes:
-            scatter.set_mistakes(True)
+            self._set_marks(True)
+
+    def action_evaluate(self) -> None:
+        """e: evaluate now, through the dashboard's own command (its map follows)."""
+        self.dashboard.action_evaluate()
+        if "eval" in self.dashboard.state.pending:
+            self.notify("evaluating… its map follows", title="Embedding map", timeout=3)
 
     def action_toggle_marks(self) -> None:
-        scatter = self.scatter
-        scatter.set_mistakes(not scatter.marks.mistakes)
+        self._set_marks(not self.scatter.marks.mistakes)
+
+    def _set_marks(self, on: bool) -> None:
+        self.marks_asked = on
+        self.scatter.set_mistakes(on)
+        self._paint_side()
 
     def action_map(self, direction: int) -> None:
         """[ / ]: an older / newer map of the run (the newest follows the run again)."""

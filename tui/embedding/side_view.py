@@ -42,6 +42,7 @@ class MapSide(MapPanel):
         self.focus_class: int | None = None
         self.images: Callable[[int], bytes | None] | None = None
         self.can_inspect = True
+        self.marks_on = True
         self._image_of: tuple[int | None, bytes | None] = (None, None)
 
     def build(self, width: int, height: int) -> SegmentLines:
@@ -76,7 +77,10 @@ class MapSide(MapPanel):
         if not self.colour_on and not names:  # MNIST: each digit drawn as its class
             return [
                 [Segment("0–9", None), Segment(" a digit of that class", muted)],
-                [Segment(MISTAKE_GLYPH, None), Segment(" a mistake", muted)],
+                [
+                    Segment(MISTAKE_GLYPH, None),
+                    Segment(" a mistake" if self.marks_on else " hidden (x)", muted),
+                ],
             ]
         styles = self.class_styles()
         name_w = names_width(names, NAME_LIMIT) if names else 1
@@ -93,7 +97,8 @@ class MapSide(MapPanel):
                 line += [Segment(mark, style), Segment(f" {text}  ", None if focused else muted)]
             lines.append(line)
         said = "in its true class's colour" if self.colour_on else "the cursor names it"
-        note = textwrap.wrap(f"a mistake, {said}", max(10, width - 2))
+        said = f"a mistake, {said}" if self.marks_on else "mistakes hidden (x shows)"
+        note = textwrap.wrap(said, max(10, width - 2))
         lines.append([Segment(MISTAKE_GLYPH, None), Segment(f" {note[0]}", muted)])
         lines += [[Segment(f"  {more}", muted)] for more in note[1:]]
         return lines
@@ -107,7 +112,7 @@ class MapSide(MapPanel):
         if i is None or not 0 <= i < len(emb.xs):
             return [
                 [Segment("arrows move the cursor", muted)],
-                [Segment("n: the most confident mistake", muted)],
+                [Segment("n: most confident mistake", muted)],
             ]
         names = self.state.class_names
         true, said = class_name(names, emb.labels[i]), class_name(names, emb.predicted[i])

@@ -141,7 +141,7 @@ def scatter_lines(
             cell = row * columns + column
             style: Style | None = None
             if cell in wrong:
-                glyph, style = MISTAKE_GLYPH, _class_style(styles, wrong[cell]) + Style(bold=True)
+                glyph, style = MISTAKE_GLYPH, _class_style(styles, wrong[cell])
             elif cell in tally:
                 counts = tally[cell]
                 label = max(sorted(counts), key=counts.__getitem__)  # most digits; ties: lowest
