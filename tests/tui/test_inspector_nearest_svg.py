@@ -1,5 +1,6 @@
 """SVG snapshots of the detail view with its nearest training digits (a network that has learned
-something, tests/tui/nearest_fixture.py) at 80×24 and 120×36, and at 80×24 without colour."""
+something, tests/tui/nearest_fixture.py) at 80×24 (also scrolled to the labels) and 120×36, and
+at 120×36 under NO_COLOR."""
 
 from __future__ import annotations
 
@@ -31,3 +32,10 @@ def test_detail_with_neighbours_scrolled_at_80x24(snap_compare) -> None:  # type
         await pilot.pause()
 
     assert snap_compare(learned_app(), run_before=scrolled, terminal_size=(80, 24))
+
+
+def test_detail_with_neighbours_no_color(snap_compare, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.setenv("NO_COLOR", "1")  # read when the app is made
+    app = learned_app()
+    assert app.no_color
+    assert snap_compare(app, run_before=open_detail, terminal_size=(120, 36))
