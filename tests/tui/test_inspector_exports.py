@@ -205,3 +205,18 @@ async def test_odd_terminal_sizes_do_not_crash(size: tuple[int, int]) -> None:
         await pilot.press("enter")
         await pilot.pause()
         await pilot.press("right", "escape", "c", "enter")
+
+
+def test_a_digit_asked_for_before_new_weights_still_gets_its_answer() -> None:
+    """forget() (a new evaluation) used to drop the pending replies too: a detail view that was
+    waiting for its digit said "computing…" for ever."""
+    source = LinkSource(lambda command: None)
+    answers: list[int] = []
+    source.request(3, 1, lambda detail: answers.append(detail.step))
+    source.forget()  # the weights changed while the trainer was answering
+    assert source.waiting == 1
+    assert source.accept(_sample(3, 1, step=5)) and answers == [5]
+    assert source.cached(3, 1) is None  # from the old weights: shown, not kept
+    source.request(3, 1, lambda detail: answers.append(detail.step))
+    assert source.accept(_sample(3, 1, step=40)) and answers == [5, 40]
+    assert source.cached(3, 1) is not None and source.waiting == 0

@@ -151,12 +151,15 @@ class LinkSource:
     through ``send``; the dashboard passes every ``SampleViewed`` to ``accept``.
 
     Only the latest request per (index, target) keeps its reply. After a new evaluation the
-    weights have changed: ``forget()`` drops the cache so digits are asked for again.
+    weights have changed: ``forget()`` drops the cache so digits are asked for again; a request
+    already in flight still gets its answer (a screen is waiting on it; the detail says the step
+    of its weights), but that answer is not kept.
     """
 
     def __init__(self, send: Callable[[Command], None]) -> None:
         self._send = send
         self._pending: dict[tuple[int, int], Reply] = {}
+        self._stale: set[tuple[int, int]] = set()  # in flight when the weights changed
         self._cache = _Cache()
         self.nearest: NearestSource | None = LinkNearest(send)
 
@@ -178,8 +181,12 @@ class LinkSource:
         if event.source != "test" or event.saliency_target < 0:
             return False
         detail = DigitDetail.from_event(event)
-        self._cache.put(detail)
-        reply = self._pending.pop((event.index, event.saliency_target), None)
+        key = (event.index, event.saliency_target)
+        if key in self._stale:  # asked for before the weights changed: shown, not kept
+            self._stale.discard(key)
+        else:
+            self._cache.put(detail)
+        reply = self._pending.pop(key, None)
         if reply is None:
             return False
         reply(detail)
@@ -190,9 +197,9 @@ class LinkSource:
         self._pending.pop((index, target), None)
 
     def forget(self) -> None:
-        """Drop cached answers (the weights changed) and pending requests."""
+        """Drop cached answers (the weights changed); requests in flight keep their replies."""
         self._cache.clear()
-        self._pending.clear()
+        self._stale = set(self._pending)
 
     @property
     def waiting(self) -> int:
