@@ -1,7 +1,8 @@
 """Provides ``run_headless``: training with a progress line instead of the dashboard.
 
 The trainer runs in the main thread; SIGINT (Ctrl+C) and SIGTERM ask it to stop at the next batch
-boundary, save a snapshot and exit 130 / 143. Imports no Textual.
+boundary, save a snapshot and exit 130 / 143. Each event goes to ``EventPrinter``
+(event_printer.py). Imports no Textual.
 """
 
 from __future__ import annotations
@@ -16,24 +17,13 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from cnn_tui.core.contract.config import RunConfig
-from cnn_tui.core.contract.events import (
-    BatchesEnded,
-    CommandRefused,
-    Diverged,
-    Evaluated,
-    Event,
-    Finished,
-    Notice,
-    SnapshotFailed,
-    SnapshotSaved,
-    TrainingStarted,
-)
+from cnn_tui.core.contract.events import Finished
 from cnn_tui.core.contract.run_state import RunState
 from cnn_tui.core.runs.plan import RunPlan
 from cnn_tui.core.snapshot.retention import DEFAULT_KEEP
-from cnn_tui.core.training.learning_check import LearningCheck, Stuck
 from cnn_tui.tui.cli.closing import closing_lines
 from cnn_tui.tui.cli.crash_log import write_crash_log
+from cnn_tui.tui.cli.event_printer import EventPrinter
 from cnn_tui.tui.cli.exit_codes import ExitCode, fail
 from cnn_tui.tui.cli.progress import HeadlessProgress
 from cnn_tui.tui.cli.serving import both, start_serving
@@ -42,7 +32,6 @@ from cnn_tui.tui.formatting import duration_clock
 if TYPE_CHECKING:
     from types import FrameType
 
-    from cnn_tui.core.training.metrics import MetricsWriter
     from cnn_tui.core.training.trainer import Trainer
 
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
@@ -55,71 +44,6 @@ def use_one_blas_thread() -> None:
     imported. An explicit setting by the user wins."""
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(name, "1")
-
-
-class EventPrinter:
-    """What a headless run does with each event: the metrics file, the progress line, the
-    notices, and the "not learning" check. Diverging stops the run (nobody is here to lower
-    the lr)."""
-
-    def __init__(
-        self,
-        progress: HeadlessProgress,
-        writer: MetricsWriter | None,
-        metrics_path: Path | None,
-        lr: float,
-    ) -> None:
-        self.progress = progress
-        self.writer = writer
-        self.metrics_path = metrics_path
-        self.learning = LearningCheck()
-        self.lr = lr  # the learning rate in force (headless runs do not change it)
-        self.trainer: Trainer | None = None
-        self.diverged: list[Diverged] = []
-        self.snapshots: list[str] = []
-
-    def __call__(self, event: Event) -> None:
-        self._write_metrics(event)
-        say = self.progress.say
-        stuck: Stuck | None = None
-        match event:
-            case TrainingStarted():
-                self.progress.started(event)
-            case BatchesEnded():
-                self.progress.batches(event)
-                stuck = self.learning.batches(event.losses, event.lr)
-                self.lr = event.lr
-            case Evaluated():
-                self.progress.evaluated(event)
-                stuck = self.learning.evaluated(event.accuracy, self.lr)
-            case Diverged():
-                self.diverged.append(event)
-                say(f"diverged: {event.message}")
-                assert self.trainer is not None
-                self.trainer.request_stop(save=False)
-            case SnapshotSaved():
-                self.snapshots.append(event.path)
-                say(f"snapshot saved: {event.path}")
-            case SnapshotFailed():
-                say(f"snapshot failed: {event.reason}")
-            case CommandRefused():
-                say(f"refused: {event.reason}")
-            case Notice():
-                say(f"{event.title.lower()}: {event.message}")
-        if stuck:
-            say(f"warning: {stuck.reason} — try a {stuck.move} --lr")
-
-    def _write_metrics(self, event: Event) -> None:
-        if self.writer is None:
-            return
-        try:
-            self.writer.write(event)
-        except OSError as error:  # a full disk must not end the run: warn once, go on
-            self.writer = None
-            self.progress.say(
-                f"cnn-tui: metrics file {self.metrics_path}: {error.strerror or error}; "
-                "no more metrics are written, training goes on"
-            )
 
 
 def run_headless(
