@@ -30,17 +30,17 @@ def train_set() -> Dataset:
     return blobs(200, seed=0)
 
 
-@lru_cache(maxsize=1)
-def small_run() -> tuple[RunState, Dataset]:
-    """(the saved run, its test set)."""
+def trained_run(config: RunConfig, lr: float) -> tuple[RunState, Dataset]:
+    """``config`` trained ``STEPS`` seeded steps of 16 on ``train_set()``: (the saved run, its
+    test set of 60 blobs)."""
     train, test = train_set(), blobs(60, seed=1)
-    engine = make_engine(CONFIG)
+    engine = make_engine(config)
     rng = random.Random(0)
-    hyper = Hyperparameters(lr=0.05, momentum=0.9)
+    hyper = Hyperparameters(lr=lr, momentum=0.9)
     for _ in range(STEPS):
         engine.train_batch(train, [rng.randrange(len(train)) for _ in range(16)], hyper)
     state = RunState(
-        config=CONFIG,
+        config=config,
         epoch=1,
         position=STEPS * 16,
         step=STEPS,
@@ -51,6 +51,12 @@ def small_run() -> tuple[RunState, Dataset]:
         test_size=len(test),
     )
     return state, test
+
+
+@lru_cache(maxsize=1)
+def small_run() -> tuple[RunState, Dataset]:
+    """(the saved run, its test set)."""
+    return trained_run(CONFIG, 0.05)
 
 
 def direct_evaluation() -> Evaluated:
