@@ -24,11 +24,13 @@ from cnn_tui.core.contract import events as ev
 from cnn_tui.core.contract.class_names import class_name
 from cnn_tui.tui.dashboard.view_actions import ViewsScreen
 from cnn_tui.tui.embedding.detail import open_detail
+from cnn_tui.tui.embedding.keys import map_help_table
 from cnn_tui.tui.embedding.scatter_view import CLASSES, ScatterView
 from cnn_tui.tui.embedding.side_view import MapSide
 from cnn_tui.tui.inspector.keys import InspectorScreen
 from cnn_tui.tui.inspector.source import LinkSource
 from cnn_tui.tui.render.scatter import finite_points, mistake_order
+from cnn_tui.tui.screens.help import HelpScreen
 
 REPAINT_HZ = 2
 FULL_SIZE = 2000
@@ -66,11 +68,12 @@ class EmbeddingScreen(InspectorScreen[None]):
         Binding("right_square_bracket", "map(1)", "Map", show=False, id="embed-newer"),
         *(Binding(str(k), f"focus_class({k})", "Class", show=False) for k in range(CLASSES)),
         Binding("escape,p", "back", "Back", id="embed-back"),
+        Binding("question_mark", "keys", "Help", key_display="?", id="embed-keys"),
     ]
     """arrows (shift: 5 cells) move the cursor; enter: the named digit in the inspector; n / N:
     the next / previous mistake, most confident first; x: × marks on / off; [ ]: an older /
     newer map; 0–9: one class in focus (again: all); e: evaluate now (as on the dashboard: a map
-    follows); escape or p: back."""
+    follows); ?: these keys (keys.py); escape or p: back."""
 
     def __init__(self, dashboard: ViewsScreen) -> None:
         super().__init__()
@@ -262,6 +265,10 @@ class EmbeddingScreen(InspectorScreen[None]):
         """Back from the detail view: the cursor on the digit it ended on."""
         if position is not None and 0 <= position < len(indices):
             self.scatter.go_to(indices[position])
+
+    def action_keys(self) -> None:
+        """?: the map's keys (keys.py, the README's table too)."""
+        self.app.push_screen(HelpScreen(map_help_table(), title="embedding map · keys"))
 
     def action_back(self) -> None:
         self.dismiss()
