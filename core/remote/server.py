@@ -21,12 +21,25 @@ import threading
 from dataclasses import dataclass, field
 
 from cnn_tui.core.contract.commands import Command
-from cnn_tui.core.contract.events import BatchesEnded, CommandRefused, Event, SampleViewed
+from cnn_tui.core.contract.embedding_events import EmbeddingComputed
+from cnn_tui.core.contract.events import (
+    BatchesEnded,
+    CommandRefused,
+    DrawingViewed,
+    Event,
+    SampleViewed,
+)
 from cnn_tui.core.contract.nearest_events import NearestFound
 from cnn_tui.core.remote.outbox import Outbox, event_line, merge_batches
 from cnn_tui.core.remote.protocol import MAX_LINE, Hello, ProtocolError, message, parse_line
 
 READ_ONLY = "read-only: this viewer has no token (attach with the run's token to steer)"
+ANSWERS = (NearestFound, DrawingViewed)
+"""Answers to one viewer's question (a digit's neighbours, a drawing): live to every viewer,
+never replayed to a later one."""
+LATEST_ONLY = (SampleViewed, EmbeddingComputed)
+"""Replayed as the newest one only: the input digit on show, the latest embedding map (each map
+is 100–150 kB of JSON; a long run would otherwise replay hundreds)."""
 
 
 @dataclass(eq=False)
@@ -63,7 +76,7 @@ class RunServer:
         self._selector = selectors.DefaultSelector()
         self._viewers: dict[socket.socket, _Viewer] = {}
         self._history: list[tuple[Event, bytes | None]] = []  # line None: re-encode (merged)
-        self._sample: bytes | None = None  # the newest SampleViewed line
+        self._latest: dict[type, bytes] = {}  # the newest line of each LATEST_ONLY type
         self._step = 0
         self._stopping = False
         self.dropped = 0
@@ -150,11 +163,12 @@ class RunServer:
                     self._flush(viewer)
 
     def _remember(self, event: Event, line: bytes) -> None:
-        """The history a new viewer is sent: every event, the batches merged, one sample."""
-        if isinstance(event, SampleViewed):
-            self._sample = line
+        """The history a new viewer is sent: every event, the batches merged, no answers, the
+        newest sample and map."""
+        if isinstance(event, LATEST_ONLY):
+            self._latest[type(event)] = line
             return
-        if isinstance(event, NearestFound):  # one viewer's answer (4 KB of images), not history
+        if isinstance(event, ANSWERS):
             return
         last = self._history[-1][0] if self._history else None
         if isinstance(event, BatchesEnded) and isinstance(last, BatchesEnded):
@@ -208,13 +222,13 @@ class RunServer:
             return
         viewer.greeted = True
         viewer.steer = token is not None
-        count = len(self._history) + (self._sample is not None)  # the lines that replay the past
+        count = len(self._history) + len(self._latest)  # the lines that replay the past
         welcome = {"steer": viewer.steer, "run": self.run_name, "history": count}
         viewer.outbox.ready += message("welcome", welcome)
         for event, line in self._history:
             viewer.outbox.ready += line if line is not None else event_line(event)
-        if self._sample is not None:
-            viewer.outbox.ready += self._sample
+        for latest in self._latest.values():
+            viewer.outbox.ready += latest
         self._flush(viewer)
 
     def _refuse(self, viewer: _Viewer, reason: str) -> None:

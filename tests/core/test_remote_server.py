@@ -12,6 +12,7 @@ import pytest
 
 from cnn_tui.core.contract import commands as cmd
 from cnn_tui.core.contract import events as ev
+from cnn_tui.core.contract.embedding_events import EmbeddingComputed
 from cnn_tui.core.remote.endpoint import listen, parse_serve
 from cnn_tui.core.remote.outbox import Outbox
 from tests.core.remote_clients import Viewer, serve, wait_until
@@ -58,6 +59,27 @@ def test_nearest_digits_go_live_but_stay_out_of_the_history(tmp_path: Path) -> N
         late = Viewer(tmp_path / "serve.sock")
         late.hello()
         assert late.events(1) == [ev.Paused(3)]  # an answer to someone's request, not history
+    finally:
+        server.close()
+
+
+def _map(step: int) -> EmbeddingComputed:
+    return EmbeddingComputed(
+        step, 1, (0.0, 1.0), (1.0, 0.0), (3, 5), (3, 4), (0.9, 0.6), (0.4, 0.2), 0.1
+    )
+
+
+def test_a_late_viewer_gets_the_newest_map_and_no_drawings(tmp_path: Path) -> None:
+    """Maps are 100–150 kB each: only the newest is replayed; a drawing's view answered someone."""
+    server, _, _ = serve(tmp_path)
+    try:
+        for step in (10, 20, 30):
+            server.broadcast(_map(step))
+        server.broadcast(ev.DrawingViewed(30, 1, b"", (), -1, ()))
+        server.broadcast(ev.Paused(30))
+        late = Viewer(tmp_path / "serve.sock")
+        assert late.hello()["welcome"]["history"] == 2
+        assert late.events(2) == [ev.Paused(30), _map(30)]
     finally:
         server.close()
 
