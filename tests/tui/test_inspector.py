@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from cnn_tui.core.data.errors import DataError
 from cnn_tui.tui.inspector.confusion_screen import ConfusionScreen
 from cnn_tui.tui.inspector.detail_screen import DetailScreen
 from cnn_tui.tui.inspector.grid import MistakeGrid
@@ -147,3 +148,24 @@ async def test_detail_shows_the_digit_and_steps_through_mistakes() -> None:
         await pilot.press("escape")
         assert isinstance(app.screen, MistakesScreen)
         assert grid_of(app).cursor == 1  # the browser follows where the detail ended
+
+
+async def test_d_in_the_detail_view_says_why_it_cannot_draw() -> None:
+    """A viewer's drawing screen reads this machine's test set: when that fails, d is a notice
+    and the detail view stays (it used to let the error escape)."""
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        browser = await opened(app, pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+
+        def unreadable(start: int | None) -> DetailScreen:
+            raise DataError("no test images in /nowhere")
+
+        detail.draw = unreadable
+        await pilot.press("d")
+        await pilot.pause()
+        assert app.screen is detail and browser in app.screen_stack
+        assert any("no test images in /nowhere" in n.message for n in app._notifications)

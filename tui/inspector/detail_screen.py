@@ -165,8 +165,13 @@ class DetailScreen(InspectorScreen[int]):
         """d: the drawing screen with this digit on the canvas, to edit it."""
         if self.draw is None:
             self.notify("drawing is not offered here", title="Draw")
-        else:
-            self.app.push_screen(self.draw(self.mistake.index))
+            return
+        try:
+            screen = self.draw(self.mistake.index)
+        except Exception as error:  # e.g. a viewer's test images cannot be read: say so
+            self.notify(str(error), title="Cannot draw", severity="error")
+            return
+        self.app.push_screen(screen)
 
     def action_screenshot(self) -> None:
         save_screenshot(self.app, self.export_dir, f"cnn-tui-digit-{self.mistake.index}.svg")
