@@ -68,6 +68,11 @@ def test_nothing_serving_is_exit_7_in_one_line(tmp_path: Path, capsys) -> None:
     folder.mkdir()  # a run folder whose run is not serving (or has ended)
     code, err = attach(capsys, str(folder))
     assert code == 7 and "no socket there (is the run still going, started with --serve?)" in err
+    (folder / "token").write_text("abc\n")  # a token and no socket: a run served on a port
+    code, err = attach(capsys, str(folder))
+    assert code == 7 and "it serves on a TCP port: attach to HOST:PORT (its output says)" in err
+    assert f"--token {folder / 'token'}" in err
+    (folder / "token").unlink()
     (folder / "serve.sock").touch()  # a socket file left behind: nothing listens
     code, err = attach(capsys, str(folder))
     assert code == 7 and f"cannot reach {folder / 'serve.sock'}: " in err

@@ -98,6 +98,10 @@ def open_socket(address: Address) -> socket.socket:
         why = error.strerror or str(error)
         if isinstance(address, Path) and not address.exists():
             why = "no socket there (is the run still going, started with --serve?)"
+            token = address.parent / TOKEN_NAME
+            if token.exists():  # a live token and no socket: it serves on a TCP port
+                why = "it serves on a TCP port: attach to HOST:PORT (its output says) "
+                why += f"--token {token}"
         raise ConnectError(f"cannot reach {where}: {why}") from None
 
 
