@@ -75,7 +75,7 @@ def test_d2_hash_mismatch(tmp_path, tiny, snapshot, capsys):
     "content, pattern",
     [
         (b"", r"empty"),
-        (os.urandom(4096), r"not a zip"),
+        (b"\x00" + os.urandom(4095), r"not a zip"),  # a "{" or "[" first would be "JSON"
         (b"\x89PNG\r\n\x1a\n" + bytes(64), r"PNG"),
         (b'{"format": "cnn-tui snapshot"}', r"JSON"),
         (b"\x93NUMPY\x01\x00", r"\.npy"),
