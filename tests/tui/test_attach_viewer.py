@@ -112,7 +112,7 @@ async def test_x_twice_stops_the_run_for_everyone(tmp_path: Path) -> None:
         code, err = finished_reason(run.process)
         assert code == 0, err
         assert f"paused at step {run.paused_at:,} (by a viewer)" in err  # said on its terminal
-        assert link.ending == (f"the run served was stopped at step {run.paused_at:,}", 0)
+        assert link.ending == (f'the run "served" was stopped at step {run.paused_at:,}', 0)
         assert list(run.folder.glob("*.npz"))  # it saved before it stopped
         assert not run.socket.exists() and not (run.folder / "token").exists()
 

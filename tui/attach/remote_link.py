@@ -138,7 +138,7 @@ class RemoteLink:
                     why = data.get("closed") or data.get("refused")
                     ending = (f"the run's server closed the connection: {why}", ExitCode.ATTACH)
                     if why == "the run ended":
-                        ending = (f"the run {self.run_name} ended", int(ExitCode.OK))
+                        ending = (f'the run "{self.run_name}" ended', int(ExitCode.OK))
                     break
         except (OSError, ValueError, CodecError, AttributeError, TypeError):
             pass  # a cut line or a dead socket: the run is out of reach
@@ -148,6 +148,6 @@ class RemoteLink:
     def _ended(self, event: Finished) -> tuple[str, int]:
         name, step = self.run_name, f"step {event.step:,}"
         if event.reason == "failed":
-            return f"the run {name} failed at {step}: {event.message}", int(ExitCode.FAILED)
+            return f'the run "{name}" failed at {step}: {event.message}', int(ExitCode.FAILED)
         done = "finished" if event.reason == "finished" else "was stopped"
-        return f"the run {name} {done} at {step}", int(ExitCode.OK)
+        return f'the run "{name}" {done} at {step}', int(ExitCode.OK)
