@@ -205,3 +205,25 @@ async def test_from_the_embedding_map_the_detail_view_gets_its_neighbours_too() 
         await neighbours_shown(pilot)
         assert isinstance(detail.neighbours, NearestFound)
         assert "it said 9: its features are closest to these training digits" in block_text(detail)
+
+
+async def test_after_the_run_has_ended_a_digit_says_why_it_is_not_shown() -> None:
+    """Nothing answers once the trainer has finished: the dashboard refuses the questions itself
+    (it used to send them, and the detail view said "computing…" for ever)."""
+    app, link = make()
+    live(app)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        link.feed(ev.Finished(step=200, epoch=1, reason="finished"))
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        await pilot.press("enter")
+        await neighbours_shown(pilot)
+        detail = app.screen
+        assert isinstance(detail, DetailScreen) and detail.detail is None
+        assert not link.sent_of(cmd.RequestSample) and not link.sent_of(cmd.FindNearest)
+        saliency = str(detail.query_one("#detail-saliency", Static).render())
+        assert "not shown: the run has finished: its trainer no longer answers" in saliency
+        assert isinstance(detail.neighbours, NoNeighbours)
+        assert "the run has finished" in block_text(detail)

@@ -119,10 +119,10 @@ class DashboardScreen(ViewsScreen):
         """Drain what the trainer sent, fold it into the state, repaint what is due."""
         if not self.pumping:
             return
+        events_in, self.local_answers = self.local_answers, []
         try:
-            events_in = self.link.drain(MAX_EVENTS_PER_TICK)
+            events_in += self.link.drain(MAX_EVENTS_PER_TICK)
         except Exception as error:
-            events_in = []
             self.fail(f"the link to the trainer broke: {error}")
         listeners = [s for s in self.app.screen_stack if isinstance(s, TrainerEventListener)]
         changed: set[str] = set()

@@ -33,6 +33,9 @@ from cnn_tui.tui.screens.help import HelpScreen
 from cnn_tui.tui.screens.value_prompt import ValuePrompt
 
 END_STATES = ("finished", "stopped", "failed")
+QUESTIONS = (cmd.RequestSample, cmd.FindNearest)
+"""Commands that ask the trainer for an answer a screen waits on (a digit's view, its nearest
+training digits): once the run has ended nothing would answer, so they are refused here."""
 
 
 class SteeringScreen(Screen[None]):
@@ -47,11 +50,21 @@ class SteeringScreen(Screen[None]):
         """Builds the misclassified-digit screen from an evaluation (``m``); None: not here."""
         self._asked_lr: float | None = None  # asked for and not answered yet (for + and −)
         self._space_label = "pause"  # what the footer says space does
+        self.local_answers: list[ev.Event] = []
+        """Refusals made here (a question after the run ended), delivered with the next events."""
 
     # ---- sending ---------------------------------------------------------------------------
 
     def send(self, command: cmd.Command) -> None:
         """Send a command and show it as pending until the trainer answers."""
+        if self.ended and isinstance(command, QUESTIONS):
+            reason = (
+                f"the run has {self.state.run_state}: its trainer no longer answers "
+                "(cnn-tui inspect SNAPSHOT opens one of its snapshots)"
+            )
+            name = type(command).__name__
+            self.local_answers.append(ev.CommandRefused(self.state.step, name, reason))
+            return
         try:
             self.link.send(command)
         except Exception as error:

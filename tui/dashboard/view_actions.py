@@ -15,6 +15,7 @@ from cnn_tui.tui.dashboard.overlay_action import OverlayScreen
 from cnn_tui.tui.dashboard.state import TrainingState
 from cnn_tui.tui.embedding.history import EmbeddingHistory
 from cnn_tui.tui.health.history import HealthHistory
+from cnn_tui.tui.screens.opening import push_built
 
 
 class ViewsScreen(OverlayScreen):
@@ -40,12 +41,8 @@ class ViewsScreen(OverlayScreen):
         elif self.ended:
             self.notify("the run has ended: nothing answers a drawing now", title="Draw")
         else:
-            try:
-                screen = self.draw_factory(None)
-            except Exception as error:  # e.g. a viewer's test images cannot be read: say so
-                self.notify(str(error), title="Cannot draw", severity="error")
-                return
-            self.app.push_screen(screen)
+            draw = self.draw_factory
+            push_built(self, lambda: draw(None), "Cannot draw")
 
     def action_health(self) -> None:
         """h: layer health over the live dashboard (tui/health/)."""

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -24,7 +25,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from cnn_tui.core.contract.class_names import class_name, names_width
-from cnn_tui.core.contract.events import Mistake
+from cnn_tui.core.contract.events import CommandRefused, Mistake
 from cnn_tui.tui.inspector.keys import KEYS_BINDING, InspectorScreen
 from cnn_tui.tui.inspector.names import app_class_names
 from cnn_tui.tui.inspector.nearest_lines import nearest_lines
@@ -39,6 +40,7 @@ from cnn_tui.tui.inspector.render import (
 from cnn_tui.tui.inspector.source import DigitDetail, DigitSource
 from cnn_tui.tui.render.feature_maps import SIDES, choose_side, layer_lines
 from cnn_tui.tui.render.halfblock import Line, SegmentLines
+from cnn_tui.tui.screens.opening import push_built
 from cnn_tui.tui.screens.screenshot import save_screenshot
 
 DrawFactory = Callable[[int | None], Screen[None]]
@@ -139,6 +141,13 @@ class DetailScreen(InspectorScreen[int]):
             self.neighbours = answer
             self._paint_nearest()
 
+    def on_trainer_event(self, event: object) -> None:
+        """A digit refused (the run has ended, a read-only viewer): the reason, not "computing…"."""
+        if not isinstance(event, CommandRefused) or self.detail is not None:
+            return
+        if event.command == "RequestSample":
+            self.query_one("#detail-saliency", Static).update(_note(f"not shown: {event.reason}"))
+
     def show_detail(self, detail: DigitDetail) -> None:
         """Take a source's answer (ignored if the user has moved on)."""
         if (detail.index, detail.saliency_target) != (self.mistake.index, self.target):
@@ -163,15 +172,11 @@ class DetailScreen(InspectorScreen[int]):
 
     def action_draw(self) -> None:
         """d: the drawing screen with this digit on the canvas, to edit it."""
-        if self.draw is None:
+        draw, index = self.draw, self.mistake.index
+        if draw is None:
             self.notify("drawing is not offered here", title="Draw")
-            return
-        try:
-            screen = self.draw(self.mistake.index)
-        except Exception as error:  # e.g. a viewer's test images cannot be read: say so
-            self.notify(str(error), title="Cannot draw", severity="error")
-            return
-        self.app.push_screen(screen)
+        else:
+            push_built(self, lambda: draw(index), "Cannot draw")
 
     def action_screenshot(self) -> None:
         save_screenshot(self.app, self.export_dir, f"cnn-tui-digit-{self.mistake.index}.svg")
@@ -289,6 +294,6 @@ def _percent(p: float) -> str:
     return f"{100 * p:.1f}%" if math.isfinite(p) else "?"
 
 
-def _note(text: str) -> SegmentLines:
-    """A one-line dim renderable."""
-    return SegmentLines([[Segment(text, Style(dim=True))]])
+def _note(text: str) -> Text:
+    """A dim line of text (it wraps in a narrow pane)."""
+    return Text(text, style="dim")
