@@ -19,7 +19,7 @@ from cnn_tui.tui.inspector.mistakes_screen import MistakesScreen
 from cnn_tui.tui.inspector.nearest_source import LinkNearest, NoNeighbours
 from cnn_tui.tui.inspector.source import LinkSource
 from cnn_tui.tui.render.halfblock import SegmentLines
-from tests.tui.dashboard_pilot import make, settle
+from tests.tui.dashboard_pilot import make, settle, titles
 from tests.tui.inspector_fixture import neighbours_shown, opened
 from tests.tui.nearest_fixture import learned_app, learned_run, train_set
 
@@ -227,3 +227,4 @@ async def test_after_the_run_has_ended_a_digit_says_why_it_is_not_shown() -> Non
         assert "not shown: the run has finished: its trainer no longer answers" in saliency
         assert isinstance(detail.neighbours, NoNeighbours)
         assert "the run has finished" in block_text(detail)
+        assert "Refused" not in titles(app)  # the views say it; no dashboard toast on top

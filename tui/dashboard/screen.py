@@ -33,7 +33,7 @@ from cnn_tui.core.training.learning_check import LearningCheck
 from cnn_tui.core.training.link import TrainerLink
 from cnn_tui.tui.dashboard.keys import bindings
 from cnn_tui.tui.dashboard.state import REEVALUATING, TrainingState
-from cnn_tui.tui.dashboard.steering import END_STATES
+from cnn_tui.tui.dashboard.steering import ASKED, END_STATES
 from cnn_tui.tui.dashboard.view_actions import ViewsScreen
 from cnn_tui.tui.dashboard.wording import viewer_banner
 from cnn_tui.tui.widgets.charts import SMOOTHING_STEPS, AccuracyChart, LossChart
@@ -172,8 +172,8 @@ class DashboardScreen(ViewsScreen):
             case ev.HistoryRestored(evaluations=(*_, last), reevaluating=True):
                 said = f"per-class of step {last.step:,} from the snapshot; {REEVALUATING[:-1]}"
                 self.notify(f"{said} for its mistakes (m)…", title="Resumed")
-            case ev.CommandRefused(reason=reason):
-                self.notify(reason, title="Refused", severity="error")
+            case ev.CommandRefused(command=command, reason=reason) if command not in ASKED:
+                self.notify(reason, title="Refused", severity="error")  # (ASKED: their screen says)
             case ev.SnapshotSaved(path=path):
                 self.notify(path, title="Snapshot saved")
             case ev.SnapshotFailed(reason=reason):

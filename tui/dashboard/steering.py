@@ -36,6 +36,8 @@ END_STATES = ("finished", "stopped", "failed")
 QUESTIONS = (cmd.RequestSample, cmd.FindNearest)
 """Commands that ask the trainer for an answer a screen waits on (a digit's view, its nearest
 training digits): once the run has ended nothing would answer, so they are refused here."""
+ASKED = frozenset(question.__name__ for question in QUESTIONS)
+"""Their names: the screen that asked shows a refusal of one (no dashboard notification)."""
 
 
 class SteeringScreen(Screen[None]):
