@@ -8,7 +8,7 @@ from __future__ import annotations
 from rich.table import Table
 from textual.binding import Binding
 
-from cnn_tui.tui.formatting import plain
+from cnn_tui.tui.screens.help import key_table, markdown_table
 
 DRAW_KEYS: tuple[tuple[str, str], ...] = (
     ("drag (left button)", "draw; a fast drag is joined point to point"),
@@ -69,14 +69,10 @@ DRAW_BINDINGS: tuple[Binding, ...] = (
 
 
 def draw_help_table() -> Table:
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for keys, does in DRAW_KEYS:
-        table.add_row(plain(keys), plain(does))
-    return table
+    """The key table as the ``?`` help shows it."""
+    return key_table(DRAW_KEYS)
 
 
 def markdown_rows() -> list[str]:
-    """README.md's drawing table, line by line (header included)."""
-    return ["| key | does |", "|---|---|", *(f"| {k} | {d} |" for k, d in DRAW_KEYS)]
+    """The README's table of these keys, line by line (header included)."""
+    return markdown_table(DRAW_KEYS)

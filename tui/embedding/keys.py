@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from cnn_tui.tui.formatting import plain
+from cnn_tui.tui.screens.help import key_table, markdown_table
 
 MAP_KEYS: tuple[tuple[str, str], ...] = (
     (
@@ -37,14 +37,9 @@ MAP_KEYS: tuple[tuple[str, str], ...] = (
 
 def map_help_table() -> Table:
     """The key table as the ``?`` help shows it."""
-    table = Table.grid(padding=(0, 2))
-    table.add_column(style="bold", no_wrap=True)
-    table.add_column()
-    for keys, does in MAP_KEYS:
-        table.add_row(plain(keys), plain(does))
-    return table
+    return key_table(MAP_KEYS)
 
 
 def markdown_rows() -> list[str]:
-    """The README's table under "The embedding map", line by line (header included)."""
-    return ["| key | does |", "|---|---|"] + [f"| {keys} | {does} |" for keys, does in MAP_KEYS]
+    """The README's table of these keys, line by line (header included)."""
+    return markdown_table(MAP_KEYS)

@@ -1,6 +1,8 @@
 """Provides ``HelpScreen``: every key and what each panel shows, from the dashboard's one key table
 (``tui/dashboard/keys.py``, which README.md's tables follow too) — or another table given to it
-(the inspector's, ``tui/inspector/keys.py``). Its layout is in help.tcss beside it."""
+(the inspector's, ``tui/inspector/keys.py``). ``key_table`` and ``markdown_table`` turn a screen's
+own key rows (the drawing screen's, the embedding map's) into its help table and its README
+table. Its layout is in help.tcss beside it."""
 
 from __future__ import annotations
 
@@ -15,6 +17,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from cnn_tui.tui.dashboard.keys import PANELS, help_rows
+from cnn_tui.tui.formatting import plain
+
+KeyRows = tuple[tuple[str, str], ...]
+"""A screen's own keys: (keys, what they do), in README markdown."""
 
 
 def marked(text: str) -> Text:
@@ -23,6 +29,21 @@ def marked(text: str) -> Text:
     for i, part in enumerate(text.split("`")):
         out.append(part, style="bold" if i % 2 else "")
     return out
+
+
+def key_table(rows: KeyRows) -> Table:
+    """A screen's own key table as its ``?`` help shows it (the markdown made plain)."""
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for keys, does in rows:
+        table.add_row(plain(keys), plain(does))
+    return table
+
+
+def markdown_table(rows: KeyRows) -> list[str]:
+    """The README's table of those keys, line by line (header included)."""
+    return ["| key | does |", "|---|---|", *(f"| {keys} | {does} |" for keys, does in rows)]
 
 
 def help_table() -> Table:
