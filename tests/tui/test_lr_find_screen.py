@@ -114,7 +114,9 @@ async def test_escape_stops_a_running_sweep_and_nothing_is_applied() -> None:
         await pilot.press("escape")
         await pilot.pause(0.4)
         assert link.sent_of(cmd.StopLrFind) == [cmd.StopLrFind()]
-        assert "cancelled after 200 batches" in text(app, "#lrfind-verdict")
+        swept = len(app.screen.curve.lrs)  # as far as it got (10 chunks of 20 on a quiet machine)
+        assert 0 < swept <= 200
+        assert f"cancelled after {swept} batches" in text(app, "#lrfind-verdict")
         await pilot.press("a")
         await pilot.pause(0.1)
         assert not link.sent_of(cmd.SetHyperparameters)

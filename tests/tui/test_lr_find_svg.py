@@ -24,10 +24,13 @@ async def open_form(pilot) -> None:  # noqa: ANN001
 async def sweep(pilot) -> None:  # noqa: ANN001
     await open_form(pilot)
     await pilot.press("enter")
-    await pilot.pause(1.2)  # 10 chunks of 20 batches, one per drain; the screen repaints at 4 Hz
-    screen = pilot.app.screen
+    for _ in range(100):  # 10 chunks of 20 batches, one per drain (about 0.4 s when quiet)
+        await pilot.pause(0.05)
+        screen = pilot.app.screen
+        if isinstance(screen, LrFindScreen) and screen.curve.suggested is not None:
+            break
     assert isinstance(screen, LrFindScreen) and screen.curve.suggested is not None
-    await pilot.pause(0.3)  # its last repaint
+    await pilot.pause(0.3)  # its last repaint (the screen repaints at 4 Hz)
 
 
 def test_the_range_form(snap_compare) -> None:  # noqa: ANN001
