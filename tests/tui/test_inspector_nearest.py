@@ -125,13 +125,18 @@ def live(app: DashboardApp) -> None:
     app.inspector_factory = open_mistakes
 
 
+async def to_browser(pilot) -> None:  # type: ignore[no-untyped-def]
+    """The scripted steps drained, then ``m``: the browser over the link."""
+    await settle(pilot)
+    await pilot.press("m")
+    await settle(pilot)
+
+
 async def test_from_the_dashboard_the_trainer_is_asked_and_its_answer_shown() -> None:
     app, link = make()
     live(app)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+        await to_browser(pilot)
         await pilot.press("enter")
         await settle(pilot)
         detail = app.screen
@@ -158,9 +163,7 @@ async def test_a_refusal_is_shown_with_its_reason() -> None:
     app, link = make()
     live(app)
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+        await to_browser(pilot)
         link.answer = False  # the trainer says no instead (a read-only viewer, say)
         await pilot.press("enter")
         await settle(pilot)
@@ -215,9 +218,7 @@ async def test_after_the_run_has_ended_a_digit_says_why_it_is_not_shown() -> Non
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         link.feed(ev.Finished(step=200, epoch=1, reason="finished"))
-        await settle(pilot)
-        await pilot.press("m")
-        await settle(pilot)
+        await to_browser(pilot)
         await pilot.press("enter")
         await neighbours_shown(pilot)
         detail = app.screen
